@@ -1,0 +1,3 @@
+export * from './enums.ts';
+export * from './requests.ts';
+export type * from './responses.ts';

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { AgentName, EventType, SNAPSHOT_MODES } from './enums.ts';
+
+/** Longest URL accepted anywhere on the wire (spec §1.1, §1.6, §1.11). */
+export const MAX_URL_LENGTH = 2000;
+/** Message length bounds (spec §1.6). */
+export const MAX_MESSAGE_LENGTH = 10_000;
+/** Upper bound on `max_steps`: a runaway budget is a client mistake, not a feature. */
+export const MAX_STEPS_LIMIT = 1000;
+
+/**
+ * Query booleans arrive as `true`/`false`/`True`/`1`… from the SDKs (spec §3.5): parse leniently,
+ * reject anything else with 422.
+ */
+export const QueryBoolean = z
+  .union([z.boolean(), z.string()])
+  .transform((value, ctx) => {
+    if (typeof value === 'boolean') return value;
+    const v = value.trim().toLowerCase();
+    if (v === 'true' || v === '1' || v === 'yes') return true;
+    if (v === 'false' || v === '0' || v === 'no') return false;
+    ctx.addIssue({ code: 'custom', message: 'value is not a valid boolean' });
+    return z.NEVER;
+  });
+
+const Url = z.string().max(MAX_URL_LENGTH);
+
+/** POST /v1/sessions (spec §1.1). Unknown fields are ignored. */
+export const CreateSessionRequest = z.object({
+  agent_name: AgentName.default('agi-0'),
+  webhook_url: Url.optional(),
+  restore_from_session_id: z.string().optional(),
+  restore_default_environment_from_user_id: z.string().optional(),
+  restore_from_environment_id: z.string().optional(),
+  enable_memory_snapshot: z.boolean().default(true),
+  max_steps: z.number().int().min(1).max(MAX_STEPS_LIMIT).default(100),
+  goal: z.string().min(1).max(MAX_MESSAGE_LENGTH).optional(),
+  agent_session_type: z.string().optional(),
+  cdp_url: z.string().optional(),
+  cdp_ws_url: z.string().optional(),
+  environment_type: z.string().optional(),
+  model: z.string().optional(),
+});
+export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
+
+/** POST /v1/sessions/{id}/message (spec §1.6). */
+export const SendMessageRequest = z.object({
+  message: z.string().min(1).max(MAX_MESSAGE_LENGTH),
+  start_url: Url.optional(),
+  config_updates: z.record(z.string(), z.unknown()).optional(),
+  context: z.string().max(MAX_MESSAGE_LENGTH).optional(),
+});
+export type SendMessageRequest = z.infer<typeof SendMessageRequest>;
+
+/** POST /v1/sessions/{id}/navigate (spec §1.11). */
+export const NavigateRequest = z.object({ url: Url });
+export type NavigateRequest = z.infer<typeof NavigateRequest>;
+
+/** GET /v1/sessions/{id}/messages (spec §1.8). */
+export const GetMessagesQuery = z.object({
+  after_id: z.coerce.number().int().min(0).default(0),
+  sanitize: QueryBoolean.default(true),
+});
+export type GetMessagesQuery = z.infer<typeof GetMessagesQuery>;
+
+/** GET /v1/sessions/{id}/events (spec §1.9, §9.9). */
+export const StreamEventsQuery = z.object({
+  sanitize: QueryBoolean.default(true),
+  include_history: QueryBoolean.default(true),
+  event_types: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === '') return undefined;
+      const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+      const out: EventType[] = [];
+      for (const name of names) {
+        const parsed = EventType.safeParse(name);
+        if (!parsed.success) {
+          ctx.addIssue({ code: 'custom', message: `unknown event type '${name}'` });
+          return z.NEVER;
+        }
+        out.push(parsed.data);
+      }
+      return out;
+    }),
+  after_id: z.coerce.number().int().min(0).optional(),
+});
+export type StreamEventsQuery = z.infer<typeof StreamEventsQuery>;
+
+/** DELETE /v1/sessions/{id} (spec §1.4). `auto`/`always` from the C# SDK read as none/filesystem. */
+export const DeleteSessionQuery = z.object({
+  save_snapshot_mode: z
+    .string()
+    .default('none')
+    .transform((value, ctx) => {
+      const v = value.trim().toLowerCase();
+      if (v === 'auto') return 'none' as const;
+      if (v === 'always') return 'filesystem' as const;
+      if ((SNAPSHOT_MODES as readonly string[]).includes(v)) return v as (typeof SNAPSHOT_MODES)[number];
+      ctx.addIssue({ code: 'custom', message: `save_snapshot_mode must be one of ${SNAPSHOT_MODES.join(', ')}` });
+      return z.NEVER;
+    }),
+  save_as_default: QueryBoolean.default(false),
+});
+export type DeleteSessionQuery = z.infer<typeof DeleteSessionQuery>;
+
+/** GET /v1/models (spec §1.13). */
+export const ListModelsQuery = z.object({ filter: z.enum(['cdp', 'desktop']).optional() });
+export type ListModelsQuery = z.infer<typeof ListModelsQuery>;

@@ -1,0 +1,129 @@
+import type { SessionBrowser } from '../browser/port.ts';
+import { BrowserClosedError } from '../browser/port.ts';
+import type { HistoryEntry, LanguageModel, ToolCall } from '../llm/port.ts';
+import type { MessageContent } from '../store/index.ts';
+import { errorMessage } from '../util/abort.ts';
+import type { AgentHost } from './agent-host.ts';
+import { PageDataFence } from './page-data-fence.ts';
+import { stepMessages, systemPrompt } from './prompt.ts';
+import { AGENT_TOOLS, toolSpecs, type ToolResult } from './tools/index.ts';
+
+export interface AgentTaskInput {
+  task: string;
+  startUrl?: string | undefined;
+  browser: SessionBrowser;
+  model: LanguageModel;
+  host: AgentHost;
+  maxSteps: number;
+  /** Aborts on cancel, delete, shutdown or the task's wall-time budget. */
+  signal: AbortSignal;
+  modelTimeoutMs?: number;
+}
+
+/** How a task ended when it was not cancelled (cancellation rejects with the signal's reason). */
+export type AgentOutcome =
+  | { kind: 'done'; content: MessageContent; metadata: Record<string, unknown> }
+  | { kind: 'failed'; error: string; metadata: Record<string, unknown> };
+
+/** Stop conditions, as data: the loop ends when any of them says so. */
+const MAX_TURNS_WITHOUT_ACTION = 3;
+const MAX_CONSECUTIVE_FAILURES = 5;
+
+/**
+ * observe → decide → act → record, until `done`, a stop condition, or cancellation.
+ * Questions suspend the loop inside `ask_user` (the host waits for the answer).
+ */
+export async function runAgentTask(input: AgentTaskInput): Promise<AgentOutcome> {
+  const { browser, model, host, signal } = input;
+  const fence = new PageDataFence();
+  const tools = toolSpecs();
+  const history: HistoryEntry[] = [];
+  const updates: string[] = [];
+  const usage = { inputTokens: 0, outputTokens: 0 };
+  let turnsWithoutAction = 0;
+  let consecutiveFailures = 0;
+  const summary = (step: number): Record<string, unknown> => ({ steps: step, actions: history.length, usage: { ...usage } });
+
+  if (input.startUrl !== undefined) {
+    await host.checkpoint(signal);
+    const result = await executeTool({ tool: 'navigate', args: { url: input.startUrl } }, input);
+    await recordStep(host, 0, { tool: 'navigate', args: { url: input.startUrl } }, result);
+    history.push({ step: 0, action: { tool: 'navigate', args: { url: input.startUrl } }, result: { ok: result.ok, message: result.message } });
+  }
+
+  for (let step = 1; step <= input.maxSteps; step++) {
+    await host.checkpoint(signal);
+    updates.push(...host.takeUpdates());
+    const observation = await browser.observe({ signal });
+    const messages = stepMessages({ task: input.task, updates, history, observation, step, maxSteps: input.maxSteps, fence });
+    const system = systemPrompt(fence);
+    await host.record({ type: 'LOG', content: messages.map((m) => m.content).join('\n'), metadata: { kind: 'prompt', step }, internal: true });
+
+    const decision = await model.decide({
+      prompt: { system, messages },
+      context: { task: input.task, observation, step, history: [...history] },
+      tools,
+      signal,
+      ...(input.modelTimeoutMs === undefined ? {} : { timeoutMs: input.modelTimeoutMs }),
+    });
+    if (decision.usage) {
+      usage.inputTokens += decision.usage.inputTokens;
+      usage.outputTokens += decision.usage.outputTokens;
+    }
+    await host.record({ type: 'LOG', content: { thought: decision.thought ?? null, actions: decision.actions }, metadata: { kind: 'model_output', step, usage: decision.usage ?? null }, internal: true });
+    if (decision.thought) await host.record({ type: 'THOUGHT', content: decision.thought, metadata: { step } });
+
+    if (decision.actions.length === 0) {
+      turnsWithoutAction++;
+      if (turnsWithoutAction >= MAX_TURNS_WITHOUT_ACTION) {
+        return { kind: 'failed', error: `The model returned no action ${MAX_TURNS_WITHOUT_ACTION} times in a row.`, metadata: summary(step) };
+      }
+      continue;
+    }
+    turnsWithoutAction = 0;
+
+    for (const action of decision.actions) {
+      await host.checkpoint(signal);
+      const result = await executeTool(action, input);
+      await recordStep(host, step, action, result, observation.url);
+      history.push({ step, ...(decision.thought ? { thought: decision.thought } : {}), action, result: { ok: result.ok, message: result.message } });
+      if (result.final) {
+        const metadata = summary(step);
+        return result.final.success
+          ? { kind: 'done', content: result.final.content, metadata }
+          : { kind: 'failed', error: typeof result.final.content === 'string' ? result.final.content : JSON.stringify(result.final.content), metadata: { ...metadata, result: result.final.content } };
+      }
+      consecutiveFailures = result.ok ? 0 : consecutiveFailures + 1;
+      if (consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
+        return { kind: 'failed', error: `Stopped after ${MAX_CONSECUTIVE_FAILURES} failed actions in a row; last: ${result.message}`, metadata: summary(step) };
+      }
+      if (result.pageChanged) break;
+    }
+  }
+  return { kind: 'failed', error: `Step budget exhausted: the task did not finish within ${input.maxSteps} steps.`, metadata: summary(input.maxSteps) };
+}
+
+async function executeTool(call: ToolCall, input: AgentTaskInput): Promise<ToolResult> {
+  const tool = AGENT_TOOLS.get(call.tool);
+  if (!tool) return { ok: false, message: `Unknown tool '${call.tool}'. Available: ${[...AGENT_TOOLS.keys()].join(', ')}.` };
+  const parsed = tool.args.safeParse(call.args ?? {});
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`).join('; ');
+    return { ok: false, message: `Invalid arguments for ${call.tool}: ${problems}` };
+  }
+  try {
+    return await tool.execute({ browser: input.browser, host: input.host, signal: input.signal }, parsed.data);
+  } catch (error) {
+    if (input.signal.aborted || error instanceof BrowserClosedError) throw error;
+    return { ok: false, message: `${call.tool} failed: ${errorMessage(error)}` };
+  }
+}
+
+async function recordStep(host: AgentHost, step: number, action: ToolCall, result: ToolResult, url?: string): Promise<void> {
+  if (action.tool === 'done' || action.tool === 'ask_user') return;
+  await host.record({
+    type: 'LOG',
+    content: result.message.split('\n')[0] ?? result.message,
+    metadata: { kind: 'step', step, action, ok: result.ok, ...(url === undefined ? {} : { url }) },
+  });
+}

@@ -1,0 +1,30 @@
+import type { Observation, ObservedElement } from '../browser/port.ts';
+
+/** One line per element: `[3]* button "Submit" value="…" (checked) -> /next`. `*` marks new ones. */
+export function formatElement(element: ObservedElement): string {
+  const parts = [`[${element.index}]${element.isNew ? '*' : ''}`, element.role];
+  if (element.name) parts.push(JSON.stringify(element.name));
+  if (element.value !== undefined && element.value !== '') parts.push(`value=${JSON.stringify(element.value)}`);
+  if (element.states && element.states.length > 0) parts.push(`(${element.states.join(', ')})`);
+  if (element.options && element.options.length > 0) parts.push(`options=${JSON.stringify(element.options)}`);
+  if (element.href) parts.push(`-> ${element.href}`);
+  return parts.join(' ');
+}
+
+/** The observation as compact text for a language model. */
+export function formatObservation(observation: Observation): string {
+  const lines = [`URL: ${observation.url}`, `Title: ${observation.title}`];
+  const { y, height, viewportHeight } = observation.scroll;
+  lines.push(`Scroll: ${Math.round(y)} of ${Math.max(0, Math.round(height - viewportHeight))} px`);
+  if (observation.tabs.length > 1) {
+    lines.push(`Tabs: ${observation.tabs.map((t) => `${t.active ? '>' : ''}${t.index}: ${t.title || t.url}`).join(' | ')}`);
+  }
+  if (observation.dialog) lines.push(`Dialog (${observation.dialog.type}): ${observation.dialog.message}`);
+  lines.push('Interactive elements ([index], * = new since last step):');
+  lines.push(...observation.elements.map(formatElement));
+  if (observation.elements.length === 0) lines.push('(none)');
+  lines.push('Visible text:');
+  lines.push(observation.text || '(empty)');
+  if (observation.truncated) lines.push('(cut to fit: scroll or use read_page to see more)');
+  return lines.join('\n');
+}

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { defineTool } from './tool.ts';
+
+export const doneTool = defineTool({
+  name: 'done',
+  description:
+    'Finish the task. result is the answer for the user: text, or a JSON object for structured results. Set success to false when the task cannot be completed; result then says what was found so far and why it failed.',
+  args: z.object({
+    result: z.union([z.string().min(1).max(50_000), z.record(z.string(), z.unknown())]),
+    success: z.boolean().optional(),
+  }),
+  async execute(_context, args) {
+    const success = args.success ?? true;
+    return { ok: true, message: success ? 'Task completed' : 'Task failed', final: { content: args.result, success } };
+  },
+});

@@ -1,0 +1,34 @@
+import type { z } from 'zod';
+import type { SessionBrowser } from '../../browser/port.ts';
+import type { MessageContent } from '../../store/index.ts';
+import type { AgentHost } from '../agent-host.ts';
+
+/** The narrow world a tool acts on. */
+export interface ToolContext {
+  browser: SessionBrowser;
+  host: AgentHost;
+  signal: AbortSignal;
+}
+
+/** What a tool did, in words the model reads next step. Tools return this; they never throw for page problems. */
+export interface ToolResult {
+  ok: boolean;
+  message: string;
+  /** The page changed: actions planned on the old page are dropped. */
+  pageChanged?: boolean;
+  /** Set by `done`: the task ends with this result. */
+  final?: { content: MessageContent; success: boolean };
+}
+
+export interface AgentTool<Args = Record<string, unknown>> {
+  readonly name: string;
+  /** Shown to the model and documented in docs/script-policies.md. */
+  readonly description: string;
+  readonly args: z.ZodType<Args>;
+  execute(context: ToolContext, args: Args): Promise<ToolResult>;
+}
+
+/** Erases the argument type so tools of different shapes fit in one registry. */
+export function defineTool<Args>(tool: AgentTool<Args>): AgentTool<unknown> {
+  return tool as unknown as AgentTool<unknown>;
+}

@@ -1,0 +1,13 @@
+import type { ApiKeyService, SessionService } from '../sessions/index.ts';
+
+export interface ApiDeps {
+  sessions: SessionService;
+  keys: ApiKeyService;
+  sse: { heartbeatMs: number; maxBufferBytes: number };
+  /** Agent names offered by `GET /v1/models`. */
+  models: readonly string[];
+}
+
+export interface SessionParams {
+  session_id: string;
+}

@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiDeps } from './api-deps.ts';
+import { cancelRoute } from './routes/cancel.ts';
+import { createSessionRoute } from './routes/create-session.ts';
+import { deleteAllSessionsRoute } from './routes/delete-all-sessions.ts';
+import { deleteSessionRoute } from './routes/delete-session.ts';
+import { getMessagesRoute } from './routes/get-messages.ts';
+import { getSessionRoute } from './routes/get-session.ts';
+import { getStatusRoute } from './routes/get-status.ts';
+import { healthzRoute } from './routes/healthz.ts';
+import { listModelsRoute } from './routes/list-models.ts';
+import { listSessionsRoute } from './routes/list-sessions.ts';
+import { navigateRoute } from './routes/navigate.ts';
+import { pauseRoute } from './routes/pause.ts';
+import { resumeRoute } from './routes/resume.ts';
+import { screenshotRoute } from './routes/screenshot.ts';
+import { sendMessageRoute } from './routes/send-message.ts';
+import { streamEventsRoute } from './routes/stream-events.ts';
+
+/** Every route of spec §1 (but `step_desktop`), one file each. */
+export const ROUTES = [
+  createSessionRoute,
+  listSessionsRoute,
+  getSessionRoute,
+  deleteSessionRoute,
+  deleteAllSessionsRoute,
+  sendMessageRoute,
+  getStatusRoute,
+  getMessagesRoute,
+  streamEventsRoute,
+  pauseRoute,
+  resumeRoute,
+  cancelRoute,
+  navigateRoute,
+  screenshotRoute,
+  listModelsRoute,
+  healthzRoute,
+] as const;
+
+export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  for (const route of ROUTES) route(app, deps);
+}

@@ -1,0 +1,9 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiDeps, SessionParams } from '../api-deps.ts';
+import { sessionToWire } from '../serializers.ts';
+
+export function getSessionRoute(app: FastifyInstance, { sessions }: ApiDeps): void {
+  app.get<{ Params: SessionParams }>('/v1/sessions/:session_id', async (request) =>
+    sessionToWire(await sessions.get(request.apiKeyId, request.params.session_id)),
+  );
+}

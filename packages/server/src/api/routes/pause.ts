@@ -1,0 +1,10 @@
+import type { FastifyInstance } from 'fastify';
+import type { SuccessResponse } from '@steward/protocol';
+import type { ApiDeps, SessionParams } from '../api-deps.ts';
+
+export function pauseRoute(app: FastifyInstance, { sessions }: ApiDeps): void {
+  app.post<{ Params: SessionParams }>('/v1/sessions/:session_id/pause', async (request): Promise<SuccessResponse> => {
+    await sessions.pause(request.apiKeyId, request.params.session_id);
+    return { success: true, message: 'Session paused successfully' };
+  });
+}

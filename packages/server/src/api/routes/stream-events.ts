@@ -1,0 +1,93 @@
+import type { FastifyInstance } from 'fastify';
+import { StreamEventsQuery, type EventType } from '@steward/protocol';
+import type { SessionEvent } from '../../sessions/index.ts';
+import type { MessageRecord } from '../../store/index.ts';
+import type { ApiDeps, SessionParams } from '../api-deps.ts';
+import { sessionEventToSse } from '../serializers.ts';
+import { SseWriter } from '../sse-writer.ts';
+import { parseInput } from '../validate.ts';
+
+const ENDS_TASK = new Set(['DONE', 'ERROR']);
+
+/**
+ * SSE (spec §1.9, §2.5, §9.9). Subscribes before reading history so nothing falls between the
+ * replay and the live stream; message ids de-duplicate the overlap. Resumes after
+ * `Last-Event-ID` (or `after_id`). Closes after the DONE/ERROR that ends the latest task.
+ */
+export function streamEventsRoute(app: FastifyInstance, { sessions, sse }: ApiDeps): void {
+  app.get<{ Params: SessionParams }>('/v1/sessions/:session_id/events', async (request, reply) => {
+    const query = parseInput(StreamEventsQuery, request.query, 'query');
+    const sessionId = request.params.session_id;
+    await sessions.get(request.apiKeyId, sessionId);
+    const header = request.headers['last-event-id'];
+    const fromHeader = typeof header === 'string' && /^\d+$/.test(header.trim()) ? Number(header.trim()) : undefined;
+    const resumeAfter = fromHeader ?? query.after_id;
+    const includeInternal = !query.sanitize;
+    const wanted: ReadonlySet<EventType> | undefined = query.event_types ? new Set(query.event_types) : undefined;
+
+    reply.hijack();
+    let lastId = resumeAfter ?? 0;
+    let replaying = true;
+    const pending: SessionEvent[] = [];
+    let subscription: { unsubscribe(): void } | undefined;
+    const writer = new SseWriter(reply.raw, {
+      maxBufferBytes: sse.maxBufferBytes,
+      heartbeatMs: sse.heartbeatMs,
+      heartbeatEvents: !wanted || wanted.has('heartbeat'),
+      onClose: (reason) => {
+        subscription?.unsubscribe();
+        if (reason === 'slow') request.log.warn({ sessionId }, 'SSE client fell behind; connection dropped');
+      },
+    });
+
+    const emit = (event: SessionEvent): void => {
+      const sseEvent = sessionEventToSse(event);
+      if (sseEvent && (!wanted || wanted.has(sseEvent.event))) writer.send(sseEvent);
+    };
+    const acceptMessage = (message: MessageRecord): boolean => {
+      if (message.id <= lastId) return false;
+      lastId = message.id;
+      return includeInternal || !message.internal;
+    };
+    const live = (event: SessionEvent): void => {
+      if (!writer.isOpen) return;
+      if (replaying) {
+        pending.push(event);
+        return;
+      }
+      if (event.kind === 'closed') {
+        writer.close();
+        return;
+      }
+      if (event.kind === 'message') {
+        if (!acceptMessage(event.message)) return;
+        emit(event);
+        if (ENDS_TASK.has(event.message.type)) writer.close();
+        return;
+      }
+      emit(event);
+    };
+    subscription = sessions.subscribe(sessionId, live);
+    if (!writer.isOpen) subscription.unsubscribe();
+
+    try {
+      let latestTaskEnded = false;
+      if (resumeAfter !== undefined || query.include_history) {
+        for (const message of await sessions.history(sessionId, lastId, includeInternal)) {
+          if (!acceptMessage(message)) continue;
+          emit({ kind: 'message', message });
+          if (ENDS_TASK.has(message.type)) latestTaskEnded = true;
+          else if (message.type === 'USER') latestTaskEnded = false;
+        }
+      }
+      const status = await sessions.status(request.apiKeyId, sessionId);
+      replaying = false;
+      for (const event of pending.splice(0)) live(event);
+      if (latestTaskEnded && (status === 'finished' || status === 'error')) writer.close();
+    } catch (error) {
+      // The session vanished (deleted) between the checks: end the stream quietly.
+      request.log.debug({ err: error, sessionId }, 'SSE stream ended during replay');
+      writer.close();
+    }
+  });
+}

@@ -1,0 +1,82 @@
+import type { MessageResponse, SessionResponse, SseEvent } from '@steward/protocol';
+import type { SessionEvent } from '../sessions/index.ts';
+import type { MessageRecord, SessionRecord } from '../store/index.ts';
+
+/** The one place where domain records become snake_case wire objects. */
+export function sessionToWire(session: SessionRecord): SessionResponse {
+  const wire: SessionResponse = {
+    session_id: session.id,
+    agent_name: session.agentName,
+    status: session.status,
+    created_at: session.createdAt.toISOString(),
+    environment_id: session.environmentId,
+  };
+  if (session.goal !== null) wire.goal = session.goal;
+  const type = session.options['agent_session_type'];
+  if (typeof type === 'string') wire.agent_session_type = type;
+  return wire;
+}
+
+export function messageToWire(message: MessageRecord): MessageResponse {
+  return {
+    id: message.id,
+    type: message.type,
+    content: message.content,
+    timestamp: message.timestamp.toISOString(),
+    metadata: message.metadata,
+  };
+}
+
+function text(content: MessageRecord['content']): string {
+  return typeof content === 'string' ? content : JSON.stringify(content);
+}
+
+/** SSE event for a session event (spec §2.5, §9.9), or undefined when it has none. */
+export function sessionEventToSse(event: SessionEvent): SseEvent | undefined {
+  switch (event.kind) {
+    case 'paused':
+      return { event: 'paused', data: { timestamp: event.at.toISOString() } };
+    case 'resumed':
+      return { event: 'resumed', data: { timestamp: event.at.toISOString() } };
+    case 'closed':
+      return undefined;
+    case 'message':
+      return messageToSse(event.message);
+  }
+}
+
+export function messageToSse(message: MessageRecord): SseEvent {
+  const id = message.id;
+  const base = { text: text(message.content), message_id: id };
+  switch (message.type) {
+    case 'THOUGHT':
+      return { event: 'thought', id, data: base };
+    case 'QUESTION':
+      return { event: 'question', id, data: base };
+    case 'USER':
+      return { event: 'user', id, data: base };
+    case 'DONE':
+      return {
+        event: 'done',
+        id,
+        data: { text: typeof message.content === 'string' ? message.content : 'Task completed', result: message.content, message_id: id },
+      };
+    case 'ERROR': {
+      const code = message.metadata['status_code'];
+      return { event: 'error', id, data: { error: text(message.content), status_code: typeof code === 'number' ? code : 500, message_id: id } };
+    }
+    case 'LOG': {
+      const meta = message.metadata;
+      if (meta['kind'] === 'step' && !message.internal) {
+        const action = meta['action'] as { tool: string; args: Record<string, unknown> } | undefined;
+        const url = meta['url'];
+        return {
+          event: 'step',
+          id,
+          data: { ...base, ...(action ? { action } : {}), ...(typeof url === 'string' ? { url } : {}) },
+        };
+      }
+      return { event: 'log', id, data: base };
+    }
+  }
+}

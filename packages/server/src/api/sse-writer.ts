@@ -1,0 +1,76 @@
+import type { ServerResponse } from 'node:http';
+import type { SseEvent } from '@steward/protocol';
+
+export interface SseWriterOptions {
+  /** Bytes the client may fall behind before it is dropped. */
+  maxBufferBytes: number;
+  heartbeatMs: number;
+  /** Whether heartbeats are sent as `heartbeat` events (else as comments, to keep proxies open). */
+  heartbeatEvents: boolean;
+  onClose: (reason: 'client' | 'server' | 'slow') => void;
+}
+
+/**
+ * The one SSE writer: `id:` (message id), `event:`, single-line JSON `data:`. Writes never wait
+ * for the client: a client whose unsent bytes exceed the bound is disconnected, so a stalled
+ * reader can slow neither the agent nor other readers.
+ */
+export class SseWriter {
+  private closed = false;
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly options: SseWriterOptions,
+  ) {
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.flushHeaders();
+    res.socket?.setNoDelay(true);
+    res.on('close', () => this.finish('client'));
+    this.heartbeat = setInterval(() => this.sendHeartbeat(), options.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  send(event: SseEvent): void {
+    if (this.closed) return;
+    const id = event.id === undefined ? '' : `id: ${event.id}\n`;
+    this.write(`${id}event: ${event.event}\ndata: ${JSON.stringify(event.data)}\n\n`);
+  }
+
+  /** Ends the stream normally. */
+  close(): void {
+    if (this.closed) return;
+    this.res.end();
+    this.finish('server');
+  }
+
+  private sendHeartbeat(): void {
+    if (this.options.heartbeatEvents) this.send({ event: 'heartbeat', data: { timestamp: new Date().toISOString() } });
+    else this.write(': keep-alive\n\n');
+  }
+
+  private write(chunk: string): void {
+    if (this.closed) return;
+    this.res.write(chunk);
+    if (this.res.writableLength > this.options.maxBufferBytes) {
+      this.res.destroy();
+      this.finish('slow');
+    }
+  }
+
+  private finish(reason: 'client' | 'server' | 'slow'): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.heartbeat);
+    this.options.onClose(reason);
+  }
+}

@@ -1,0 +1,45 @@
+import type { RegistryDescription } from './observe-page.ts';
+
+/**
+ * Runs INSIDE the page: resolves an index from the registry of `observe-page.ts` to a live
+ * element and makes its `data-steward-idx` attribute unique again (a page may have copied or
+ * removed it), so the Playwright locator built from it hits exactly the registered element.
+ * Returns the chain of `data-steward-frame` ids to enter when the element lives in a frame.
+ */
+export type FindResult =
+  | { found: false }
+  | { found: true; framePath: string[]; description: RegistryDescription };
+
+export function findIndexed(index: number): FindResult {
+  type Registry = {
+    byIndex: Map<number, WeakRef<Element>>;
+    described: Map<number, RegistryDescription>;
+    nextFrame: number;
+  };
+  const registry = (window as unknown as Record<symbol, Registry | undefined>)[Symbol.for('steward.registry')];
+  const element = registry?.byIndex.get(index)?.deref();
+  const description = registry?.described.get(index);
+  if (registry === undefined || element === undefined || description === undefined || !element.isConnected) {
+    return { found: false };
+  }
+  const value = String(index);
+  for (const other of Array.from(element.ownerDocument.querySelectorAll(`[data-steward-idx="${value}"]`))) {
+    if (other !== element) other.removeAttribute('data-steward-idx');
+  }
+  element.setAttribute('data-steward-idx', value);
+
+  const framePath: string[] = [];
+  let view = element.ownerDocument.defaultView;
+  while (view !== null && view !== window) {
+    const frame = view.frameElement;
+    if (frame === null) return { found: false };
+    let id = frame.getAttribute('data-steward-frame');
+    if (id === null) {
+      id = String(registry.nextFrame++);
+      frame.setAttribute('data-steward-frame', id);
+    }
+    framePath.unshift(id);
+    view = frame.ownerDocument.defaultView;
+  }
+  return { found: true, framePath, description };
+}

@@ -1,0 +1,211 @@
+import type { Locator, Page } from 'playwright-core';
+import type { ActionResult, BrowserAction, PageInfo } from '../port.ts';
+import { NavigationError } from '../port.ts';
+import type { RegistryDescription } from './observe-page.ts';
+import { runInPage } from './run-in-page.ts';
+import { scrollPage, visibleText } from './page-scripts.ts';
+
+export const READ_TEXT_PAGE_CHARS = 8_000;
+const READ_TEXT_MAX_CHARS = 2_000_000;
+const DEFAULT_SCROLL_VIEWPORTS = 0.8;
+
+export interface LocatedElement {
+  locator: Locator;
+  description: RegistryDescription;
+}
+
+export interface WatchOutcome {
+  pageChanged: boolean;
+  /** Extra sentence for the result message (a new tab, a dialog), or ''. */
+  note: string;
+}
+
+/** What the session offers an action: the active page, element lookup and navigation watching. */
+export interface ActionHost {
+  readonly actionTimeoutMs: number;
+  readonly navigationTimeoutMs: number;
+  activePage(): Promise<Page>;
+  locate(index: number): Promise<LocatedElement | undefined>;
+  /** Runs `run`, then waits for a navigation or new tab it started. */
+  watch(run: () => Promise<unknown>, signal: AbortSignal | undefined): Promise<WatchOutcome>;
+  navigateFor(url: string, signal: AbortSignal | undefined): Promise<PageInfo>;
+}
+
+/**
+ * One BrowserAction against the session. Page-level failures come back as `{ ok: false }`;
+ * Playwright errors propagate to the caller, which turns them into one readable line.
+ */
+export async function performAction(
+  host: ActionHost,
+  action: BrowserAction,
+  signal: AbortSignal | undefined,
+): Promise<ActionResult> {
+  switch (action.kind) {
+    case 'navigate':
+      return navigateAction(host, action.url, signal);
+    case 'click': {
+      const el = await host.locate(action.index);
+      if (el === undefined) return missing(action.index);
+      if (el.description.disabled) return failure(`Element ${action.index} (${describe(el)}) is disabled`);
+      const outcome = await host.watch(() => el.locator.click({ timeout: host.actionTimeoutMs }), signal);
+      return { ok: true, message: `Clicked ${describe(el)}${outcome.note}`, pageChanged: outcome.pageChanged };
+    }
+    case 'type':
+      return typeAction(host, action, signal);
+    case 'select':
+      return selectAction(host, action.index, action.option, signal);
+    case 'scroll': {
+      const page = await host.activePage();
+      const amount = Math.min(Math.max(action.amount ?? DEFAULT_SCROLL_VIEWPORTS, 0.1), 10);
+      const result = await runInPage(page, scrollPage, { direction: action.direction, amount });
+      const where = `y=${result.y} of ${result.height} (viewport ${result.viewportHeight})`;
+      if (!result.moved) {
+        return { ok: true, message: `Already at the ${action.direction === 'down' ? 'bottom' : 'top'}: ${where}`, pageChanged: false };
+      }
+      return { ok: true, message: `Scrolled ${action.direction} to ${where}`, pageChanged: false };
+    }
+    case 'press': {
+      const page = await host.activePage();
+      const outcome = await host.watch(() => page.keyboard.press(action.key), signal);
+      return { ok: true, message: `Pressed ${action.key}${outcome.note}`, pageChanged: outcome.pageChanged };
+    }
+    case 'back': {
+      const page = await host.activePage();
+      const outcome = await host.watch(
+        () => page.goBack({ waitUntil: 'domcontentloaded', timeout: host.navigationTimeoutMs }),
+        signal,
+      );
+      if (!outcome.pageChanged) return failure('There is no previous page in this tab');
+      return { ok: true, message: `Went back to ${page.url()}${outcome.note}`, pageChanged: true };
+    }
+    case 'read_text':
+      return readTextAction(host, action.page ?? 1);
+  }
+}
+
+async function navigateAction(host: ActionHost, url: string, signal: AbortSignal | undefined): Promise<ActionResult> {
+  const page = await host.activePage();
+  const before = page.url();
+  try {
+    const info = await host.navigateFor(url, signal);
+    return { ok: true, message: `Opened ${info.url} ('${info.title}')`, pageChanged: true };
+  } catch (error) {
+    if (error instanceof NavigationError) {
+      return { ok: false, message: error.message, pageChanged: page.url() !== before };
+    }
+    throw error;
+  }
+}
+
+async function typeAction(
+  host: ActionHost,
+  action: Extract<BrowserAction, { kind: 'type' }>,
+  signal: AbortSignal | undefined,
+): Promise<ActionResult> {
+  const el = await host.locate(action.index);
+  if (el === undefined) return missing(action.index);
+  if (el.description.tag === 'select') {
+    return failure(`Element ${action.index} (${describe(el)}) is a select; use the select action`);
+  }
+  if (el.description.disabled) return failure(`Element ${action.index} (${describe(el)}) is disabled`);
+  const page = await host.activePage();
+  const outcome = await host.watch(async () => {
+    if (action.clear === false) {
+      await el.locator.focus({ timeout: host.actionTimeoutMs });
+      // Put the caret at the end so the text is appended, not inserted where the page left it.
+      await el.locator.evaluate((node) => {
+        const field = node as HTMLInputElement;
+        if (typeof field.setSelectionRange === 'function' && typeof field.value === 'string') {
+          try {
+            field.setSelectionRange(field.value.length, field.value.length);
+          } catch {
+            // input types without a caret (email, number) append at the end anyway
+          }
+        } else {
+          const selection = node.ownerDocument.getSelection();
+          selection?.selectAllChildren(node);
+          selection?.collapseToEnd();
+        }
+      });
+      await page.keyboard.insertText(action.text);
+    } else {
+      await el.locator.fill(action.text, { timeout: host.actionTimeoutMs });
+    }
+    if (action.submit === true) await el.locator.press('Enter', { timeout: host.actionTimeoutMs });
+  }, signal);
+  // The typed text is never echoed: it may be a secret injected below the model.
+  const what = `${action.text.length} character${action.text.length === 1 ? '' : 's'}`;
+  const verb = action.clear === false ? 'Appended' : 'Typed';
+  const submitted = action.submit === true ? ' and pressed Enter' : '';
+  return { ok: true, message: `${verb} ${what} into ${describe(el)}${submitted}${outcome.note}`, pageChanged: outcome.pageChanged };
+}
+
+async function selectAction(
+  host: ActionHost,
+  index: number,
+  option: string,
+  signal: AbortSignal | undefined,
+): Promise<ActionResult> {
+  const el = await host.locate(index);
+  if (el === undefined) return missing(index);
+  if (el.description.tag !== 'select') {
+    return failure(`Element ${index} (${describe(el)}) is not a <select>; click it to open its options instead`);
+  }
+  if (el.description.disabled) return failure(`Element ${index} (${describe(el)}) is disabled`);
+  const match = await el.locator.evaluate(
+    (node, wanted) => {
+      const options = Array.from((node as HTMLSelectElement).options);
+      const want = wanted.trim();
+      let found = options.findIndex((o) => o.value === want || o.label.trim() === want || o.text.trim() === want);
+      if (found < 0) {
+        const lower = want.toLowerCase();
+        found = options.findIndex((o) => o.label.trim().toLowerCase() === lower || o.value.toLowerCase() === lower);
+      }
+      return {
+        index: found,
+        label: found < 0 ? '' : (options[found]?.label ?? '').trim(),
+        labels: options.slice(0, 20).map((o) => o.label.trim()),
+      };
+    },
+    option,
+    { timeout: host.actionTimeoutMs },
+  );
+  if (match.index < 0) {
+    return failure(`No option '${option}' in ${describe(el)}; options are: ${match.labels.join(', ')}`);
+  }
+  const outcome = await host.watch(
+    () => el.locator.selectOption({ index: match.index }, { timeout: host.actionTimeoutMs }),
+    signal,
+  );
+  return { ok: true, message: `Selected '${match.label}' in ${describe(el)}${outcome.note}`, pageChanged: outcome.pageChanged };
+}
+
+async function readTextAction(host: ActionHost, pageNumber: number): Promise<ActionResult> {
+  const page = await host.activePage();
+  const text = await runInPage(page, visibleText, READ_TEXT_MAX_CHARS);
+  const pages = Math.max(1, Math.ceil(text.length / READ_TEXT_PAGE_CHARS));
+  if (!Number.isInteger(pageNumber) || pageNumber < 1 || pageNumber > pages) {
+    return failure(`Page ${pageNumber} does not exist; the text of this page has ${pages} page(s)`);
+  }
+  const chunk = text.slice((pageNumber - 1) * READ_TEXT_PAGE_CHARS, pageNumber * READ_TEXT_PAGE_CHARS);
+  const more = pageNumber < pages ? `; read page ${pageNumber + 1} for more` : '';
+  return {
+    ok: true,
+    message: `Read page ${pageNumber} of ${pages} of the visible text of ${page.url()}${more}`,
+    pageChanged: false,
+    text: chunk,
+  };
+}
+
+function describe(el: LocatedElement): string {
+  const { role, name } = el.description;
+  return name === '' ? role : `${role} '${name}'`;
+}
+
+function missing(index: number): ActionResult {
+  return failure(`No element with index ${index}; observe the page again`);
+}
+
+function failure(message: string): ActionResult {
+  return { ok: false, message, pageChanged: false };
+}

@@ -1,0 +1,401 @@
+import type { BrowserContext, Dialog, FrameLocator, Page } from 'playwright-core';
+import { isAbortError } from '../../util/abort.ts';
+import {
+  BrowserClosedError,
+  NavigationError,
+  type ActionResult,
+  type BrowserAction,
+  type CallOptions,
+  type Observation,
+  type PageInfo,
+  type SessionBrowser,
+  type StorageState,
+} from '../port.ts';
+import { findIndexed } from './find-indexed.ts';
+import { observePage, type ObserveArgs } from './observe-page.ts';
+import { PageActivity } from './page-activity.ts';
+import { performAction, type ActionHost, type LocatedElement, type WatchOutcome } from './perform-action.ts';
+import { isTargetClosedError, readableError } from './readable-error.ts';
+import { runInPage } from './run-in-page.ts';
+
+export interface SessionSettings {
+  navigationTimeoutMs: number;
+  actionTimeoutMs: number;
+}
+
+const OBSERVE_LIMITS: Omit<ObserveArgs, 'indexFloor'> = {
+  maxElements: 150,
+  textBudget: 6_000,
+  maxNameLength: 80,
+  maxOptions: 20,
+};
+/** How long after an action a navigation it triggered (form submit, JS redirect) may take to start. */
+const NAVIGATION_START_GRACE_MS = 100;
+const CONTEXT_CLOSE_GRACE_MS = 250;
+
+interface HandledDialog {
+  type: string;
+  message: string;
+  answer: 'accepted' | 'dismissed';
+}
+
+/**
+ * One session's isolated context. Native dialogs are answered at once so the page never
+ * blocks: alerts and beforeunload are accepted, confirm and prompt dismissed; the latest one is
+ * reported in the next observation and in the result of the action that raised it.
+ * After a crash (page, context or browser) every call throws `BrowserClosedError`.
+ */
+export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
+  readonly actionTimeoutMs: number;
+  readonly navigationTimeoutMs: number;
+  private active: Page | undefined;
+  private readonly activities = new WeakMap<Page, PageActivity>();
+  private readonly crashListeners: ((reason: string) => void)[] = [];
+  private deadReason: string | undefined;
+  private closing: Promise<void> | undefined;
+  private indexFloor = 0;
+  private pagesOpened = 0;
+  private dialogsSeen = 0;
+  private lastDialog: HandledDialog | undefined;
+  private dialogForObservation: HandledDialog | undefined;
+
+  constructor(
+    readonly sessionId: string,
+    private readonly context: BrowserContext,
+    page: Page,
+    settings: SessionSettings,
+    private readonly onClosed: () => void,
+  ) {
+    this.actionTimeoutMs = settings.actionTimeoutMs;
+    this.navigationTimeoutMs = settings.navigationTimeoutMs;
+    for (const existing of context.pages()) this.adopt(existing);
+    this.active = page;
+    context.on('page', (opened) => {
+      this.pagesOpened++;
+      this.adopt(opened);
+    });
+    context.on('close', () => {
+      if (this.closing !== undefined) return;
+      // When the whole browser dies its contexts close first; give the pool's disconnect
+      // notice a moment to arrive so the reason names the real cause.
+      setTimeout(() => this.die('The browser context was closed'), CONTEXT_CLOSE_GRACE_MS).unref();
+    });
+  }
+
+  // ---- SessionBrowser ----
+
+  async navigate(url: string, options?: CallOptions): Promise<PageInfo> {
+    this.ensureAlive();
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch (error) {
+      throw new NavigationError(`Not a valid URL: ${url}`, { cause: error });
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new NavigationError(`Only http and https URLs can be opened, not ${parsed.protocol}`);
+    }
+    const page = await this.activePage();
+    try {
+      await raceSignal(
+        page.goto(parsed.href, { waitUntil: 'domcontentloaded', timeout: this.navigationTimeoutMs }),
+        options?.signal,
+        () => void page.evaluate('window.stop()').catch(() => undefined),
+      );
+    } catch (error) {
+      this.rethrowIfFatal(error, options?.signal);
+      throw new NavigationError(`Could not open ${parsed.href}: ${readableError(error)}`, { cause: error });
+    }
+    return this.pageInfo();
+  }
+
+  async screenshot(options?: CallOptions): Promise<{ jpeg: Buffer } & PageInfo> {
+    this.ensureAlive();
+    const page = await this.activePage();
+    try {
+      const jpeg = await raceSignal(
+        page.screenshot({ type: 'jpeg', quality: 70, timeout: this.actionTimeoutMs }),
+        options?.signal,
+      );
+      return { jpeg, ...(await this.pageInfo()) };
+    } catch (error) {
+      this.rethrowIfFatal(error, options?.signal);
+      throw new Error(`Screenshot failed: ${readableError(error)}`, { cause: error });
+    }
+  }
+
+  async observe(options?: CallOptions): Promise<Observation> {
+    this.ensureAlive();
+    const signal = options?.signal;
+    const page = await this.activePage();
+    const args: ObserveArgs = { ...OBSERVE_LIMITS, indexFloor: this.indexFloor };
+    const collect = () =>
+      raceSignal(
+        runInPage(page, observePage, args),
+        anySignal(signal, AbortSignal.timeout(this.actionTimeoutMs * 2)),
+      );
+    let raw;
+    try {
+      try {
+        raw = await collect();
+      } catch (error) {
+        // A navigation replaced the document mid-evaluation: observe the new one.
+        if (!/Execution context was destroyed|navigat/i.test(String(error)) || signal?.aborted) throw error;
+        await raceSignal(page.waitForLoadState('domcontentloaded', { timeout: this.navigationTimeoutMs }), signal);
+        raw = await collect();
+      }
+    } catch (error) {
+      this.rethrowIfFatal(error, signal);
+      throw new Error(`Observation failed: ${readableError(error)}`, { cause: error });
+    }
+    this.indexFloor = Math.max(this.indexFloor, raw.maxIndex);
+    const tabs = await Promise.all(
+      this.context.pages().map(async (tab, index) => ({
+        index,
+        url: tab.url(),
+        title: await safeTitle(tab, this.actionTimeoutMs),
+        active: tab === page,
+      })),
+    );
+    const observation: Observation = {
+      url: raw.url,
+      title: raw.title,
+      elements: raw.elements,
+      text: raw.text,
+      truncated: raw.truncated,
+      scroll: raw.scroll,
+      tabs,
+    };
+    if (this.dialogForObservation !== undefined) {
+      const { type, message, answer } = this.dialogForObservation;
+      observation.dialog = { type, message: `${message} (answered automatically: ${answer})` };
+      this.dialogForObservation = undefined;
+    }
+    return observation;
+  }
+
+  async act(action: BrowserAction, options?: CallOptions): Promise<ActionResult> {
+    this.ensureAlive();
+    const signal = options?.signal;
+    if (signal?.aborted) throw signal.reason;
+    try {
+      return await raceSignal(performAction(this, action, signal), signal);
+    } catch (error) {
+      this.rethrowIfFatal(error, signal);
+      return { ok: false, message: readableError(error), pageChanged: false };
+    }
+  }
+
+  async pageInfo(): Promise<PageInfo> {
+    this.ensureAlive();
+    const page = await this.activePage();
+    return { url: page.url(), title: await safeTitle(page, this.actionTimeoutMs) };
+  }
+
+  async storageState(): Promise<StorageState> {
+    this.ensureAlive();
+    try {
+      return (await this.context.storageState()) as unknown as StorageState;
+    } catch (error) {
+      this.rethrowIfFatal(error, undefined);
+      throw error;
+    }
+  }
+
+  onCrash(listener: (reason: string) => void): void {
+    const reason = this.deadReason;
+    if (reason !== undefined && this.closing === undefined) {
+      queueMicrotask(() => listener(reason));
+      return;
+    }
+    this.crashListeners.push(listener);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.context
+      .close()
+      .catch(() => undefined)
+      .finally(() => this.onClosed());
+    return this.closing;
+  }
+
+  // ---- called by the pool ----
+
+  /** The browser died under this session. */
+  browserGone(reason: string): void {
+    if (this.closing !== undefined) return;
+    this.die(reason);
+    this.closing = Promise.resolve();
+    this.onClosed();
+  }
+
+  get isClosed(): boolean {
+    return this.closing !== undefined || this.deadReason !== undefined;
+  }
+
+  // ---- ActionHost ----
+
+  async activePage(): Promise<Page> {
+    if (this.active !== undefined && !this.active.isClosed()) return this.active;
+    const open = this.context.pages().filter((p) => !p.isClosed());
+    this.active = open[open.length - 1] ?? (await this.context.newPage());
+    return this.active;
+  }
+
+  async locate(index: number): Promise<LocatedElement | undefined> {
+    const page = await this.activePage();
+    const found = await runInPage(page, findIndexed, index);
+    if (!found.found) return undefined;
+    let scope: Page | FrameLocator = page;
+    for (const frameId of found.framePath) {
+      scope = scope.locator(`[data-steward-frame="${frameId}"]`).contentFrame();
+    }
+    return { locator: scope.locator(`[data-steward-idx="${index}"]`).first(), description: found.description };
+  }
+
+  async watch(run: () => Promise<unknown>, signal: AbortSignal | undefined): Promise<WatchOutcome> {
+    const page = await this.activePage();
+    const activity = this.activityOf(page);
+    const before = activity.mark();
+    const urlBefore = page.url();
+    const pagesBefore = this.pagesOpened;
+    const dialogsBefore = this.dialogsSeen;
+
+    await run();
+    const started = await activity.waitFor(
+      (now) => now.navigationRequests > before.navigationRequests || now.mainFrameNavigations > before.mainFrameNavigations,
+      NAVIGATION_START_GRACE_MS,
+      signal,
+    );
+    if (started && activity.mark().navigationRequests > before.navigationRequests) {
+      await activity.waitFor(
+        (now) => now.documents > before.documents || now.settledNavigations > before.settledNavigations,
+        this.navigationTimeoutMs,
+        signal,
+      );
+    }
+
+    const notes: string[] = [];
+    let pageChanged = page.isClosed() || page.url() !== urlBefore || activity.mark().mainFrameNavigations > before.mainFrameNavigations;
+    if (this.pagesOpened > pagesBefore) {
+      const pages = this.context.pages().filter((p) => !p.isClosed());
+      const newest = pages[pages.length - 1];
+      if (newest !== undefined && newest !== page) {
+        this.active = newest;
+        await raceSignal(
+          newest.waitForLoadState('domcontentloaded', { timeout: this.navigationTimeoutMs }).catch(() => undefined),
+          signal,
+        );
+        notes.push(`opened a new tab (${newest.url()}), which is now active`);
+        pageChanged = true;
+      }
+    }
+    if (this.dialogsSeen > dialogsBefore && this.lastDialog !== undefined) {
+      const { type, message, answer } = this.lastDialog;
+      notes.push(`${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type} dialog said '${message}' and was ${answer}`);
+    }
+    return { pageChanged, note: notes.length === 0 ? '' : `; ${notes.join('; ')}` };
+  }
+
+  async navigateFor(url: string, signal: AbortSignal | undefined): Promise<PageInfo> {
+    return this.navigate(url, { signal });
+  }
+
+  // ---- internals ----
+
+  private adopt(page: Page): void {
+    this.activityOf(page);
+    page.on('dialog', (dialog) => this.answerDialog(dialog));
+    page.on('crash', () => {
+      if (page === this.active) this.die('The page crashed');
+    });
+  }
+
+  private activityOf(page: Page): PageActivity {
+    let activity = this.activities.get(page);
+    if (activity === undefined) {
+      activity = new PageActivity(page);
+      this.activities.set(page, activity);
+    }
+    return activity;
+  }
+
+  private answerDialog(dialog: Dialog): void {
+    const type = dialog.type();
+    const accept = type === 'alert' || type === 'beforeunload';
+    const handled: HandledDialog = { type, message: dialog.message().slice(0, 500), answer: accept ? 'accepted' : 'dismissed' };
+    this.lastDialog = handled;
+    this.dialogForObservation = handled;
+    this.dialogsSeen++;
+    (accept ? dialog.accept() : dialog.dismiss()).catch(() => undefined);
+  }
+
+  private die(reason: string): void {
+    if (this.deadReason !== undefined) return;
+    this.deadReason = reason;
+    const listeners = this.crashListeners.splice(0);
+    for (const listener of listeners) {
+      try {
+        listener(reason);
+      } catch {
+        // a listener's failure must not stop the others from hearing about the crash
+      }
+    }
+  }
+
+  private ensureAlive(): void {
+    if (this.deadReason !== undefined) throw new BrowserClosedError(this.deadReason);
+    if (this.closing !== undefined) throw new BrowserClosedError();
+  }
+
+  /** Aborts propagate as they are; a dead context becomes BrowserClosedError. */
+  private rethrowIfFatal(error: unknown, signal: AbortSignal | undefined): void {
+    if (signal?.aborted && (error === signal.reason || isAbortError(error))) throw error;
+    if (this.deadReason !== undefined || this.closing !== undefined) {
+      throw new BrowserClosedError(this.deadReason ?? 'The browser context is closed', { cause: error });
+    }
+    if (isTargetClosedError(error) && this.context.pages().length === 0 && !this.context.browser()?.isConnected()) {
+      throw new BrowserClosedError('The browser is gone', { cause: error });
+    }
+  }
+}
+
+/** Resolves or rejects with `promise`, or rejects with the signal's reason once it aborts. */
+function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined, onAbort?: () => void): Promise<T> {
+  if (signal === undefined) return promise;
+  // The losing promise may still reject later; that must not surface as unhandled.
+  promise.catch(() => undefined);
+  if (signal.aborted) {
+    onAbort?.();
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const abort = (): void => {
+      onAbort?.();
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', abort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', abort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', abort);
+        reject(error);
+      },
+    );
+  });
+}
+
+function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal {
+  return AbortSignal.any(signals.filter((s): s is AbortSignal => s !== undefined));
+}
+
+async function safeTitle(page: Page, timeoutMs: number): Promise<string> {
+  try {
+    return await raceSignal(page.title(), AbortSignal.timeout(timeoutMs));
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * The browser seen from the rest of the server. Only `browser/playwright/` knows Playwright.
+ *
+ * Contract shared by every method that takes `{ signal }`: it returns or rejects promptly once the
+ * signal aborts, leaves the session usable, and never hangs past its own timeout.
+ * Actions never throw for page-level problems (missing element, timeout, navigation error): they
+ * return `{ ok: false, message }` the model can read. They throw only when the browser itself is
+ * gone (`BrowserClosedError`).
+ */
+export interface BrowserPool {
+  /** Starts the shared browser and fills the warm pool. Idempotent. */
+  start(): Promise<void>;
+  /**
+   * A fresh isolated context with one page, taken from the warm pool when one is ready.
+   * Throws `BrowserCapacityError` when no context can be created.
+   */
+  acquire(options: AcquireOptions): Promise<SessionBrowser>;
+  stats(): BrowserPoolStats;
+  /** Closes every context and the browser; no Chromium process survives it. */
+  close(): Promise<void>;
+}
+
+export interface AcquireOptions {
+  sessionId: string;
+  /** Storage state to restore (cookies, origins' localStorage) — snapshots, issue 3. */
+  storageState?: StorageState | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export interface BrowserPoolStats {
+  warm: number;
+  active: number;
+  browserConnected: boolean;
+}
+
+export type StorageState = Record<string, unknown>;
+
+export interface PageInfo {
+  url: string;
+  title: string;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal | undefined;
+}
+
+export interface SessionBrowser {
+  readonly sessionId: string;
+  /** Navigates the active tab; rejects with `NavigationError` for a URL that cannot be loaded. */
+  navigate(url: string, options?: CallOptions): Promise<PageInfo>;
+  /** JPEG of the active tab's viewport. */
+  screenshot(options?: CallOptions): Promise<{ jpeg: Buffer } & PageInfo>;
+  /** What the model sees: see `Observation`. */
+  observe(options?: CallOptions): Promise<Observation>;
+  act(action: BrowserAction, options?: CallOptions): Promise<ActionResult>;
+  pageInfo(): Promise<PageInfo>;
+  storageState(): Promise<StorageState>;
+  /** Called once if the context, its page or the browser dies under this session. */
+  onCrash(listener: (reason: string) => void): void;
+  /** Closes the context. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** One interactive element, indexed for the model. */
+export interface ObservedElement {
+  index: number;
+  /** ARIA role or tag-derived role: button, link, textbox, checkbox, combobox, … */
+  role: string;
+  /** Accessible name (label, aria-label, text, placeholder, alt, title). */
+  name: string;
+  tag: string;
+  value?: string;
+  href?: string;
+  /** e.g. checked, disabled, required, expanded, selected. */
+  states?: string[];
+  /** For selects: the option labels. */
+  options?: string[];
+  /** True when the element was not in the previous observation of this session. */
+  isNew: boolean;
+}
+
+export interface Observation {
+  url: string;
+  title: string;
+  elements: ObservedElement[];
+  /** Visible text outline (headings, paragraphs, list items), trimmed to a budget. */
+  text: string;
+  /** True when `text` or `elements` were cut to fit; the model can scroll or read more. */
+  truncated: boolean;
+  scroll: { y: number; height: number; viewportHeight: number };
+  tabs: { index: number; url: string; title: string; active: boolean }[];
+  /** A native dialog waiting for an answer, if any. */
+  dialog?: { type: string; message: string };
+}
+
+export type BrowserAction =
+  | { kind: 'navigate'; url: string }
+  | { kind: 'click'; index: number }
+  | { kind: 'type'; index: number; text: string; clear?: boolean; submit?: boolean }
+  | { kind: 'select'; index: number; option: string }
+  | { kind: 'scroll'; direction: 'up' | 'down'; amount?: number }
+  | { kind: 'press'; key: string }
+  | { kind: 'back' }
+  | { kind: 'read_text'; page?: number };
+
+export interface ActionResult {
+  ok: boolean;
+  /** Human- and model-readable outcome ("Clicked button 'Submit'", "No element with index 12"). */
+  message: string;
+  /** True when the URL or the document changed, so later actions planned on the old page stop. */
+  pageChanged: boolean;
+  /** Text returned by read_text. */
+  text?: string;
+}
+
+export class BrowserClosedError extends Error {
+  constructor(message = 'The browser context is closed', options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'BrowserClosedError';
+  }
+}
+
+export class BrowserCapacityError extends Error {
+  constructor(message = 'No browser capacity available', options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'BrowserCapacityError';
+  }
+}
+
+export class NavigationError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'NavigationError';
+  }
+}

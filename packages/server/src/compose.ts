@@ -1,0 +1,128 @@
+import { mkdirSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { pino, type Logger as PinoLogger } from 'pino';
+import { AGENT_NAMES } from '@steward/protocol';
+import { buildApp } from './app.ts';
+import { createPlaywrightBrowserPool, type PlaywrightBrowserPool } from './browser/playwright/index.ts';
+import { InMemoryEventBus } from './bus/memory/in-memory-event-bus.ts';
+import type { Config } from './config/index.ts';
+import { createModelRegistry } from './llm/index.ts';
+import { ApiKeyService, SessionService, WebhookDispatcher, type SessionEvent } from './sessions/index.ts';
+import { createSqliteStore } from './store/sqlite/create-sqlite-store.ts';
+import type { Store } from './store/index.ts';
+import { systemClock } from './util/index.ts';
+
+/**
+ * The composition root: the one place that names concrete adapters. `main.ts` calls it for the
+ * real process; test builders call it to run the real server in-process.
+ */
+export interface StewardServer {
+  app: FastifyInstance;
+  store: Store;
+  keys: ApiKeyService;
+  sessions: SessionService;
+  browsers: PlaywrightBrowserPool;
+  logger: PinoLogger;
+  /** Starts listening; resolves with the base URL. */
+  listen(): Promise<string>;
+  /** Drains and closes everything; no Chromium survives it. */
+  close(): Promise<void>;
+}
+
+export const NO_MODEL_HELP =
+  'No model is configured, so the agent cannot run tasks. Set STEWARD_MODEL (and optionally STEWARD_FAST_MODEL) to a model spec, ' +
+  'e.g. openai:gpt-4o-mini (with OPENAI_API_KEY), anthropic:claude-sonnet-4-5 (with ANTHROPIC_API_KEY), google:gemini-2.5-flash ' +
+  '(with GOOGLE_GENERATIVE_AI_API_KEY), openai-compatible:llama3.1@http://127.0.0.1:11434/v1, or script:./my-policy.mjs, then restart Steward.';
+
+export function resolveDataDir(config: Config, repoRoot: string): string {
+  return isAbsolute(config.dataDir) ? config.dataDir : resolve(repoRoot, config.dataDir);
+}
+
+/** The store alone (CLI key commands), migrated. */
+export async function openStore(config: Config, repoRoot: string): Promise<Store> {
+  const dataDir = resolveDataDir(config, repoRoot);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const store = createSqliteStore({ path: join(dataDir, 'steward.db') });
+  await store.migrate();
+  return store;
+}
+
+export interface ComposeOptions {
+  config: Config;
+  /** Environment for provider keys (OPENAI_API_KEY, …). */
+  env: Record<string, string | undefined>;
+  repoRoot: string;
+  logger?: PinoLogger;
+}
+
+export async function composeServer(options: ComposeOptions): Promise<StewardServer> {
+  const { config, env, repoRoot } = options;
+  const logger = options.logger ?? pino({ level: config.logLevel });
+  const models = createModelRegistry({ mainSpec: config.model, fastSpec: config.fastModel, env, cwd: repoRoot, timeoutMs: config.modelTimeoutS * 1000 });
+  const store = await openStore(config, repoRoot);
+  const browsers = createPlaywrightBrowserPool({
+    executablePath: config.chromiumPath,
+    warmContexts: config.warmContexts,
+    maxContexts: config.maxSessions + config.warmContexts,
+    navigationTimeoutMs: config.navigationTimeoutS * 1000,
+    actionTimeoutMs: config.actionTimeoutS * 1000,
+    logger: logger.child({ component: 'browser' }),
+  });
+  const webhooks = new WebhookDispatcher({
+    logger: logger.child({ component: 'webhooks' }),
+    timeoutMs: config.webhookTimeoutS * 1000,
+    retryWindowMs: config.webhookRetryWindowS * 1000,
+  });
+  const bus = new InMemoryEventBus<SessionEvent>({ logger });
+  const keys = new ApiKeyService(store, systemClock);
+  const sessions = new SessionService({
+    store,
+    browsers,
+    models,
+    bus,
+    webhooks,
+    clock: systemClock,
+    logger: logger.child({ component: 'sessions' }),
+    limits: {
+      maxSessions: config.maxSessions,
+      sessionIdleTimeoutMs: config.sessionIdleTimeoutS * 1000,
+      sessionMaxLifetimeMs: config.sessionMaxLifetimeS * 1000,
+      taskTimeoutMs: config.taskTimeoutS * 1000,
+      modelTimeoutMs: config.modelTimeoutS * 1000,
+    },
+    modelHelp: NO_MODEL_HELP,
+  });
+  const app = buildApp({
+    logger,
+    sessions,
+    keys,
+    sse: { heartbeatMs: config.sseHeartbeatS * 1000, maxBufferBytes: config.sseMaxBufferBytes },
+    models: AGENT_NAMES,
+  });
+
+  let closed = false;
+  return {
+    app,
+    store,
+    keys,
+    sessions,
+    browsers,
+    logger,
+    async listen() {
+      await browsers.start();
+      await sessions.start();
+      return app.listen({ host: config.host, port: config.port });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await sessions.shutdown();
+      await app.close();
+      await webhooks.drain(5_000);
+      await webhooks.close();
+      await browsers.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+const seconds = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+
+/**
+ * Every setting in one schema. Environment variables are `STEWARD_` + the upper-snake name
+ * (e.g. `sessionIdleTimeoutS` ← `STEWARD_SESSION_IDLE_TIMEOUT_S`); a JSON file named by
+ * `STEWARD_CONFIG_FILE` may set the same keys in camelCase, and the environment wins.
+ * `docs/configuration.md` lists them; a test keeps the two in sync.
+ */
+export const ConfigSchema = z.object({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Base of absolute URLs the server hands out (vnc_url). Default http://<host>:<port>. */
+  publicUrl: z.url().optional(),
+  /** Where the SQLite database and other state live. Relative paths are resolved against the repository root. */
+  dataDir: z.string().min(1).default('.steward'),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  /** Model for `agi-0`: `openai:<m>`, `anthropic:<m>`, `google:<m>`, `openai-compatible:<m>@<url>`, `script:<path>`. */
+  model: z.string().min(1).optional(),
+  /** Model for `agi-0-fast`; falls back to `model`. */
+  fastModel: z.string().min(1).optional(),
+  /** Per model call deadline. */
+  modelTimeoutS: seconds(60),
+
+  chromiumPath: z.string().min(1).default('/usr/bin/chromium'),
+  /** Pre-created browser contexts kept ready so that creating a session does not wait for Chromium. */
+  warmContexts: z.coerce.number().int().min(0).max(32).default(2),
+  /** Cap on live sessions (each holds a browser context, ~56 MB). Beyond it create answers 429. */
+  maxSessions: z.coerce.number().int().min(1).max(10_000).default(50),
+  /** A session with no client command and no agent step for this long is terminated. 0 disables. */
+  sessionIdleTimeoutS: seconds(30 * 60),
+  /** A session is terminated this long after creation, whatever it is doing. 0 disables. */
+  sessionMaxLifetimeS: seconds(24 * 60 * 60),
+  /** Wall-time budget of one task. 0 disables. */
+  taskTimeoutS: seconds(30 * 60),
+  navigationTimeoutS: seconds(15),
+  actionTimeoutS: seconds(5),
+
+  sseHeartbeatS: z.coerce.number().min(0.05).max(300).default(15),
+  /** Bytes an SSE client may fall behind before its connection is dropped. */
+  sseMaxBufferBytes: z.coerce.number().int().min(4096).default(1024 * 1024),
+
+  webhookTimeoutS: seconds(10),
+  webhookRetryWindowS: seconds(30),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigKey = keyof Config;
+
+export const CONFIG_KEYS = Object.keys(ConfigSchema.shape) as ConfigKey[];
+
+/** `sessionIdleTimeoutS` → `STEWARD_SESSION_IDLE_TIMEOUT_S`. */
+export function envName(key: ConfigKey): string {
+  return `STEWARD_${key.replace(/([A-Z])/g, '_$1').toUpperCase()}`;
+}

@@ -1,0 +1,76 @@
+/**
+ * A model that decides the agent's next actions. Two families implement it: language models
+ * over the Vercel AI SDK, which read `prompt` and answer with tool calls, and `script:` policies,
+ * which read `context` and answer directly. Both return the same `Decision`.
+ *
+ * `decide` honours `signal` (cancel, pause-timeout, delete) and rejects with `ModelError` for
+ * provider failures after its own retries; it never hangs past `timeoutMs`.
+ */
+export interface LanguageModel {
+  /** The spec string it was built from, e.g. `openai:gpt-4o-mini` or `script:/path/policy.mjs`. */
+  readonly spec: string;
+  readonly supportsVision: boolean;
+  decide(request: DecideRequest): Promise<Decision>;
+}
+
+export interface DecideRequest {
+  /** Built by the agent: system text and the conversation so far, for language models. */
+  prompt: { system: string; messages: PromptMessage[] };
+  /** The same state, structured, for `script:` policies (documented in docs/script-policies.md). */
+  context: DecideContext;
+  tools: ToolSpec[];
+  signal: AbortSignal;
+  timeoutMs?: number;
+}
+
+export type PromptMessage =
+  | { role: 'user'; content: string; imageJpeg?: Buffer }
+  | { role: 'assistant'; content: string };
+
+export interface DecideContext {
+  task: string;
+  observation: unknown;
+  step: number;
+  history: HistoryEntry[];
+}
+
+export interface HistoryEntry {
+  step: number;
+  thought?: string;
+  action: ToolCall;
+  result: { ok: boolean; message: string };
+}
+
+export interface ToolSpec {
+  name: string;
+  description: string;
+  /** JSON Schema of the tool's arguments object. */
+  parameters: Record<string, unknown>;
+}
+
+export interface ToolCall {
+  tool: string;
+  args: Record<string, unknown>;
+}
+
+export interface Decision {
+  thought?: string;
+  actions: ToolCall[];
+  usage?: { inputTokens: number; outputTokens: number };
+}
+
+export class ModelError extends Error {
+  /** True when retrying later could succeed (rate limit, timeout, 5xx). */
+  readonly retryable: boolean;
+  constructor(message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ModelError';
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** Maps `agi-0` / `agi-0-fast` to configured models. */
+export interface ModelRegistry {
+  /** The model for an agent name, or undefined when none is configured. */
+  forAgent(agentName: string): LanguageModel | undefined;
+}

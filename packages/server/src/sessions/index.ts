@@ -1,0 +1,6 @@
+export { SessionService, type CreateSessionInput, type MessagesView } from './session-service.ts';
+export { ApiKeyService, type CreatedApiKey } from './api-keys.ts';
+export type { SessionDeps, SessionLimits, Logger, WebhookSink } from './session-core.ts';
+export { WebhookDispatcher, type WebhookSession } from './webhooks/index.ts';
+export type { SessionEvent } from './session-events.ts';
+export type { SendMessageInput } from './task-controller.ts';

@@ -1,0 +1,93 @@
+import type { WebhookEvent } from '@steward/protocol';
+import type { BrowserPool } from '../browser/port.ts';
+import type { EventBus } from '../bus/port.ts';
+import { AppError } from '../errors/index.ts';
+import type { ModelRegistry } from '../llm/port.ts';
+import type { MessageRecord, NewMessage, SessionRecord, Store } from '../store/index.ts';
+import type { Clock } from '../util/index.ts';
+import type { SessionEvent } from './session-events.ts';
+import type { SessionRuntime } from './session-runtime.ts';
+import { webhookPayloads, type WebhookSession } from './webhooks/index.ts';
+import { transition, type SessionTransition } from './state-machine.ts';
+
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
+
+/** Fire-and-forget delivery of webhook events (`WebhookDispatcher`, or a fake in unit tests). */
+export interface WebhookSink {
+  send(url: string, event: WebhookEvent, session: WebhookSession, extra: Record<string, unknown>): void;
+}
+
+export interface SessionLimits {
+  maxSessions: number;
+  sessionIdleTimeoutMs: number;
+  sessionMaxLifetimeMs: number;
+  taskTimeoutMs: number;
+  modelTimeoutMs: number;
+}
+
+export interface SessionDeps {
+  store: Store;
+  browsers: BrowserPool;
+  models: ModelRegistry;
+  bus: EventBus<SessionEvent>;
+  webhooks: WebhookSink;
+  clock: Clock;
+  logger: Logger;
+  limits: SessionLimits;
+  /** Human hint shown when no model is configured. */
+  modelHelp: string;
+}
+
+/**
+ * Shared machinery of the session service and the task controller: the live runtimes, storing a
+ * message and publishing it, and applying a state transition with its side effects. Callers
+ * hold the session's lock.
+ */
+export class SessionCore {
+  readonly runtimes = new Map<string, SessionRuntime>();
+
+  constructor(readonly deps: SessionDeps) {}
+
+  /** The session if it exists and belongs to `apiKeyId`; otherwise 404, never 403 (spec §1.3). */
+  async owned(apiKeyId: string, sessionId: string): Promise<SessionRecord> {
+    const record = await this.deps.store.getSession(sessionId);
+    if (!record || record.apiKeyId !== apiKeyId) throw new AppError('session_not_found');
+    return record;
+  }
+
+  async append(sessionId: string, message: NewMessage): Promise<MessageRecord> {
+    const stored = await this.deps.store.appendMessage(sessionId, message);
+    this.deps.bus.publish(sessionId, { kind: 'message', message: stored });
+    return stored;
+  }
+
+  /**
+   * Moves the session to the next state (or throws the client-facing error), persists it, and
+   * sends `session.status_changed` when the lifecycle status changed.
+   */
+  async apply(record: SessionRecord, event: SessionTransition): Promise<SessionRecord> {
+    const next = transition(record, event);
+    if (next.status === record.status && next.executionStatus === record.executionStatus) return record;
+    const updated = await this.deps.store.updateSession(record.id, { ...next, updatedAt: this.deps.clock.now() });
+    if (!updated) throw new AppError('session_not_found');
+    if (updated.status !== record.status) {
+      this.webhook(updated, 'session.status_changed', webhookPayloads.statusChanged(record.status, updated.status));
+    }
+    return updated;
+  }
+
+  webhook(record: SessionRecord, event: WebhookEvent, extra: Record<string, unknown> = {}): void {
+    if (!record.webhookUrl) return;
+    this.deps.webhooks.send(record.webhookUrl, event, record, extra);
+  }
+
+  touch(sessionId: string): void {
+    const runtime = this.runtimes.get(sessionId);
+    if (runtime) runtime.lastActivity = this.deps.clock.now().getTime();
+  }
+}

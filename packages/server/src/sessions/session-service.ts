@@ -1,0 +1,318 @@
+import type { AgentName, ExecutionStatus, SnapshotMode } from '@steward/protocol';
+import { BrowserCapacityError, NavigationError, type StorageState } from '../browser/port.ts';
+import { AppError } from '../errors/index.ts';
+import type { EnvironmentRecord, MessageRecord, SessionRecord } from '../store/index.ts';
+import type { Subscription } from '../bus/port.ts';
+import { errorMessage, newId } from '../util/index.ts';
+import type { SessionEvent } from './session-events.ts';
+import { SessionCore, type SessionDeps } from './session-core.ts';
+import { SessionRuntime } from './session-runtime.ts';
+import { hasActiveTask, INITIAL_STATE } from './state-machine.ts';
+import { TaskController, type SendMessageInput } from './task-controller.ts';
+
+export interface CreateSessionInput {
+  agentName: AgentName;
+  webhookUrl?: string | undefined;
+  maxSteps: number;
+  goal?: string | undefined;
+  restoreFromEnvironmentId?: string | undefined;
+  restoreFromSessionId?: string | undefined;
+  restoreDefaultEnvironment?: boolean | undefined;
+  options: Record<string, unknown>;
+}
+
+export interface MessagesView {
+  messages: MessageRecord[];
+  status: ExecutionStatus;
+  hasAgent: boolean;
+}
+
+/**
+ * The application core behind every endpoint. Methods take the caller's API key id and answer
+ * 404 for sessions of other keys.
+ */
+export class SessionService {
+  private readonly core: SessionCore;
+  private readonly tasks: TaskController;
+  private sweeper: NodeJS.Timeout | undefined;
+  private stopping = false;
+
+  constructor(deps: SessionDeps) {
+    this.core = new SessionCore(deps);
+    this.tasks = new TaskController(this.core);
+  }
+
+  private get deps(): SessionDeps {
+    return this.core.deps;
+  }
+
+  /**
+   * Brings sessions that were live before a restart back: a task that was running ends with an
+   * ERROR saying so, and each session gets a fresh browser context. Starts the expiry sweeper.
+   */
+  async start(): Promise<void> {
+    const { store, clock, logger } = this.deps;
+    const live = await store.listLiveSessions();
+    for (const record of live) {
+      if (record.status === 'error') continue;
+      let current = record;
+      if (hasActiveTask(record)) {
+        await this.core.append(record.id, {
+          type: 'ERROR',
+          content: 'Task interrupted: the server restarted while it was running. Send the task again to retry.',
+          metadata: { code: 'interrupted', status_code: 500 },
+          internal: false,
+        });
+      }
+      current = await this.core.apply(current, { type: 'recovered' });
+      this.addRuntime(current, current.lastActivityAt.getTime());
+    }
+    if (live.length > 0) logger.info({ sessions: live.length }, 'sessions recovered after restart');
+    // Fresh contexts in the background: the server answers while they are created.
+    for (const runtime of this.core.runtimes.values()) {
+      runtime.ensureBrowser().catch((error: unknown) => logger.warn({ sessionId: runtime.sessionId, err: errorMessage(error) }, 'could not recreate browser context'));
+    }
+    const { sessionIdleTimeoutMs, sessionMaxLifetimeMs } = this.deps.limits;
+    const shortest = Math.min(...[sessionIdleTimeoutMs, sessionMaxLifetimeMs].filter((ms) => ms > 0), Infinity);
+    if (shortest !== Infinity) {
+      this.sweeper = setInterval(() => void this.sweep(), Math.max(50, Math.min(5_000, shortest / 4)));
+      this.sweeper.unref();
+    }
+    void clock;
+  }
+
+  async create(apiKeyId: string, input: CreateSessionInput): Promise<SessionRecord> {
+    if (this.stopping) throw new AppError('shutting_down', { retryAfter: 5 });
+    const { store, clock, limits } = this.deps;
+    if (this.core.runtimes.size >= limits.maxSessions) {
+      throw new AppError('session_limit', { retryAfter: 10, detail: `The server is at its limit of ${limits.maxSessions} concurrent sessions; delete a session or retry later.` });
+    }
+    const storageState = await this.restoreState(apiKeyId, input);
+    const now = clock.now();
+    const record: SessionRecord = {
+      id: newId(),
+      apiKeyId,
+      agentName: input.agentName,
+      ...INITIAL_STATE,
+      createdAt: now,
+      updatedAt: now,
+      lastActivityAt: now,
+      webhookUrl: input.webhookUrl ?? null,
+      maxSteps: input.maxSteps,
+      goal: input.goal ?? null,
+      environmentId: newId(),
+      lastMessageId: 0,
+      options: input.options,
+    };
+    const runtime = this.addRuntime(record, now.getTime(), storageState);
+    try {
+      await runtime.ensureBrowser();
+    } catch (error) {
+      this.core.runtimes.delete(record.id);
+      await runtime.close();
+      if (error instanceof BrowserCapacityError) throw new AppError('browser_unavailable', { retryAfter: 10, cause: error });
+      throw error;
+    }
+    await store.insertSession(record);
+    this.core.webhook(record, 'session.created');
+    if (input.goal !== undefined) await this.tasks.sendMessage(apiKeyId, record.id, { message: input.goal });
+    return (await store.getSession(record.id)) ?? record;
+  }
+
+  get(apiKeyId: string, sessionId: string): Promise<SessionRecord> {
+    this.core.touch(sessionId);
+    return this.core.owned(apiKeyId, sessionId);
+  }
+
+  list(apiKeyId: string): Promise<SessionRecord[]> {
+    return this.deps.store.listSessions(apiKeyId);
+  }
+
+  /** False when the session does not exist for this key (the API still answers 200). */
+  async delete(apiKeyId: string, sessionId: string, snapshot: { mode: SnapshotMode; asDefault: boolean } = { mode: 'none', asDefault: false }): Promise<boolean> {
+    const record = await this.deps.store.getSession(sessionId);
+    if (!record || record.apiKeyId !== apiKeyId) return false;
+    const runtime = this.core.runtimes.get(sessionId);
+    const remove = async (): Promise<boolean> => {
+      const current = await this.deps.store.getSession(sessionId);
+      if (!current) return false;
+      if (runtime) await this.tasks.endTask(current, runtime, { kind: 'error', code: 'cancelled', error: 'Task cancelled: the session was deleted' });
+      if (snapshot.mode !== 'none') await this.saveSnapshot(current, runtime, snapshot.asDefault);
+      this.core.runtimes.delete(sessionId);
+      this.deps.bus.publish(sessionId, { kind: 'closed', reason: 'deleted' });
+      await runtime?.close();
+      const deleted = await this.deps.store.deleteSession(sessionId);
+      if (deleted) this.core.webhook(current, 'session.deleted');
+      return deleted;
+    };
+    return runtime ? runtime.lock.run(remove) : remove();
+  }
+
+  async deleteAll(apiKeyId: string): Promise<number> {
+    const sessions = await this.deps.store.listSessions(apiKeyId);
+    const results = await Promise.all(sessions.map((s) => this.delete(apiKeyId, s.id)));
+    return results.filter(Boolean).length;
+  }
+
+  sendMessage(apiKeyId: string, sessionId: string, input: SendMessageInput): Promise<void> {
+    return this.tasks.sendMessage(apiKeyId, sessionId, input);
+  }
+
+  pause(apiKeyId: string, sessionId: string): Promise<void> {
+    return this.tasks.pause(apiKeyId, sessionId);
+  }
+
+  resume(apiKeyId: string, sessionId: string): Promise<void> {
+    return this.tasks.resume(apiKeyId, sessionId);
+  }
+
+  cancel(apiKeyId: string, sessionId: string): Promise<void> {
+    return this.tasks.cancel(apiKeyId, sessionId);
+  }
+
+  async status(apiKeyId: string, sessionId: string): Promise<ExecutionStatus> {
+    return (await this.get(apiKeyId, sessionId)).executionStatus;
+  }
+
+  async messages(apiKeyId: string, sessionId: string, options: { afterId: number; sanitize: boolean }): Promise<MessagesView> {
+    const record = await this.get(apiKeyId, sessionId);
+    const messages = await this.deps.store.listMessages(sessionId, { afterId: options.afterId, includeInternal: !options.sanitize });
+    return { messages, status: record.executionStatus, hasAgent: this.hasAgent(record) };
+  }
+
+  /** Stored messages for an SSE replay, without touching the session's activity clock. */
+  history(sessionId: string, afterId: number, includeInternal: boolean): Promise<MessageRecord[]> {
+    return this.deps.store.listMessages(sessionId, { afterId, includeInternal });
+  }
+
+  /** Live events of one session (messages, pause/resume, close), for SSE. */
+  subscribe(sessionId: string, onEvent: (event: SessionEvent) => void): Subscription {
+    return this.deps.bus.subscribe(sessionId, { onEvent });
+  }
+
+  hasAgent(record: SessionRecord): boolean {
+    return this.core.runtimes.has(record.id) && record.status !== 'error' && this.deps.models.forAgent(record.agentName) !== undefined;
+  }
+
+  async navigate(apiKeyId: string, sessionId: string, url: string): Promise<string> {
+    const runtime = await this.liveRuntime(apiKeyId, sessionId);
+    const browser = await this.browserOf(runtime);
+    try {
+      return (await browser.navigate(url)).url;
+    } catch (error) {
+      if (error instanceof NavigationError) throw new AppError('navigation_failed', { detail: `The page could not be loaded: ${error.message}`, cause: error });
+      throw error;
+    }
+  }
+
+  async screenshot(apiKeyId: string, sessionId: string): Promise<{ jpeg: Buffer; url: string; title: string }> {
+    const runtime = await this.liveRuntime(apiKeyId, sessionId);
+    const browser = await this.browserOf(runtime);
+    return browser.screenshot();
+  }
+
+  /** Ends every task (stored as interrupted), closes every context. Sessions stay for the next start. */
+  async shutdown(): Promise<void> {
+    this.stopping = true;
+    if (this.sweeper) clearInterval(this.sweeper);
+    await Promise.all(
+      [...this.core.runtimes.values()].map((runtime) =>
+        runtime.lock.run(async () => {
+          const record = await this.deps.store.getSession(runtime.sessionId);
+          if (record && runtime.task) {
+            await this.tasks.endTask(record, runtime, { kind: 'error', code: 'interrupted', error: 'Task interrupted: the server shut down. Send the task again to retry.' });
+          }
+          this.deps.bus.publish(runtime.sessionId, { kind: 'closed', reason: 'shutdown' });
+          await runtime.close();
+        }),
+      ),
+    );
+    this.core.runtimes.clear();
+  }
+
+  /** Ends sessions past their idle timeout or maximum lifetime. */
+  async sweep(): Promise<void> {
+    const { sessionIdleTimeoutMs, sessionMaxLifetimeMs } = this.deps.limits;
+    const now = this.deps.clock.now().getTime();
+    for (const runtime of [...this.core.runtimes.values()]) {
+      const idle = sessionIdleTimeoutMs > 0 && now - runtime.lastActivity >= sessionIdleTimeoutMs;
+      const expired = sessionMaxLifetimeMs > 0 && now - runtime.createdAt >= sessionMaxLifetimeMs;
+      if (idle || expired) await this.terminate(runtime, idle ? 'idle timeout' : 'maximum lifetime');
+    }
+  }
+
+  private terminate(runtime: SessionRuntime, reason: string): Promise<void> {
+    return runtime.lock.run(async () => {
+      if (!this.core.runtimes.has(runtime.sessionId)) return;
+      let record = await this.deps.store.getSession(runtime.sessionId);
+      if (!record) return;
+      record = await this.tasks.endTask(record, runtime, { kind: 'error', code: 'session_ended', error: `Session ended (${reason}); the task was stopped.` });
+      await this.core.append(record.id, { type: 'LOG', content: `Session terminated: ${reason}`, metadata: { kind: 'terminated', reason }, internal: false });
+      await this.core.apply(record, { type: 'terminated' });
+      this.core.runtimes.delete(runtime.sessionId);
+      this.deps.bus.publish(runtime.sessionId, { kind: 'closed', reason: 'terminated' });
+      await runtime.close();
+      this.deps.logger.info({ sessionId: record.id, reason }, 'session terminated');
+    });
+  }
+
+  private addRuntime(record: SessionRecord, lastActivity: number, storageState?: StorageState): SessionRuntime {
+    const runtime = new SessionRuntime(record.id, record.createdAt.getTime(), lastActivity, this.deps.browsers, (rt, reason) => this.onBrowserCrash(rt, reason), storageState);
+    this.core.runtimes.set(record.id, runtime);
+    return runtime;
+  }
+
+  private onBrowserCrash(runtime: SessionRuntime, reason: string): void {
+    this.deps.logger.warn({ sessionId: runtime.sessionId, reason }, 'session browser crashed');
+    void runtime.lock.run(async () => {
+      const record = await this.deps.store.getSession(runtime.sessionId);
+      if (record && runtime.task) {
+        await this.tasks.endTask(record, runtime, { kind: 'error', code: 'browser_crashed', error: `The browser crashed (${reason}); the session gets a fresh browser for the next task.` });
+      }
+    });
+  }
+
+  private async liveRuntime(apiKeyId: string, sessionId: string): Promise<SessionRuntime> {
+    const record = await this.get(apiKeyId, sessionId);
+    const runtime = this.core.runtimes.get(sessionId);
+    if (!runtime || record.status === 'terminated') throw new AppError('session_terminated');
+    return runtime;
+  }
+
+  private async browserOf(runtime: SessionRuntime) {
+    try {
+      return await runtime.ensureBrowser();
+    } catch (error) {
+      if (error instanceof BrowserCapacityError) throw new AppError('browser_unavailable', { retryAfter: 10, cause: error });
+      throw error;
+    }
+  }
+
+  private async restoreState(apiKeyId: string, input: CreateSessionInput): Promise<StorageState | undefined> {
+    const { store } = this.deps;
+    let environment: EnvironmentRecord | undefined;
+    if (input.restoreFromEnvironmentId !== undefined) environment = await store.getEnvironment(input.restoreFromEnvironmentId);
+    else if (input.restoreFromSessionId !== undefined) environment = await store.getEnvironmentBySession(input.restoreFromSessionId);
+    else if (input.restoreDefaultEnvironment) environment = await store.getDefaultEnvironment(apiKeyId);
+    else return undefined;
+    if (!environment || environment.apiKeyId !== apiKeyId) {
+      if (input.restoreDefaultEnvironment && input.restoreFromEnvironmentId === undefined && input.restoreFromSessionId === undefined) return undefined;
+      throw new AppError('not_found', { detail: 'No saved environment to restore was found for this key.' });
+    }
+    return environment.storageState;
+  }
+
+  private async saveSnapshot(record: SessionRecord, runtime: SessionRuntime | undefined, asDefault: boolean): Promise<void> {
+    const browser = runtime?.currentBrowser();
+    if (!browser) return;
+    const storageState = await browser.storageState();
+    await this.deps.store.insertEnvironment({
+      id: record.environmentId,
+      apiKeyId: record.apiKeyId,
+      sourceSessionId: record.id,
+      storageState,
+      isDefault: asDefault,
+      createdAt: this.deps.clock.now(),
+    });
+  }
+}

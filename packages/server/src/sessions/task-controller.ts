@@ -1,0 +1,263 @@
+import { runAgentTask, type AgentHost, type AgentOutcome } from '../agent/index.ts';
+import { BrowserClosedError } from '../browser/port.ts';
+import { AppError } from '../errors/index.ts';
+import { ModelError } from '../llm/port.ts';
+import type { MessageContent, SessionRecord } from '../store/index.ts';
+import { errorMessage } from '../util/index.ts';
+import type { SessionCore } from './session-core.ts';
+import type { RunningTask, SessionRuntime } from './session-runtime.ts';
+import { hasActiveTask } from './state-machine.ts';
+import { webhookPayloads } from './webhooks/index.ts';
+
+export interface SendMessageInput {
+  message: string;
+  startUrl?: string | undefined;
+  configUpdates?: Record<string, unknown> | undefined;
+}
+
+/** Why a task ended without a result; becomes `metadata.code` of its ERROR message. */
+export type TaskFailureCode = 'failed' | 'cancelled' | 'timeout' | 'model_error' | 'no_model' | 'browser_crashed' | 'interrupted' | 'session_ended' | 'internal_error';
+
+const STATUS_CODE_BY_FAILURE: Record<TaskFailureCode, number> = {
+  failed: 500,
+  cancelled: 499,
+  timeout: 408,
+  model_error: 502,
+  no_model: 503,
+  browser_crashed: 500,
+  interrupted: 500,
+  session_ended: 410,
+  internal_error: 500,
+};
+
+/**
+ * Starts, steers and ends tasks: `/message`, pause, resume, cancel, and the agent's own questions.
+ * Every state change happens under the session's lock and stores its message before its status.
+ */
+export class TaskController {
+  constructor(private readonly core: SessionCore) {}
+
+  sendMessage(apiKeyId: string, sessionId: string, input: SendMessageInput): Promise<void> {
+    return this.withRuntime(apiKeyId, sessionId, async (record, runtime) => {
+      if (record.status === 'terminated') throw new AppError('session_terminated');
+      if (record.status === 'error') throw new AppError('browser_unavailable', { detail: 'The session browser failed; create a new session.' });
+      const task = runtime.task;
+      const metadata: Record<string, unknown> = {};
+      if (input.startUrl !== undefined) metadata['start_url'] = input.startUrl;
+      if (input.configUpdates !== undefined) metadata['config_updates'] = input.configUpdates;
+      await this.core.append(sessionId, { type: 'USER', content: input.message, metadata, internal: false });
+
+      if (!task || !hasActiveTask(record)) {
+        await this.start(record, runtime, input);
+        return;
+      }
+      if (record.executionStatus === 'waiting_for_input' && task.answer) {
+        await this.core.apply(record, { type: 'answer_received' });
+        const answer = task.answer;
+        task.answer = undefined;
+        answer.resolve(input.message);
+      } else if (record.executionStatus === 'paused' && task.pausedFrom === 'waiting_for_input') {
+        task.pendingAnswer = input.message;
+      } else {
+        task.updates.push(input.message);
+      }
+    });
+  }
+
+  pause(apiKeyId: string, sessionId: string): Promise<void> {
+    return this.withRuntime(apiKeyId, sessionId, async (record, runtime) => {
+      const updated = await this.core.apply(record, { type: 'paused' });
+      if (runtime.task) runtime.task.pausedFrom = record.executionStatus;
+      this.core.deps.bus.publish(updated.id, { kind: 'paused', at: this.core.deps.clock.now() });
+    });
+  }
+
+  resume(apiKeyId: string, sessionId: string): Promise<void> {
+    return this.withRuntime(apiKeyId, sessionId, async (record, runtime) => {
+      const task = runtime.task;
+      const resumeTo = task?.pausedFrom ?? 'running';
+      let updated = await this.core.apply(record, { type: 'resumed', resumeTo });
+      this.core.deps.bus.publish(updated.id, { kind: 'resumed', at: this.core.deps.clock.now() });
+      if (!task) return;
+      task.pausedFrom = undefined;
+      if (resumeTo === 'waiting_for_input' && task.pendingAnswer !== undefined && task.answer) {
+        updated = await this.core.apply(updated, { type: 'answer_received' });
+        const answer = task.answer;
+        const text = task.pendingAnswer;
+        task.answer = undefined;
+        task.pendingAnswer = undefined;
+        answer.resolve(text);
+      }
+      for (const wake of task.resumeWaiters.splice(0)) wake();
+    });
+  }
+
+  cancel(apiKeyId: string, sessionId: string): Promise<void> {
+    return this.withRuntime(apiKeyId, sessionId, async (record, runtime) => {
+      if (!runtime.task || !hasActiveTask(record)) throw new AppError('not_running');
+      await this.endTask(record, runtime, { kind: 'error', code: 'cancelled', error: 'Task cancelled' });
+    });
+  }
+
+  /**
+   * Ends the running task, if any, with an ERROR (used by cancel, terminate, crash and shutdown).
+   * Caller holds the lock.
+   */
+  async endTask(
+    record: SessionRecord,
+    runtime: SessionRuntime,
+    end: { kind: 'error'; code: TaskFailureCode; error: string; metadata?: Record<string, unknown> } | { kind: 'done'; content: MessageContent; metadata: Record<string, unknown> },
+  ): Promise<SessionRecord> {
+    const task = runtime.task;
+    if (!task || task.finalized) return record;
+    task.finalized = true;
+    runtime.task = undefined;
+    task.abort.abort(new Error(end.kind === 'done' ? 'task finished' : end.error));
+    for (const wake of task.resumeWaiters.splice(0)) wake();
+
+    if (end.kind === 'done') {
+      await this.core.append(record.id, { type: 'DONE', content: end.content, metadata: end.metadata, internal: false });
+      const updated = await this.core.apply(record, { type: 'task_finished' });
+      this.core.webhook(updated, 'task.completed', webhookPayloads.taskCompleted());
+      return updated;
+    }
+    const metadata = { ...(end.metadata ?? {}), code: end.code, status_code: STATUS_CODE_BY_FAILURE[end.code] };
+    await this.core.append(record.id, { type: 'ERROR', content: end.error, metadata, internal: false });
+    const updated = await this.core.apply(record, { type: end.code === 'cancelled' ? 'task_cancelled' : 'task_failed' });
+    this.core.webhook(updated, 'task.error', webhookPayloads.taskError(end.error));
+    return updated;
+  }
+
+  private async start(record: SessionRecord, runtime: SessionRuntime, input: SendMessageInput): Promise<void> {
+    const updated = await this.core.apply(record, { type: 'task_started' });
+    const task: RunningTask = { abort: new AbortController(), updates: [], finalized: false, resumeWaiters: [] };
+    runtime.task = task;
+    this.core.webhook(updated, 'task.started', webhookPayloads.taskStarted(input.message));
+    // The task runs in the background; its end is recorded by `endTask`.
+    void this.run(updated, runtime, task, input);
+  }
+
+  private async run(record: SessionRecord, runtime: SessionRuntime, task: RunningTask, input: SendMessageInput): Promise<void> {
+    const { deps } = this.core;
+    const finish = (end: Parameters<TaskController['endTask']>[2]): Promise<unknown> =>
+      runtime.lock.run(async () => {
+        if (task.finalized) return;
+        const current = await deps.store.getSession(record.id);
+        if (current) await this.endTask(current, runtime, end);
+      });
+
+    const model = deps.models.forAgent(record.agentName);
+    if (!model) {
+      await finish({ kind: 'error', code: 'no_model', error: deps.modelHelp });
+      return;
+    }
+    const signals = [task.abort.signal];
+    if (deps.limits.taskTimeoutMs > 0) signals.push(AbortSignal.timeout(deps.limits.taskTimeoutMs));
+    const signal = AbortSignal.any(signals);
+    let outcome: AgentOutcome;
+    try {
+      const browser = await runtime.ensureBrowser();
+      outcome = await runAgentTask({
+        task: input.message,
+        startUrl: input.startUrl,
+        browser,
+        model,
+        host: this.hostFor(record, runtime, task),
+        maxSteps: record.maxSteps,
+        signal,
+        modelTimeoutMs: deps.limits.modelTimeoutMs,
+      });
+    } catch (error) {
+      if (task.finalized) return;
+      if (signal.aborted && !task.abort.signal.aborted) {
+        await finish({ kind: 'error', code: 'timeout', error: `Task timed out after ${Math.round(deps.limits.taskTimeoutMs / 1000)} s.` });
+      } else if (error instanceof ModelError) {
+        await finish({ kind: 'error', code: 'model_error', error: error.message });
+      } else if (error instanceof BrowserClosedError) {
+        await finish({ kind: 'error', code: 'browser_crashed', error: 'The browser closed unexpectedly; the session gets a fresh browser for the next task.' });
+      } else {
+        deps.logger.error({ err: error, sessionId: record.id }, 'task failed with an unexpected error');
+        await finish({ kind: 'error', code: 'internal_error', error: `Task failed: ${errorMessage(error)}` });
+      }
+      return;
+    }
+    await finish(
+      outcome.kind === 'done'
+        ? { kind: 'done', content: outcome.content, metadata: outcome.metadata }
+        : { kind: 'error', code: 'failed', error: outcome.error, metadata: outcome.metadata },
+    );
+  }
+
+  private hostFor(record: SessionRecord, runtime: SessionRuntime, task: RunningTask): AgentHost {
+    const { core } = this;
+    const sessionId = record.id;
+    return {
+      record: (entry) =>
+        runtime.lock.run(async () => {
+          if (task.finalized) return;
+          core.touch(sessionId);
+          await core.append(sessionId, { type: entry.type, content: entry.content, metadata: entry.metadata, internal: entry.internal ?? false });
+        }),
+      takeUpdates: () => task.updates.splice(0),
+      checkpoint: (signal) => this.checkpoint(task, signal),
+      ask: async (question, choices, signal) => {
+        for (;;) {
+          await this.checkpoint(task, signal);
+          const asked = await runtime.lock.run(async () => {
+            if (task.finalized) throw signal.reason ?? new Error('task ended');
+            const current = await core.deps.store.getSession(sessionId);
+            if (!current) throw signal.reason ?? new Error('session deleted');
+            // Paused between the checkpoint and here: wait for resume, then ask.
+            if (current.executionStatus === 'paused') return undefined;
+            const answer = new Promise<string>((resolve) => {
+              task.answer = { resolve };
+            });
+            await core.append(sessionId, { type: 'QUESTION', content: question, metadata: choices ? { choices } : {}, internal: false });
+            const updated = await core.apply(current, { type: 'question_asked' });
+            core.webhook(updated, 'task.question', webhookPayloads.taskQuestion(question));
+            // Wrapped so the lock is released now, not when the answer arrives.
+            return { answer };
+          });
+          if (asked) return await raceAbort(asked.answer, signal);
+        }
+      },
+    };
+  }
+
+  private checkpoint(task: RunningTask, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    if (task.pausedFrom === undefined) return Promise.resolve();
+    return raceAbort(new Promise<void>((resolve) => task.resumeWaiters.push(resolve)), signal);
+  }
+
+  private withRuntime<T>(apiKeyId: string, sessionId: string, fn: (record: SessionRecord, runtime: SessionRuntime) => Promise<T>): Promise<T> {
+    const runtime = this.core.runtimes.get(sessionId);
+    if (!runtime) {
+      // Terminated (or foreign/unknown) sessions have no runtime.
+      return this.core.owned(apiKeyId, sessionId).then((record) => {
+        if (record.status === 'terminated') throw new AppError('session_terminated');
+        throw new AppError('session_busy');
+      });
+    }
+    this.core.touch(sessionId);
+    return runtime.lock.run(async () => fn(await this.core.owned(apiKeyId, sessionId), runtime));
+  }
+}
+
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -1,0 +1,286 @@
+import { delay, errorMessage, isAbortError } from '../../util/abort.ts';
+import { systemClock, type Clock } from '../../util/clock.ts';
+import { buildWebhookBody } from './webhook-payloads.ts';
+import { nextRetryDelay, type WebhookRetryPolicy } from './webhook-retry-policy.ts';
+import type { WebhookEventName, WebhookLogger, WebhookSession } from './webhook-types.ts';
+
+/**
+ * Checks a destination before each attempt (the egress policy). Throwing refuses the URL: the
+ * delivery fails permanently and is not retried. `signal` aborts on the attempt timeout or close.
+ */
+export type WebhookBeforeSend = (url: URL, options: { signal: AbortSignal }) => Promise<void>;
+
+export interface WebhookDispatcherOptions {
+  logger: WebhookLogger;
+  fetch?: typeof fetch | undefined;
+  clock?: Clock | undefined;
+  /** Per attempt, covering `beforeSend` and the request up to the response headers. */
+  timeoutMs?: number | undefined;
+  /** The last retry must start within this many ms of the first attempt. */
+  retryWindowMs?: number | undefined;
+  /** Attempts in all, the first one included. */
+  maxAttempts?: number | undefined;
+  /** Backoff before the 2nd attempt; doubles for each later one. */
+  baseDelayMs?: number | undefined;
+  userAgent?: string | undefined;
+  beforeSend?: WebhookBeforeSend | undefined;
+  /** Deliveries waiting per session and URL (the one in flight included); more are dropped and logged. */
+  maxQueuedPerSession?: number | undefined;
+}
+
+interface Delivery {
+  url: URL;
+  event: WebhookEventName;
+  sessionId: string;
+  body: string;
+}
+
+type AttemptOutcome = { ok: true; status: number } | { ok: false; status?: number | undefined; error?: string | undefined };
+
+/**
+ * Fire-and-forget webhook delivery (spec §6.1): POST with the documented headers, a timeout per
+ * attempt, exponential backoff inside a retry window, outcomes only logged.
+ *
+ * Deliveries for one session and URL go through one queue so a later event never overtakes an
+ * earlier one; each queue has its own runner, so a slow receiver holds up only its own session.
+ */
+export class WebhookDispatcher {
+  readonly #fetch: typeof fetch;
+  readonly #logger: WebhookLogger;
+  readonly #clock: Clock;
+  readonly #timeoutMs: number;
+  readonly #policy: WebhookRetryPolicy;
+  readonly #userAgent: string;
+  readonly #beforeSend: WebhookBeforeSend | undefined;
+  readonly #maxQueued: number;
+  readonly #queues = new Map<string, Delivery[]>();
+  readonly #runners = new Set<Promise<void>>();
+  readonly #closed = new AbortController();
+
+  constructor(options: WebhookDispatcherOptions) {
+    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#logger = options.logger;
+    this.#clock = options.clock ?? systemClock;
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#policy = {
+      maxAttempts: options.maxAttempts ?? 3,
+      retryWindowMs: options.retryWindowMs ?? 30_000,
+      baseDelayMs: options.baseDelayMs ?? 1_000,
+    };
+    this.#userAgent = options.userAgent ?? 'AgencyAPI-Webhooks/1.0';
+    this.#beforeSend = options.beforeSend;
+    this.#maxQueued = options.maxQueuedPerSession ?? 100;
+  }
+
+  /** Queues one delivery and returns at once; never throws, whatever happens to the delivery. */
+  send(url: string, event: WebhookEventName, session: WebhookSession, extra: Record<string, unknown>): void {
+    try {
+      const target = parseWebhookUrl(url);
+      if (target === undefined) {
+        this.#logger.warn({ sessionId: session.id, event, reason: 'invalid_url' }, 'webhook_failed_permanently');
+        return;
+      }
+      const delivery: Delivery = { url: target, event, sessionId: session.id, body: '' };
+      if (this.#closed.signal.aborted) {
+        this.#logFailed(delivery, 0, { reason: 'closed' });
+        return;
+      }
+      // Serialized now, so the body is the state at the time of the event, not of the attempt.
+      delivery.body = JSON.stringify(buildWebhookBody(event, session, extra, this.#clock.now()));
+      this.#enqueue(`${session.id}\n${target.href}`, delivery);
+    } catch (error) {
+      this.#logNotificationError(session, event, error);
+    }
+  }
+
+  /** Resolves when every queued delivery has ended, or after `timeoutMs`, whichever comes first. */
+  async drain(timeoutMs: number): Promise<void> {
+    const stopTimer = new AbortController();
+    let timedOut = false;
+    const deadline = delay(timeoutMs, stopTimer.signal).then(
+      () => {
+        timedOut = true;
+      },
+      () => undefined,
+    );
+    try {
+      while (this.#runners.size > 0 && !timedOut) {
+        await Promise.race([Promise.allSettled([...this.#runners]), deadline]);
+      }
+    } finally {
+      stopTimer.abort();
+    }
+  }
+
+  /** Aborts deliveries in flight and drops queued ones (each logged); later `send`s are dropped. */
+  async close(): Promise<void> {
+    this.#closed.abort();
+    await Promise.allSettled([...this.#runners]);
+  }
+
+  /** Deliveries queued or in flight (tests and metrics). */
+  pendingCount(): number {
+    let n = 0;
+    for (const queue of this.#queues.values()) n += queue.length;
+    return n;
+  }
+
+  #enqueue(key: string, delivery: Delivery): void {
+    const queue = this.#queues.get(key);
+    if (queue !== undefined) {
+      if (queue.length >= this.#maxQueued) {
+        this.#logFailed(delivery, 0, { reason: 'queue_full' });
+        return;
+      }
+      queue.push(delivery);
+      return;
+    }
+    const fresh = [delivery];
+    this.#queues.set(key, fresh);
+    // Started in a microtask so no delivery code (beforeSend, fetch) runs inside `send`.
+    const runner: Promise<void> = Promise.resolve()
+      .then(() => this.#runQueue(key, fresh))
+      .finally(() => this.#runners.delete(runner));
+    this.#runners.add(runner);
+  }
+
+  async #runQueue(key: string, queue: Delivery[]): Promise<void> {
+    try {
+      for (let next = queue[0]; next !== undefined; next = queue[0]) {
+        try {
+          await this.#deliver(next);
+        } catch (error) {
+          this.#logger.error({ sessionId: next.sessionId, event: next.event, err: error }, 'webhook_notification_error');
+        }
+        queue.shift();
+      }
+    } finally {
+      // Same tick as the last shift: a `send` cannot slip in between and find a dead queue.
+      this.#queues.delete(key);
+    }
+  }
+
+  async #deliver(delivery: Delivery): Promise<void> {
+    const startedAt = this.#clock.now().getTime();
+    for (let attempt = 1; ; attempt++) {
+      if (this.#closed.signal.aborted) {
+        this.#logFailed(delivery, attempt, { reason: 'closed' });
+        return;
+      }
+      const signal = AbortSignal.any([this.#closed.signal, AbortSignal.timeout(this.#timeoutMs)]);
+      const refusal = await this.#checkDestination(delivery, signal);
+      if (refusal !== undefined) {
+        this.#logFailed(delivery, attempt, { reason: 'refused', error: refusal });
+        return;
+      }
+      const outcome = await this.#attempt(delivery, signal);
+      if (outcome.ok) {
+        this.#logger.info({ ...this.#logFields(delivery, attempt), status: outcome.status }, 'webhook_delivered');
+        return;
+      }
+      const failure = { status: outcome.status, error: outcome.error };
+      if (this.#closed.signal.aborted) {
+        this.#logFailed(delivery, attempt, { ...failure, reason: 'closed' });
+        return;
+      }
+      const delayMs = nextRetryDelay(this.#policy, attempt, this.#clock.now().getTime() - startedAt);
+      if (delayMs === undefined) {
+        this.#logFailed(delivery, attempt, { ...failure, reason: 'retries_exhausted' });
+        return;
+      }
+      this.#logger.warn({ ...this.#logFields(delivery, attempt), ...failure, delayMs }, 'webhook_retry');
+      try {
+        await delay(delayMs, this.#closed.signal);
+      } catch {
+        this.#logFailed(delivery, attempt, { ...failure, reason: 'closed' });
+        return;
+      }
+    }
+  }
+
+  /** The refusal's message, or `undefined` when the destination may be contacted. */
+  async #checkDestination(delivery: Delivery, signal: AbortSignal): Promise<string | undefined> {
+    if (this.#beforeSend === undefined) return undefined;
+    try {
+      // A copy, so the policy cannot change where the request goes.
+      await raceSignal(this.#beforeSend(new URL(delivery.url.href), { signal }), signal);
+      return undefined;
+    } catch (error) {
+      return isAbortError(error) ? 'destination check timed out' : errorMessage(error);
+    }
+  }
+
+  async #attempt(delivery: Delivery, signal: AbortSignal): Promise<AttemptOutcome> {
+    try {
+      const response = await this.#fetch(delivery.url, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'X-Event-Type': delivery.event,
+          'User-Agent': this.#userAgent,
+        },
+        body: delivery.body,
+        // A redirect would reach a host the destination check never saw.
+        redirect: 'manual',
+        signal,
+      });
+      // The answer is not read; cancelling frees the connection.
+      await response.body?.cancel().catch(() => undefined);
+      if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status };
+      return { ok: false, status: response.status };
+    } catch (error) {
+      return { ok: false, error: describeFetchError(error) };
+    }
+  }
+
+  #logFields(delivery: Delivery, attempt: number): Record<string, unknown> {
+    // Host only: paths and queries of webhook URLs often carry tokens.
+    return { sessionId: delivery.sessionId, event: delivery.event, host: delivery.url.host, attempt };
+  }
+
+  #logFailed(delivery: Delivery, attempt: number, details: Record<string, unknown>): void {
+    this.#logger.warn({ ...this.#logFields(delivery, attempt), ...details }, 'webhook_failed_permanently');
+  }
+
+  #logNotificationError(session: WebhookSession, event: WebhookEventName, error: unknown): void {
+    try {
+      this.#logger.error({ sessionId: session.id, event, err: error }, 'webhook_notification_error');
+    } catch {
+      // `send` must not throw, not even because of its logger.
+    }
+  }
+}
+
+function parseWebhookUrl(url: string): URL | undefined {
+  if (!URL.canParse(url)) return undefined;
+  const parsed = new URL(url);
+  return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed : undefined;
+}
+
+function describeFetchError(error: unknown): string {
+  if (error instanceof Error && error.name === 'TimeoutError') return 'timeout';
+  if (error instanceof Error && error.cause instanceof Error) {
+    const code = (error.cause as { code?: unknown }).code;
+    return typeof code === 'string' ? code : error.cause.message;
+  }
+  return errorMessage(error);
+}
+
+/** Settles with `promise`, or rejects with the signal's reason as soon as it aborts. */
+function raceSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error as Error);
+      },
+    );
+  });
+}

@@ -1,0 +1,3 @@
+export type { Store } from './port.ts';
+export type * from './records.ts';
+export { StoreError, UnknownSessionError } from './store-error.ts';

@@ -1,0 +1,55 @@
+import type {
+  ApiKeyRecord,
+  EnvironmentRecord,
+  MessageRecord,
+  NewMessage,
+  SessionPatch,
+  SessionRecord,
+} from './records.ts';
+
+/**
+ * Durable state of the service. Every method is atomic on its own. Implementations must make
+ * `appendMessage` assign ids per session starting at 1, strictly increasing by 1, even under
+ * concurrent calls, and must keep everything across a process restart.
+ *
+ * Not-found is a value (`undefined` / `false`), never a thrown error; adapters throw only for
+ * infrastructure failures.
+ */
+export interface Store {
+  /** Applies pending migrations. Idempotent. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  insertApiKey(key: ApiKeyRecord): Promise<void>;
+  getApiKey(id: string): Promise<ApiKeyRecord | undefined>;
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  /** Marks the key revoked at `at`. False when no such key exists. Revoking twice keeps the first time. */
+  revokeApiKey(id: string, at: Date): Promise<boolean>;
+  touchApiKey(id: string, at: Date): Promise<void>;
+
+  insertSession(session: SessionRecord): Promise<void>;
+  getSession(id: string): Promise<SessionRecord | undefined>;
+  /** Sessions of one key, newest first. */
+  listSessions(apiKeyId: string): Promise<SessionRecord[]>;
+  /** Sessions whose status is not `terminated`, across all keys (used after a restart). */
+  listLiveSessions(): Promise<SessionRecord[]>;
+  /** Applies the patch and returns the updated record; undefined when the session does not exist. */
+  updateSession(id: string, patch: SessionPatch): Promise<SessionRecord | undefined>;
+  /** Deletes the session and its messages. False when it did not exist. */
+  deleteSession(id: string): Promise<boolean>;
+
+  /**
+   * Appends a message with the next id of its session and the session's `lastMessageId` bumped,
+   * in one transaction. Throws when the session does not exist.
+   */
+  appendMessage(sessionId: string, message: NewMessage): Promise<MessageRecord>;
+  /** Messages with `id > afterId`, ascending; internal ones only when `includeInternal`. */
+  listMessages(sessionId: string, options: { afterId: number; includeInternal: boolean; limit?: number }): Promise<MessageRecord[]>;
+
+  insertEnvironment(environment: EnvironmentRecord): Promise<void>;
+  getEnvironment(id: string): Promise<EnvironmentRecord | undefined>;
+  /** The most recent environment saved from the given session, if any. */
+  getEnvironmentBySession(sessionId: string): Promise<EnvironmentRecord | undefined>;
+  /** The environment marked default for a key, if any. */
+  getDefaultEnvironment(apiKeyId: string): Promise<EnvironmentRecord | undefined>;
+}

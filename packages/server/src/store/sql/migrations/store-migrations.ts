@@ -1,0 +1,15 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as initial from './0001-initial.ts';
+
+/**
+ * Every migration, keyed by a name that sorts in the order they must run. Append only: a shipped
+ * migration is never edited, a change is a new module.
+ */
+export const STORE_MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
+  '0001-initial': initial,
+});
+
+/** In-code provider: migrations ship inside the bundle, nothing is read from disk at run time. */
+export const storeMigrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve({ ...STORE_MIGRATIONS }),
+};

@@ -1,0 +1,67 @@
+import type { Generated } from 'kysely';
+
+/*
+ * Column conventions, chosen to be identical in SQLite and PostgreSQL:
+ * - instants are epoch milliseconds (`bigint`); PostgreSQL drivers may hand them back as strings,
+ *   so readers always go through `Number()`;
+ * - booleans are `integer` 0/1 (SQLite has no boolean type and cannot bind JS booleans);
+ * - JSON is `text`, parsed in one place (row-mappers.ts).
+ */
+
+export type EpochMs = number | string;
+export type Flag = number;
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  prefix: string;
+  secret_hash: string;
+  created_at: EpochMs;
+  revoked_at: EpochMs | null;
+  last_used_at: EpochMs | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  api_key_id: string;
+  agent_name: string;
+  status: string;
+  execution_status: string;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+  last_activity_at: EpochMs;
+  webhook_url: string | null;
+  max_steps: number;
+  goal: string | null;
+  environment_id: string;
+  last_message_id: Generated<number>;
+  options: string;
+}
+
+export interface MessagesTable {
+  session_id: string;
+  id: number;
+  type: string;
+  /** The string itself when `content_is_text` is 1, JSON otherwise. */
+  content: string;
+  content_is_text: Flag;
+  timestamp: EpochMs;
+  metadata: string;
+  internal: Flag;
+}
+
+export interface EnvironmentsTable {
+  id: string;
+  api_key_id: string;
+  source_session_id: string;
+  storage_state: string;
+  is_default: Flag;
+  created_at: EpochMs;
+}
+
+export interface StoreDatabase {
+  api_keys: ApiKeysTable;
+  sessions: SessionsTable;
+  messages: MessagesTable;
+  environments: EnvironmentsTable;
+}

@@ -1,0 +1,32 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { StoreError } from '../store-error.ts';
+
+export interface SqliteDatabaseOptions {
+  /** Database file, created with its parent directory when missing; `':memory:'` for a private in-memory database. */
+  path: string;
+  /** How long a statement waits for another connection's lock before failing (`busy_timeout`). Default 5000. */
+  busyTimeoutMs?: number | undefined;
+}
+
+/** Opens one better-sqlite3 connection with the settings the store relies on. */
+export function openSqliteDatabase(options: SqliteDatabaseOptions): BetterSqlite3.Database {
+  const busyTimeoutMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000));
+  const inMemory = options.path === ':memory:' || options.path === '';
+  let database: BetterSqlite3.Database | undefined;
+  try {
+    if (!inMemory) mkdirSync(dirname(options.path), { recursive: true });
+    database = new BetterSqlite3(options.path, { timeout: busyTimeoutMs });
+    // WAL lets readers in other processes (backups, a SQL shell) run beside the writer.
+    database.pragma('journal_mode = WAL');
+    // Under WAL, NORMAL may lose the last commits on power loss but never corrupts the file.
+    database.pragma('synchronous = NORMAL');
+    database.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    database.pragma('foreign_keys = ON');
+    return database;
+  } catch (error) {
+    database?.close();
+    throw new StoreError(`Cannot open the SQLite database at ${options.path}.`, { cause: error });
+  }
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// One runner for every package. Browser and end-to-end tests share a 2-core machine with
+// Chromium, so files run in a small pool and timeouts are generous (they bound hangs, they
+// are not performance assertions).
+export default defineConfig({
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'fixtures/**/*.test.ts', 'eval/**/*.test.ts'],
+    pool: 'forks',
+    maxWorkers: 2,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    teardownTimeout: 20_000,
+  },
+});
