@@ -61,7 +61,7 @@ export async function runAgentTask(input: AgentTaskInput): Promise<AgentOutcome>
 
     const decision = await model.decide({
       prompt: { system, messages },
-      context: { task: input.task, observation, step, history: [...history] },
+      context: { task: input.task, updates: [...updates], observation, step, history: [...history] },
       tools,
       signal,
       ...(input.modelTimeoutMs === undefined ? {} : { timeoutMs: input.modelTimeoutMs }),

@@ -29,6 +29,8 @@ export type PromptMessage =
 
 export interface DecideContext {
   task: string;
+  /** Messages the user sent while the task runs (updates to the task), oldest first. */
+  updates: string[];
   observation: unknown;
   step: number;
   history: HistoryEntry[];

@@ -92,8 +92,13 @@ export class PageActivity {
     }
   }
 
+  /** Re-checks pending waits after something outside this page happened (a new tab). */
+  notify(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+
   private bump(change: () => void): void {
     change();
-    for (const listener of [...this.listeners]) listener();
+    this.notify();
   }
 }

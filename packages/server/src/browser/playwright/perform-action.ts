@@ -26,8 +26,11 @@ export interface ActionHost {
   readonly navigationTimeoutMs: number;
   activePage(): Promise<Page>;
   locate(index: number): Promise<LocatedElement | undefined>;
-  /** Runs `run`, then waits for a navigation or new tab it started. */
-  watch(run: () => Promise<unknown>, signal: AbortSignal | undefined): Promise<WatchOutcome>;
+  /**
+   * Runs `run`, then waits for a navigation or new tab it started. `opensTab`: the action is
+   * expected to open a tab (a link with a target), which may take longer to appear.
+   */
+  watch(run: () => Promise<unknown>, signal: AbortSignal | undefined, opensTab?: boolean): Promise<WatchOutcome>;
   navigateFor(url: string, signal: AbortSignal | undefined): Promise<PageInfo>;
 }
 
@@ -47,7 +50,15 @@ export async function performAction(
       const el = await host.locate(action.index);
       if (el === undefined) return missing(action.index);
       if (el.description.disabled) return failure(`Element ${action.index} (${describe(el)}) is disabled`);
-      const outcome = await host.watch(() => el.locator.click({ timeout: host.actionTimeoutMs }), signal);
+      const opensTab = await el.locator.evaluate(
+        (node) => {
+          const link = node.closest('a[href],area[href]') as HTMLAnchorElement | null;
+          return link !== null && link.target !== '' && !/^_(self|parent|top)$/i.test(link.target);
+        },
+        undefined,
+        { timeout: host.actionTimeoutMs },
+      );
+      const outcome = await host.watch(() => el.locator.click({ timeout: host.actionTimeoutMs }), signal, opensTab);
       return { ok: true, message: `Clicked ${describe(el)}${outcome.note}`, pageChanged: outcome.pageChanged };
     }
     case 'type':

@@ -32,6 +32,8 @@ const OBSERVE_LIMITS: Omit<ObserveArgs, 'indexFloor'> = {
 /** How long after an action a navigation it triggered (form submit, JS redirect) may take to start. */
 const NAVIGATION_START_GRACE_MS = 100;
 const CONTEXT_CLOSE_GRACE_MS = 250;
+/** A tab opened by a link click appears only after Chromium has set up the new target. */
+const POPUP_GRACE_MS = 3_000;
 
 interface HandledDialog {
   type: string;
@@ -73,6 +75,7 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
     context.on('page', (opened) => {
       this.pagesOpened++;
       this.adopt(opened);
+      if (this.active !== undefined) this.activityOf(this.active).notify();
     });
     context.on('close', () => {
       if (this.closing !== undefined) return;
@@ -253,7 +256,7 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
     return { locator: scope.locator(`[data-steward-idx="${index}"]`).first(), description: found.description };
   }
 
-  async watch(run: () => Promise<unknown>, signal: AbortSignal | undefined): Promise<WatchOutcome> {
+  async watch(run: () => Promise<unknown>, signal: AbortSignal | undefined, opensTab = false): Promise<WatchOutcome> {
     const page = await this.activePage();
     const activity = this.activityOf(page);
     const before = activity.mark();
@@ -263,8 +266,11 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
 
     await run();
     const started = await activity.waitFor(
-      (now) => now.navigationRequests > before.navigationRequests || now.mainFrameNavigations > before.mainFrameNavigations,
-      NAVIGATION_START_GRACE_MS,
+      (now) =>
+        now.navigationRequests > before.navigationRequests ||
+        now.mainFrameNavigations > before.mainFrameNavigations ||
+        this.pagesOpened > pagesBefore,
+      opensTab ? Math.min(POPUP_GRACE_MS, this.navigationTimeoutMs) : NAVIGATION_START_GRACE_MS,
       signal,
     );
     if (started && activity.mark().navigationRequests > before.navigationRequests) {

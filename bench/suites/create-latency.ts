@@ -1,0 +1,81 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { ApiClient } from '../api-client.ts';
+import { BenchError } from '../bench-error.ts';
+import { createSession, deleteSession } from '../session-helpers.ts';
+import { summarize, type LatencySummary } from '../stats.ts';
+
+export interface CreateSuiteOptions {
+  warmup: number;
+  sequential: number;
+  gapMs: number;
+  burst: number;
+  signal?: AbortSignal | undefined;
+}
+
+export interface CreateSuiteResult {
+  warm_contexts: number;
+  /** One create every gapMs: the warm pool has time to refill between creates. */
+  sequential: LatencySummary & { gap_ms: number };
+  /** Back-to-back creates with no gap: the pool drains and later creates wait for a new context. */
+  burst: LatencySummary & { latencies_ms: number[] };
+  delete: LatencySummary;
+  warmup_creates: number;
+}
+
+/** Create-session-to-`ready` latency: the POST returns `ready`, so latency is its round trip. */
+export async function runCreateSuite(api: ApiClient, warmContexts: number, options: CreateSuiteOptions): Promise<CreateSuiteResult> {
+  const { signal } = options;
+  const deletes: number[] = [];
+  const created: string[] = [];
+  const timedCreate = async (): Promise<number> => {
+    const started = performance.now();
+    const session = await createSession(api, {}, signal);
+    const ms = performance.now() - started;
+    if (session.status !== 'ready') throw new BenchError(`create answered status '${session.status}', expected 'ready'`);
+    created.push(session.session_id);
+    return ms;
+  };
+  const deleteAll = async (): Promise<void> => {
+    for (const id of created.splice(0)) {
+      const started = performance.now();
+      await deleteSession(api, id, signal);
+      deletes.push(performance.now() - started);
+    }
+  };
+  // The pool refills asynchronously after deletes; give it time before the next phase.
+  const settle = (): Promise<void> => delay(1_500, undefined, { signal });
+
+  try {
+    for (let i = 0; i < options.warmup; i++) {
+      await timedCreate();
+      await delay(options.gapMs, undefined, { signal });
+    }
+    await deleteAll();
+    await settle();
+
+    process.stderr.write(`create: ${options.sequential} sequential creates, ${options.gapMs} ms apart\n`);
+    const sequential: number[] = [];
+    for (let i = 0; i < options.sequential; i++) {
+      sequential.push(await timedCreate());
+      await delay(options.gapMs, undefined, { signal });
+    }
+    await deleteAll();
+    await settle();
+
+    process.stderr.write(`create: burst of ${options.burst} back-to-back creates\n`);
+    const burst: number[] = [];
+    for (let i = 0; i < options.burst; i++) burst.push(await timedCreate());
+    await deleteAll();
+
+    return {
+      warm_contexts: warmContexts,
+      sequential: { ...summarize(sequential), gap_ms: options.gapMs },
+      burst: { ...summarize(burst), latencies_ms: burst.map((ms) => Math.round(ms * 10) / 10) },
+      delete: summarize(deletes),
+      warmup_creates: options.warmup,
+    };
+  } finally {
+    // On failure, still release the browser contexts we hold.
+    for (const id of created.splice(0)) await deleteSession(api, id).catch(() => undefined);
+  }
+}

@@ -1,0 +1,77 @@
+// A deterministic `script:` policy driven by the task text, for end-to-end tests.
+//   finish <text>     done with <text>
+//   json              done with a JSON object
+//   fail <text>       done with success=false
+//   throw <text>      the policy throws (the task ends with an ERROR)
+//   ask <question>    asks the user, then finishes with "answer: <answer>"
+//   loop              scrolls every step (100 ms apart) until cancelled or out of steps;
+//                     finishes with "updated: <text>" once a user update says "stop <text>"
+//   visit <url>       navigates to <url>, then finishes with the page title
+//   form <name>|<email>|<country>   fills and submits the fixture registration form, then
+//                     finishes with the confirmation text
+export async function decide({ task, updates, observation, step, history, signal }) {
+  const [command, ...rest] = task.split(' ');
+  const arg = rest.join(' ');
+  const last = history[history.length - 1];
+  switch (command) {
+    case 'finish':
+      return { thought: 'Finishing at once.', actions: [{ tool: 'done', args: { result: arg } }] };
+    case 'json':
+      return { actions: [{ tool: 'done', args: { result: { summary: 'Found 2 items', items: [1, 2] } } }] };
+    case 'fail':
+      return { actions: [{ tool: 'done', args: { result: arg, success: false } }] };
+    case 'throw':
+      throw new Error(arg || 'policy failure');
+    case 'ask': {
+      if (last?.action.tool === 'ask_user') {
+        const answer = last.result.message.replace('The user answered: ', '');
+        return { actions: [{ tool: 'done', args: { result: `answer: ${answer}` } }] };
+      }
+      return { thought: 'I need to ask.', actions: [{ tool: 'ask_user', args: { question: arg } }] };
+    }
+    case 'loop': {
+      const stop = updates.find((u) => u.startsWith('stop '));
+      if (stop) return { actions: [{ tool: 'done', args: { result: `updated: ${stop.slice(5)}` } }] };
+      await new Promise((resolve, reject) => {
+        const timer = setTimeout(resolve, 100);
+        signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          reject(signal.reason);
+        });
+      });
+      return { thought: `Step ${step}: still working.`, actions: [{ tool: 'scroll', args: { direction: 'down' } }] };
+    }
+    case 'visit':
+      if (history.some((h) => h.action.tool === 'navigate')) return { actions: [{ tool: 'done', args: { result: observation.title } }] };
+      return { actions: [{ tool: 'navigate', args: { url: arg } }] };
+    case 'form':
+      return fillForm(arg, observation);
+    default:
+      return { actions: [{ tool: 'done', args: { result: `unknown test command '${command}'`, success: false } }] };
+  }
+}
+
+function fillForm(arg, observation) {
+  const [name, email, country] = arg.split('|');
+  if (/Thank you/i.test(observation.text)) {
+    const line = observation.text.split('\n').find((l) => /Thank you/i.test(l));
+    return { actions: [{ tool: 'done', args: { result: line.replace(/^#+\s*/, '').trim() } }] };
+  }
+  const find = (predicate) => observation.elements.find(predicate);
+  const nameBox = find((e) => e.role === 'textbox' && /full name/i.test(e.name));
+  const emailBox = find((e) => e.role === 'textbox' && /email/i.test(e.name));
+  const countrySelect = find((e) => e.role === 'combobox' && /country/i.test(e.name));
+  const terms = find((e) => e.role === 'checkbox');
+  const submit = find((e) => e.role === 'button' && /register/i.test(e.name));
+  if (!nameBox || !emailBox || !countrySelect || !terms || !submit) {
+    return { actions: [{ tool: 'done', args: { result: 'The form was not found', success: false } }] };
+  }
+  const actions = [
+    { tool: 'type', args: { index: nameBox.index, text: name } },
+    { tool: 'type', args: { index: emailBox.index, text: email } },
+    { tool: 'select', args: { index: countrySelect.index, option: country } },
+  ];
+  if (!(terms.states ?? []).includes('checked')) actions.push({ tool: 'click', args: { index: terms.index } });
+  actions.push({ tool: 'click', args: { index: submit.index } });
+  return { thought: 'Filling in the registration form.', actions };
+}

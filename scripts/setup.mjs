@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// Sets up what `npm start` / `npm test` need on a fresh machine, using only Node built-ins:
+// npm dependencies, Debian's Chromium, and (for start) nothing else: the server creates its data
+// dir and first API key itself. Safe to run every time: each step is skipped when already done.
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const purpose = process.argv.includes('--for') ? process.argv[process.argv.indexOf('--for') + 1] : 'start';
+const say = (text) => process.stderr.write(`[setup] ${text}\n`);
+
+function run(command, args, options = {}) {
+  say(`running: ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
+  if (result.status !== 0) {
+    say(`'${command} ${args.join(' ')}' failed (exit ${result.status ?? result.signal}).`);
+    process.exit(1);
+  }
+}
+
+function checkNode() {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < 20 || (major === 20 && minor < 12)) {
+    say(`Node ${process.versions.node} is too old: Steward needs Node 20.12 or newer.`);
+    process.exit(1);
+  }
+}
+
+/** Dependencies are installed when every direct dependency resolves and the native SQLite binding loads. */
+function dependenciesReady() {
+  const lock = join(root, 'node_modules', '.package-lock.json');
+  if (!existsSync(lock)) return false;
+  const wanted = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')).packages ?? {};
+  const installed = JSON.parse(readFileSync(lock, 'utf8')).packages ?? {};
+  for (const [path, info] of Object.entries(wanted)) {
+    if (!path.startsWith('node_modules/') || info.optional) continue;
+    if (installed[path]?.version !== info.version) return false;
+  }
+  const probe = spawnSync(process.execPath, ['-e', "new (require('better-sqlite3'))(':memory:').close()"], {
+    cwd: join(root, 'packages', 'server'),
+    stdio: 'ignore',
+  });
+  return probe.status === 0;
+}
+
+function ensureDependencies() {
+  if (dependenciesReady()) return;
+  say('installing npm dependencies (better-sqlite3 may compile from source: about a minute)');
+  run('npm', existsSync(join(root, 'package-lock.json')) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund']);
+}
+
+function isExecutable(path) {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function ensureChromium() {
+  const path = process.env.STEWARD_CHROMIUM_PATH || '/usr/bin/chromium';
+  if (isExecutable(path)) return;
+  const isRoot = process.getuid?.() === 0;
+  const hasApt = isExecutable('/usr/bin/apt-get');
+  if (path === '/usr/bin/chromium' && isRoot && hasApt) {
+    say("Chromium is missing: installing Debian's chromium package (about 20 s)");
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    run('apt-get', ['update', '-qq'], { env });
+    run('apt-get', ['install', '-y', '-qq', 'chromium'], { env });
+    if (isExecutable(path)) return;
+  }
+  say(`Chromium was not found at ${path}.`);
+  say(isRoot || !hasApt
+    ? 'Install Chromium (on Debian: apt-get install -y chromium) or set STEWARD_CHROMIUM_PATH to a Chromium binary.'
+    : 'Install it as root: sudo apt-get install -y chromium — or set STEWARD_CHROMIUM_PATH to a Chromium binary.');
+  process.exit(1);
+}
+
+checkNode();
+ensureDependencies();
+ensureChromium();
+if (purpose === 'test') say('ready to test');
