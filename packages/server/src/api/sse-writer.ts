@@ -12,8 +12,9 @@ export interface SseWriterOptions {
 
 /**
  * The one SSE writer: `id:` (message id), `event:`, single-line JSON `data:`. Writes never wait
- * for the client: a client whose unsent bytes exceed the bound is disconnected, so a stalled
- * reader can slow neither the agent nor other readers.
+ * for the client: a client that still has more than the bound unsent when the next event comes
+ * is disconnected, so a stalled reader can slow neither the agent nor other readers, and the
+ * memory it can pin is bounded by the bound plus one event.
  */
 export class SseWriter {
   private closed = false;
@@ -60,11 +61,14 @@ export class SseWriter {
 
   private write(chunk: string): void {
     if (this.closed) return;
-    this.res.write(chunk);
+    // The backlog is judged before writing, so one event larger than the bound still goes to a
+    // client that keeps up; a client still holding more than the bound unsent is dropped.
     if (this.res.writableLength > this.options.maxBufferBytes) {
       this.res.destroy();
       this.finish('slow');
+      return;
     }
+    this.res.write(chunk);
   }
 
   private finish(reason: 'client' | 'server' | 'slow'): void {

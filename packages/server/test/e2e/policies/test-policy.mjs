@@ -6,6 +6,7 @@
 //   ask <question>    asks the user, then finishes with "answer: <answer>"
 //   loop              scrolls every step (100 ms apart) until cancelled or out of steps;
 //                     finishes with "updated: <text>" once a user update says "stop <text>"
+//   spam              emits a 200 KB THOUGHT every step until a user update says "stop"
 //   visit <url>       navigates to <url>, then finishes with the page title
 //   form <name>|<email>|<country>   fills and submits the fixture registration form, then
 //                     finishes with the confirmation text
@@ -41,6 +42,9 @@ export async function decide({ task, updates, observation, step, history, signal
       });
       return { thought: `Step ${step}: still working.`, actions: [{ tool: 'scroll', args: { direction: 'down' } }] };
     }
+    case 'spam':
+      if (updates.some((u) => u.startsWith('stop'))) return { actions: [{ tool: 'done', args: { result: `spammed ${step - 1} steps` } }] };
+      return { thought: `${step} ${'x'.repeat(200_000)}`, actions: [{ tool: 'scroll', args: { direction: 'down' } }] };
     case 'visit':
       if (history.some((h) => h.action.tool === 'navigate')) return { actions: [{ tool: 'done', args: { result: observation.title } }] };
       return { actions: [{ tool: 'navigate', args: { url: arg } }] };

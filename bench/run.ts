@@ -1,0 +1,98 @@
+// `npm run bench [-- api|create|messages|sse ...]`: starts Steward as users do, runs the chosen
+// suites against it, prints one JSON object on stdout (progress goes to stderr).
+import { cpus, totalmem } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ApiClient } from './api-client.ts';
+import { BenchError } from './bench-error.ts';
+import { startSteward } from './steward-process.ts';
+import { runCreateSuite } from './suites/create-latency.ts';
+import { runMessagesSuite } from './suites/messages-throughput.ts';
+import { runSseSuite } from './suites/sse-latency.ts';
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+const REPO_ROOT = resolve(BENCH_DIR, '..');
+const POLICY = resolve(BENCH_DIR, 'policies/emit-policy.mjs');
+const WARM_CONTEXTS = 2;
+
+const SUITES = ['create', 'messages', 'sse'] as const;
+type Suite = (typeof SUITES)[number];
+/** Names that stand for several suites. */
+const GROUPS: Record<string, readonly Suite[]> = { api: SUITES, all: SUITES };
+
+const TARGETS = {
+  create_sequential_p50_ms: 25,
+  messages_req_per_s: 3_000,
+  sse_p99_ms: 10,
+};
+
+function selectSuites(args: string[]): Suite[] {
+  const names = args.length === 0 ? ['api'] : args;
+  const chosen = new Set<Suite>();
+  for (const name of names) {
+    const group = GROUPS[name];
+    if (group) group.forEach((s) => chosen.add(s));
+    else if ((SUITES as readonly string[]).includes(name)) chosen.add(name as Suite);
+    else throw new BenchError(`Unknown suite '${name}'. Choose from: api (all), ${SUITES.join(', ')}.`);
+  }
+  return SUITES.filter((s) => chosen.has(s));
+}
+
+async function main(args: string[]): Promise<void> {
+  const suites = selectSuites(args);
+  const abort = new AbortController();
+  const onSignal = (): void => abort.abort(new BenchError('interrupted'));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const { signal } = abort;
+
+  process.stderr.write(`starting steward (warm contexts ${WARM_CONTEXTS}) ...\n`);
+  const steward = await startSteward({ repoRoot: REPO_ROOT, policyPath: POLICY, warmContexts: WARM_CONTEXTS, maxSessions: 400, startTimeoutMs: 60_000, signal });
+  const api = new ApiClient(steward.baseUrl, steward.apiKey);
+  const result: Record<string, unknown> = {
+    machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` },
+    server: { startup_ms: Math.round(steward.startupMs), warm_contexts: WARM_CONTEXTS, log_level: 'warn' },
+  };
+  try {
+    for (const suite of suites) {
+      const started = performance.now();
+      switch (suite) {
+        case 'create':
+          result['create'] = await runCreateSuite(api, WARM_CONTEXTS, { warmup: 3, sequential: 40, gapMs: 250, burst: 10, signal });
+          break;
+        case 'messages':
+          result['messages'] = await runMessagesSuite(api, { seedSteps: 9, concurrency: 32, warmupMs: 1_000, durationMs: 5_000, serverCpuSeconds: steward.cpuSeconds, signal });
+          break;
+        case 'sse':
+          result['sse'] = await runSseSuite(api, { subscribers: 200, events: 100, intervalMs: 20, serverCpuSeconds: steward.cpuSeconds, signal });
+          break;
+      }
+      process.stderr.write(`${suite}: done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    }
+  } finally {
+    api.close();
+    process.stderr.write('stopping steward ...\n');
+    await steward.stop();
+  }
+  result['targets'] = evaluateTargets(result);
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
+function evaluateTargets(result: Record<string, unknown>): Record<string, unknown> {
+  const create = result['create'] as { sequential: { p50: number } } | undefined;
+  const messages = result['messages'] as { req_per_s: number } | undefined;
+  const sse = result['sse'] as { latency_ms: { p99: number } } | undefined;
+  const targets: Record<string, unknown> = {};
+  if (create) targets['create_sequential_p50_ms'] = { target: `<= ${TARGETS.create_sequential_p50_ms}`, got: create.sequential.p50, met: create.sequential.p50 <= TARGETS.create_sequential_p50_ms };
+  if (messages) targets['messages_req_per_s'] = { target: `>= ${TARGETS.messages_req_per_s}`, got: messages.req_per_s, met: messages.req_per_s >= TARGETS.messages_req_per_s };
+  if (sse) targets['sse_p99_ms'] = { target: `<= ${TARGETS.sse_p99_ms}`, got: sse.latency_ms.p99, met: sse.latency_ms.p99 <= TARGETS.sse_p99_ms };
+  return targets;
+}
+
+main(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,91 @@
+import { request, type ClientRequest } from 'node:http';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { BenchError } from './bench-error.ts';
+import { epochMs } from './stats.ts';
+
+export interface SseSubscriberOptions {
+  url: URL;
+  authorization: string;
+  signal: AbortSignal;
+}
+
+/**
+ * One raw SSE connection that times `thought` events whose text is {"t": epoch ms}: the receive
+ * time is taken when the chunk arrives, before parsing, so parse cost of other clients in this
+ * process does not count against the server.
+ */
+export class SseSubscriber {
+  readonly latencies: number[] = [];
+  /** Agent step of each latency sample, same order. */
+  readonly steps: number[] = [];
+  thoughts = 0;
+  sawDone = false;
+  /** Resolves once the response headers arrived (the server has subscribed by then). */
+  readonly connected: Promise<void>;
+  /** Resolves when the server ends the stream. */
+  readonly ended: Promise<void>;
+  private readonly req: ClientRequest;
+  private chunkTime = 0;
+
+  constructor(options: SseSubscriberOptions) {
+    const parser = createParser({ onEvent: (event) => this.onEvent(event) });
+    const connected = deferred();
+    const ended = deferred();
+    this.connected = connected.promise;
+    this.ended = ended.promise;
+    const failed = (error: Error): void => {
+      connected.reject(error);
+      ended.reject(error);
+    };
+    const markConnected = connected.resolve;
+    const markEnded = ended.resolve;
+    // Both promises are awaited later; keep an early failure from being reported as unhandled.
+    this.connected.catch(() => undefined);
+    this.ended.catch(() => undefined);
+    this.req = request(
+      options.url,
+      { method: 'GET', headers: { authorization: options.authorization, accept: 'text/event-stream' }, agent: false, signal: options.signal },
+      (res) => {
+        if (res.statusCode !== 200) {
+          failed(new BenchError(`SSE connect answered ${res.statusCode}`));
+          res.resume();
+          return;
+        }
+        markConnected();
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          this.chunkTime = epochMs();
+          parser.feed(chunk);
+        });
+        res.on('end', () => markEnded());
+        res.on('error', (error) => failed(error));
+      },
+    );
+    this.req.on('error', (error) => failed(error));
+    this.req.end();
+  }
+
+  close(): void {
+    this.req.destroy();
+  }
+
+  private onEvent(event: EventSourceMessage): void {
+    if (event.event === 'done') this.sawDone = true;
+    if (event.event !== 'thought') return;
+    const { text } = JSON.parse(event.data) as { text: string };
+    const { t, step } = JSON.parse(text) as { t: number; step: number };
+    this.thoughts++;
+    this.latencies.push(this.chunkTime - t);
+    this.steps.push(step);
+  }
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void; reject: (error: Error) => void } {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
