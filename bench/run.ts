@@ -1,6 +1,6 @@
 // `npm run bench [-- api|create|messages|sse ...]`: starts Steward as users do, runs the chosen
 // suites against it, prints one JSON object on stdout (progress goes to stderr).
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiClient } from './api-client.ts';
@@ -53,20 +53,25 @@ async function main(args: string[]): Promise<void> {
     machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` },
     server: { startup_ms: Math.round(steward.startupMs), warm_contexts: WARM_CONTEXTS, log_level: 'warn' },
   };
+  // Other work on the machine skews every figure; the 1-minute load average says how much there was.
+  const conditions: Record<string, unknown> = {};
+  result['load_average'] = conditions;
   try {
     for (const suite of suites) {
       const started = performance.now();
+      const loadBefore = loadavg()[0] ?? NaN;
       switch (suite) {
         case 'create':
           result['create'] = await runCreateSuite(api, WARM_CONTEXTS, { warmup: 3, sequential: 40, gapMs: 250, burst: 10, signal });
           break;
         case 'messages':
-          result['messages'] = await runMessagesSuite(api, { seedSteps: 9, concurrency: 32, warmupMs: 1_000, durationMs: 5_000, serverCpuSeconds: steward.cpuSeconds, signal });
+          result['messages'] = await runMessagesSuite(api, { seedSteps: 9, concurrency: 32, warmupMs: 1_000, durationMs: 5_000, baseline: true, serverCpuSeconds: steward.cpuSeconds, signal });
           break;
         case 'sse':
           result['sse'] = await runSseSuite(api, { subscribers: 200, events: 100, intervalMs: 20, serverCpuSeconds: steward.cpuSeconds, signal });
           break;
       }
+      conditions[suite] = { load_1m_before: round2(loadBefore), load_1m_after: round2(loadavg()[0] ?? NaN), wall_s: round2((performance.now() - started) / 1000) };
       process.stderr.write(`${suite}: done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
     }
   } finally {
@@ -76,6 +81,10 @@ async function main(args: string[]): Promise<void> {
   }
   result['targets'] = evaluateTargets(result);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
 }
 
 function evaluateTargets(result: Record<string, unknown>): Record<string, unknown> {
@@ -92,7 +101,8 @@ function evaluateTargets(result: Record<string, unknown>): Record<string, unknow
 main(process.argv.slice(2)).then(
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    const detail = error instanceof BenchError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`bench failed: ${detail}\n`);
     process.exit(1);
   },
 );

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BenchError } from './bench-error.ts';
+import { processCpuSeconds } from './process-cpu.ts';
 
 export interface StewardOptions {
   repoRoot: string;
@@ -28,8 +29,6 @@ export interface StewardProcess {
 
 const KEY_PATTERN = /stw_[A-Za-z0-9_-]+/;
 const LISTENING_PATTERN = /Steward listening on (http:\/\/\S+)/;
-// USER_HZ: the unit of utime/stime in /proc/<pid>/stat; 100 on every mainstream Linux build.
-const CLOCK_TICKS_PER_S = 100;
 const STOP_TIMEOUT_MS = 25_000;
 
 /** Starts `steward serve` as users do (node --import tsx main.ts), on a free port and a fresh data dir. */
@@ -126,11 +125,4 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-async function processCpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
 }

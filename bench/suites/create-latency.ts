@@ -15,7 +15,7 @@ export interface CreateSuiteOptions {
 export interface CreateSuiteResult {
   warm_contexts: number;
   /** One create every gapMs: the warm pool has time to refill between creates. */
-  sequential: LatencySummary & { gap_ms: number };
+  sequential: LatencySummary & { gap_ms: number; over_100ms: number; latencies_ms: number[] };
   /** Back-to-back creates with no gap: the pool drains and later creates wait for a new context. */
   burst: LatencySummary & { latencies_ms: number[] };
   delete: LatencySummary;
@@ -69,8 +69,8 @@ export async function runCreateSuite(api: ApiClient, warmContexts: number, optio
 
     return {
       warm_contexts: warmContexts,
-      sequential: { ...summarize(sequential), gap_ms: options.gapMs },
-      burst: { ...summarize(burst), latencies_ms: burst.map((ms) => Math.round(ms * 10) / 10) },
+      sequential: { ...summarize(sequential), gap_ms: options.gapMs, over_100ms: sequential.filter((ms) => ms > 100).length, latencies_ms: sequential.map(tenth) },
+      burst: { ...summarize(burst), latencies_ms: burst.map(tenth) },
       delete: summarize(deletes),
       warmup_creates: options.warmup,
     };
@@ -78,4 +78,8 @@ export async function runCreateSuite(api: ApiClient, warmContexts: number, optio
     // On failure, still release the browser contexts we hold.
     for (const id of created.splice(0)) await deleteSession(api, id).catch(() => undefined);
   }
+}
+
+function tenth(ms: number): number {
+  return Math.round(ms * 10) / 10;
 }

@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { AGENT_NAMES } from '@steward/protocol';
@@ -9,7 +7,7 @@ import { InMemoryEventBus } from './bus/memory/in-memory-event-bus.ts';
 import type { Config } from './config/index.ts';
 import { createModelRegistry } from './llm/index.ts';
 import { ApiKeyService, SessionService, WebhookDispatcher, type SessionEvent } from './sessions/index.ts';
-import { createSqliteStore } from './store/sqlite/create-sqlite-store.ts';
+import { openStore } from './open-store.ts';
 import type { Store } from './store/index.ts';
 import { systemClock } from './util/index.ts';
 
@@ -34,19 +32,6 @@ export const NO_MODEL_HELP =
   'No model is configured, so the agent cannot run tasks. Set STEWARD_MODEL (and optionally STEWARD_FAST_MODEL) to a model spec, ' +
   'e.g. openai:gpt-4o-mini (with OPENAI_API_KEY), anthropic:claude-sonnet-4-5 (with ANTHROPIC_API_KEY), google:gemini-2.5-flash ' +
   '(with GOOGLE_GENERATIVE_AI_API_KEY), openai-compatible:llama3.1@http://127.0.0.1:11434/v1, or script:./my-policy.mjs, then restart Steward.';
-
-export function resolveDataDir(config: Config, repoRoot: string): string {
-  return isAbsolute(config.dataDir) ? config.dataDir : resolve(repoRoot, config.dataDir);
-}
-
-/** The store alone (CLI key commands), migrated. */
-export async function openStore(config: Config, repoRoot: string): Promise<Store> {
-  const dataDir = resolveDataDir(config, repoRoot);
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const store = createSqliteStore({ path: join(dataDir, 'steward.db') });
-  await store.migrate();
-  return store;
-}
 
 export interface ComposeOptions {
   config: Config;

@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { composeServer, openStore, resolveDataDir } from './compose.ts';
+import { openStore, resolveDataDir } from './open-store.ts';
 import { ConfigError, loadConfig, type Config } from './config/index.ts';
 import { ApiKeyService } from './sessions/index.ts';
 import { systemClock } from './util/index.ts';
@@ -79,6 +79,8 @@ async function keysCommand(config: Config, args: string[]): Promise<number> {
 }
 
 async function serve(config: Config): Promise<number> {
+  // Loaded here so key commands do not pay for Chromium and model adapters at start-up.
+  const { composeServer } = await import('./compose.ts');
   const server = await composeServer({ config, env: process.env, repoRoot: REPO_ROOT });
   const { logger } = server;
   if ((await server.keys.list()).length === 0) {

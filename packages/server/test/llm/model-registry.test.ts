@@ -48,7 +48,7 @@ describe('createModelRegistry', () => {
     const registry = createModelRegistry({ mainSpec: 'script:echo-policy.mjs', env: {}, cwd: FIXTURES });
     const decision = await registry.forAgent('agi-0')?.decide({
       prompt: { system: '', messages: [] },
-      context: { task: 't', observation: null, step: 0, history: [] },
+      context: { task: 't', updates: [], observation: null, step: 0, history: [] },
       tools: [],
       signal: new AbortController().signal,
     });

@@ -40,7 +40,7 @@ function request(overrides: Partial<DecideRequest> = {}): DecideRequest {
         { role: 'user', content: 'Result: ok. Observation: [2] <input name=q>' },
       ],
     },
-    context: { task: 'buy socks', observation: {}, step: 2, history: [] },
+    context: { task: 'buy socks', updates: [], observation: {}, step: 2, history: [] },
     tools: TOOLS,
     signal: new AbortController().signal,
     ...overrides,

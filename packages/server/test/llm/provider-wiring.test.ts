@@ -20,7 +20,7 @@ function cannedFetch(response: unknown, recorded: Recorded[]): typeof fetch {
 
 const REQUEST: DecideRequest = {
   prompt: { system: 'You are Steward.', messages: [{ role: 'user', content: 'Click the first button.' }] },
-  context: { task: 't', observation: null, step: 0, history: [] },
+  context: { task: 't', updates: [], observation: null, step: 0, history: [] },
   tools: [{ name: 'click', description: 'Click an element.', parameters: { type: 'object', properties: { index: { type: 'integer' } }, required: ['index'] } }],
   signal: new AbortController().signal,
 };

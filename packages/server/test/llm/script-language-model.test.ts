@@ -15,6 +15,7 @@ function request(overrides: Partial<DecideRequest> = {}): DecideRequest {
     prompt: { system: 'unused by scripts', messages: [] },
     context: {
       task: 'find the cheapest socks',
+      updates: [],
       observation: { url: 'http://127.0.0.1/shop', elements: 3 },
       step: 4,
       history: [{ step: 3, action: { tool: 'scroll', args: {} }, result: { ok: true, message: 'scrolled' } }],
@@ -46,6 +47,7 @@ describe('script: provider', () => {
     ]);
     expect(JSON.parse(decision.thought ?? '')).toEqual({
       task: 'find the cheapest socks',
+      updates: [],
       observation: { url: 'http://127.0.0.1/shop', elements: 3 },
       step: 4,
       historyLength: 1,
@@ -60,7 +62,7 @@ describe('script: provider', () => {
 
   it('accepts a decision without thought and with no actions', async () => {
     const model = scriptModel('return-observation-policy.mjs');
-    expect(await model.decide(request({ context: { task: 't', observation: { actions: [] }, step: 0, history: [] } }))).toEqual({ actions: [] });
+    expect(await model.decide(request({ context: { task: 't', updates: [], observation: { actions: [] }, step: 0, history: [] } }))).toEqual({ actions: [] });
   });
 
   it('turns a thrown error into a ModelError carrying the script message', async () => {
@@ -83,7 +85,7 @@ describe('script: provider', () => {
     ['an action that is a string', { actions: ['click'] }, /actions\[0\] must be an object \{ tool, args\? \}, got string/],
   ])('rejects a return value with %s', async (_name, returned, message) => {
     const model = scriptModel('return-observation-policy.mjs');
-    const error = await rejection(model.decide(request({ context: { task: 't', observation: returned, step: 0, history: [] } })));
+    const error = await rejection(model.decide(request({ context: { task: 't', updates: [], observation: returned, step: 0, history: [] } })));
     expect(error).toBeInstanceOf(ModelError);
     expect((error as ModelError).message).toContain('returned an invalid decision');
     expect((error as ModelError).message).toMatch(message);

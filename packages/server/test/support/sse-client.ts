@@ -40,7 +40,7 @@ export async function openSse(url: string, key: string, headers: Record<string, 
     if (!res.body) return;
     const decoder = new TextDecoder();
     try {
-      for await (const chunk of res.body) parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
     } catch {
       // aborted by the test or dropped by the server
     } finally {
