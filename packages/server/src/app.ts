@@ -1,4 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { RateLimiter } from './api/rate-limiter.ts';
 import { registerAuth, registerErrorHandler, registerJsonParser, registerRequestLog, registerRoutes, type ApiDeps } from './api/index.ts';
 
 export interface BuildAppOptions extends ApiDeps {
@@ -25,7 +26,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   registerRequestLog(app);
   registerErrorHandler(app);
   registerJsonParser(app);
-  registerAuth(app, options.keys);
+  registerAuth(app, options.keys, new RateLimiter(options.rateLimitPerMinute));
   registerRoutes(app, options);
   return app;
 }

@@ -84,6 +84,7 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
     keys,
     sse: { heartbeatMs: config.sseHeartbeatS * 1000, maxBufferBytes: config.sseMaxBufferBytes },
     models: AGENT_NAMES,
+    rateLimitPerMinute: config.rateLimitPerMinute,
   });
 
   let closed = false;

@@ -4,6 +4,8 @@ export interface ApiDeps {
   sessions: SessionService;
   keys: ApiKeyService;
   sse: { heartbeatMs: number; maxBufferBytes: number };
+  /** Requests per minute per key; 0 disables. */
+  rateLimitPerMinute: number;
   /** Agent names offered by `GET /v1/models`. */
   models: readonly string[];
 }

@@ -38,6 +38,9 @@ export const ConfigSchema = z.object({
   navigationTimeoutS: seconds(15),
   actionTimeoutS: seconds(5),
 
+  /** Requests per minute per API key (token bucket, bursts up to the same number). 0 disables. */
+  rateLimitPerMinute: z.coerce.number().int().min(0).default(3000),
+
   sseHeartbeatS: z.coerce.number().min(0.05).max(300).default(15),
   /** Bytes an SSE client may fall behind before its connection is dropped. */
   sseMaxBufferBytes: z.coerce.number().int().min(4096).default(1024 * 1024),

@@ -10,7 +10,6 @@ export const ERROR_CATALOG = {
   key_revoked: { status: 403, message: 'This API key has been revoked.' },
   url_blocked: { status: 403, message: 'The URL is blocked by the egress policy.' },
   not_found: { status: 404, message: 'Not found.' },
-  method_not_allowed: { status: 405, message: 'Method not allowed.' },
   session_not_found: { status: 404, message: 'Session not found.' },
   already_paused: { status: 409, message: 'already_paused: the session is already paused.' },
   not_paused: { status: 409, message: 'not_paused: the session is not paused.' },

@@ -184,8 +184,9 @@ describe('questions, updates, pause, resume, cancel', () => {
     expect(again.status).toBe(409);
     expect(JSON.stringify(again.body)).toContain('already_paused');
 
-    // While paused the agent takes no step.
+    // While paused the agent takes no step (the decision in flight when pause came is still recorded).
     const count = async (): Promise<number> => (await t.request('GET', `/v1/sessions/${id}/messages`)).body.messages.length;
+    await new Promise((r) => setTimeout(r, 300));
     const n = await count();
     await new Promise((r) => setTimeout(r, 400));
     expect(await count()).toBe(n);

@@ -47,6 +47,9 @@ interface HandledDialog {
  * reported in the next observation and in the result of the action that raised it.
  * After a crash (page, context or browser) every call throws `BrowserClosedError`.
  */
+/** Longest an observation waits for the page's load event. */
+const OBSERVE_LOAD_WAIT_MS = 1_000;
+
 export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
   readonly actionTimeoutMs: number;
   readonly navigationTimeoutMs: number;
@@ -132,6 +135,12 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
     const signal = options?.signal;
     const page = await this.activePage();
     const args: ObserveArgs = { ...OBSERVE_LIMITS, indexFloor: this.indexFloor };
+    // Frames and late scripts fill the page after DOMContentLoaded: give the load event a short,
+    // bounded chance so the model sees the page it will act on (a page that never loads is
+    // observed as it is).
+    await raceSignal(page.waitForLoadState('load', { timeout: OBSERVE_LOAD_WAIT_MS }), signal).catch((error: unknown) => {
+      if (signal?.aborted) throw error;
+    });
     const collect = () =>
       raceSignal(
         runInPage(page, observePage, args),
