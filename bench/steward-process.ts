@@ -36,7 +36,9 @@ export async function startSteward(options: StewardOptions): Promise<StewardProc
   const dataDir = await mkdtemp(join(tmpdir(), 'steward-bench-'));
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts', 'serve'], {
+  // STEWARD_BENCH_NODE_ARGS passes extra flags to the server's node (e.g. --cpu-prof) for profiling.
+  const nodeArgs = (process.env['STEWARD_BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'packages/server/src/main.ts', 'serve'], {
     cwd: options.repoRoot,
     env: {
       ...process.env,
@@ -47,6 +49,8 @@ export async function startSteward(options: StewardOptions): Promise<StewardProc
       STEWARD_MODEL: `script:${options.policyPath}`,
       STEWARD_MAX_SESSIONS: String(options.maxSessions),
       STEWARD_WARM_CONTEXTS: String(options.warmContexts),
+      // The benchmark is one client hammering on purpose: the per-key limit would measure itself.
+      STEWARD_RATE_LIMIT_PER_MINUTE: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

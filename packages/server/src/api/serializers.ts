@@ -27,6 +27,38 @@ export function messageToWire(message: MessageRecord): MessageResponse {
   };
 }
 
+// Records are immutable once stored and the same objects are served again and again (message
+// cache, bus fan-out), so their wire text is computed once per record.
+const messageJsonCache = new WeakMap<MessageRecord, string>();
+const sseFrameCache = new WeakMap<object, { event: SseEvent['event']; frame: string } | null>();
+
+/** `messageToWire` as JSON text, cached per record. */
+export function messageJson(message: MessageRecord): string {
+  let json = messageJsonCache.get(message);
+  if (json === undefined) {
+    json = JSON.stringify(messageToWire(message));
+    messageJsonCache.set(message, json);
+  }
+  return json;
+}
+
+/** The SSE frame (`id:`, `event:`, `data:`) of a session event, encoded once for every subscriber. */
+export function sseFrame(event: SessionEvent): { event: SseEvent['event']; frame: string } | undefined {
+  const key: object = event.kind === 'message' ? event.message : event;
+  let cached = sseFrameCache.get(key);
+  if (cached === undefined) {
+    const sse = sessionEventToSse(event);
+    cached = sse ? { event: sse.event, frame: encodeSseFrame(sse) } : null;
+    sseFrameCache.set(key, cached);
+  }
+  return cached ?? undefined;
+}
+
+export function encodeSseFrame(event: SseEvent): string {
+  const id = event.id === undefined ? '' : `id: ${event.id}\n`;
+  return `${id}event: ${event.event}\ndata: ${JSON.stringify(event.data)}\n\n`;
+}
+
 function text(content: MessageRecord['content']): string {
   return typeof content === 'string' ? content : JSON.stringify(content);
 }

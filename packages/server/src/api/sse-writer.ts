@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { SseEvent } from '@steward/protocol';
+import { encodeSseFrame } from './serializers.ts';
 
 export interface SseWriterOptions {
   /** Bytes the client may fall behind before it is dropped. */
@@ -42,9 +43,12 @@ export class SseWriter {
   }
 
   send(event: SseEvent): void {
-    if (this.closed) return;
-    const id = event.id === undefined ? '' : `id: ${event.id}\n`;
-    this.write(`${id}event: ${event.event}\ndata: ${JSON.stringify(event.data)}\n\n`);
+    this.write(encodeSseFrame(event));
+  }
+
+  /** A frame already encoded by `encodeSseFrame` (shared by every subscriber of an event). */
+  sendFrame(frame: string): void {
+    this.write(frame);
   }
 
   /** Ends the stream normally. */

@@ -9,6 +9,7 @@ import type { SessionEvent } from './session-events.ts';
 import type { SessionRuntime } from './session-runtime.ts';
 import { webhookPayloads, type WebhookSession } from './webhooks/index.ts';
 import { transition, type SessionTransition } from './state-machine.ts';
+import { VisibleMessageCache } from './visible-message-cache.ts';
 
 export interface Logger {
   info(obj: object, msg?: string): void;
@@ -50,18 +51,45 @@ export interface SessionDeps {
  */
 export class SessionCore {
   readonly runtimes = new Map<string, SessionRuntime>();
+  readonly visibleMessages: VisibleMessageCache;
+  /**
+   * Records of live sessions. Every write to a session row goes through this class (`apply`,
+   * `remember`, `forget`), and one process owns its sessions, so reads on the polling path skip
+   * the store.
+   */
+  private readonly records = new Map<string, SessionRecord>();
 
-  constructor(readonly deps: SessionDeps) {}
+  constructor(readonly deps: SessionDeps) {
+    this.visibleMessages = new VisibleMessageCache(deps.store);
+  }
 
   /** The session if it exists and belongs to `apiKeyId`; otherwise 404, never 403 (spec §1.3). */
   async owned(apiKeyId: string, sessionId: string): Promise<SessionRecord> {
-    const record = await this.deps.store.getSession(sessionId);
+    const record = await this.read(sessionId);
     if (!record || record.apiKeyId !== apiKeyId) throw new AppError('session_not_found');
     return record;
   }
 
+  /** The current record, from memory for live sessions. */
+  async read(sessionId: string): Promise<SessionRecord | undefined> {
+    const cached = this.records.get(sessionId);
+    if (cached) return cached;
+    const record = await this.deps.store.getSession(sessionId);
+    if (record && this.runtimes.has(sessionId)) this.records.set(sessionId, record);
+    return record;
+  }
+
+  remember(record: SessionRecord): void {
+    if (this.runtimes.has(record.id)) this.records.set(record.id, record);
+  }
+
+  forget(sessionId: string): void {
+    this.records.delete(sessionId);
+  }
+
   async append(sessionId: string, message: NewMessage): Promise<MessageRecord> {
     const stored = await this.deps.store.appendMessage(sessionId, message);
+    this.visibleMessages.onAppend(stored);
     this.deps.bus.publish(sessionId, { kind: 'message', message: stored });
     return stored;
   }
@@ -75,6 +103,7 @@ export class SessionCore {
     if (next.status === record.status && next.executionStatus === record.executionStatus) return record;
     const updated = await this.deps.store.updateSession(record.id, { ...next, updatedAt: this.deps.clock.now() });
     if (!updated) throw new AppError('session_not_found');
+    this.remember(updated);
     if (updated.status !== record.status) {
       this.webhook(updated, 'session.status_changed', webhookPayloads.statusChanged(record.status, updated.status));
     }

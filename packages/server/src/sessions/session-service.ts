@@ -114,9 +114,10 @@ export class SessionService {
       throw error;
     }
     await store.insertSession(record);
+    this.core.remember(record);
     this.core.webhook(record, 'session.created');
     if (input.goal !== undefined) await this.tasks.sendMessage(apiKeyId, record.id, { message: input.goal });
-    return (await store.getSession(record.id)) ?? record;
+    return (await this.core.read(record.id)) ?? record;
   }
 
   get(apiKeyId: string, sessionId: string): Promise<SessionRecord> {
@@ -130,18 +131,20 @@ export class SessionService {
 
   /** False when the session does not exist for this key (the API still answers 200). */
   async delete(apiKeyId: string, sessionId: string, snapshot: { mode: SnapshotMode; asDefault: boolean } = { mode: 'none', asDefault: false }): Promise<boolean> {
-    const record = await this.deps.store.getSession(sessionId);
+    const record = await this.core.read(sessionId);
     if (!record || record.apiKeyId !== apiKeyId) return false;
     const runtime = this.core.runtimes.get(sessionId);
     const remove = async (): Promise<boolean> => {
-      const current = await this.deps.store.getSession(sessionId);
+      const current = await this.core.read(sessionId);
       if (!current) return false;
       if (runtime) await this.tasks.endTask(current, runtime, { kind: 'error', code: 'cancelled', error: 'Task cancelled: the session was deleted' });
       if (snapshot.mode !== 'none') await this.saveSnapshot(current, runtime, snapshot.asDefault);
       this.core.runtimes.delete(sessionId);
       this.deps.bus.publish(sessionId, { kind: 'closed', reason: 'deleted' });
       await runtime?.close();
+      this.core.forget(sessionId);
       const deleted = await this.deps.store.deleteSession(sessionId);
+      this.core.visibleMessages.drop(sessionId);
       if (deleted) this.core.webhook(current, 'session.deleted');
       return deleted;
     };
@@ -176,7 +179,9 @@ export class SessionService {
 
   async messages(apiKeyId: string, sessionId: string, options: { afterId: number; sanitize: boolean }): Promise<MessagesView> {
     const record = await this.get(apiKeyId, sessionId);
-    const messages = await this.deps.store.listMessages(sessionId, { afterId: options.afterId, includeInternal: !options.sanitize });
+    const messages = options.sanitize
+      ? await this.core.visibleMessages.list(sessionId, options.afterId)
+      : await this.deps.store.listMessages(sessionId, { afterId: options.afterId, includeInternal: true });
     return { messages, status: record.executionStatus, hasAgent: this.hasAgent(record) };
   }
 
@@ -218,7 +223,7 @@ export class SessionService {
     await Promise.all(
       [...this.core.runtimes.values()].map((runtime) =>
         runtime.lock.run(async () => {
-          const record = await this.deps.store.getSession(runtime.sessionId);
+          const record = await this.core.read(runtime.sessionId);
           if (record && runtime.task) {
             await this.tasks.endTask(record, runtime, { kind: 'error', code: 'interrupted', error: 'Task interrupted: the server shut down. Send the task again to retry.' });
           }
@@ -227,6 +232,7 @@ export class SessionService {
         }),
       ),
     );
+    for (const id of this.core.runtimes.keys()) this.core.forget(id);
     this.core.runtimes.clear();
   }
 
@@ -244,12 +250,14 @@ export class SessionService {
   private terminate(runtime: SessionRuntime, reason: string): Promise<void> {
     return runtime.lock.run(async () => {
       if (!this.core.runtimes.has(runtime.sessionId)) return;
-      let record = await this.deps.store.getSession(runtime.sessionId);
+      let record = await this.core.read(runtime.sessionId);
       if (!record) return;
       record = await this.tasks.endTask(record, runtime, { kind: 'error', code: 'session_ended', error: `Session ended (${reason}); the task was stopped.` });
       await this.core.append(record.id, { type: 'LOG', content: `Session terminated: ${reason}`, metadata: { kind: 'terminated', reason }, internal: false });
       await this.core.apply(record, { type: 'terminated' });
       this.core.runtimes.delete(runtime.sessionId);
+      this.core.forget(runtime.sessionId);
+      this.core.visibleMessages.drop(runtime.sessionId);
       this.deps.bus.publish(runtime.sessionId, { kind: 'closed', reason: 'terminated' });
       await runtime.close();
       this.deps.logger.info({ sessionId: record.id, reason }, 'session terminated');
@@ -265,7 +273,7 @@ export class SessionService {
   private onBrowserCrash(runtime: SessionRuntime, reason: string): void {
     this.deps.logger.warn({ sessionId: runtime.sessionId, reason }, 'session browser crashed');
     void runtime.lock.run(async () => {
-      const record = await this.deps.store.getSession(runtime.sessionId);
+      const record = await this.core.read(runtime.sessionId);
       if (record && runtime.task) {
         await this.tasks.endTask(record, runtime, { kind: 'error', code: 'browser_crashed', error: `The browser crashed (${reason}); the session gets a fresh browser for the next task.` });
       }

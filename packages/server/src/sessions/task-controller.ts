@@ -142,7 +142,7 @@ export class TaskController {
     const finish = (end: Parameters<TaskController['endTask']>[2]): Promise<unknown> =>
       runtime.lock.run(async () => {
         if (task.finalized) return;
-        const current = await deps.store.getSession(record.id);
+        const current = await this.core.read(record.id);
         if (current) await this.endTask(current, runtime, end);
       });
 
@@ -205,7 +205,7 @@ export class TaskController {
           await this.checkpoint(task, signal);
           const asked = await runtime.lock.run(async () => {
             if (task.finalized) throw signal.reason ?? new Error('task ended');
-            const current = await core.deps.store.getSession(sessionId);
+            const current = await core.read(sessionId);
             if (!current) throw signal.reason ?? new Error('session deleted');
             // Paused between the checkpoint and here: wait for resume, then ask.
             if (current.executionStatus === 'paused') return undefined;

@@ -3,7 +3,7 @@ import { StreamEventsQuery, type EventType } from '@steward/protocol';
 import type { SessionEvent } from '../../sessions/index.ts';
 import type { MessageRecord } from '../../store/index.ts';
 import type { ApiDeps, SessionParams } from '../api-deps.ts';
-import { sessionEventToSse } from '../serializers.ts';
+import { sseFrame } from '../serializers.ts';
 import { SseWriter } from '../sse-writer.ts';
 import { parseInput } from '../validate.ts';
 
@@ -41,8 +41,8 @@ export function streamEventsRoute(app: FastifyInstance, { sessions, sse }: ApiDe
     });
 
     const emit = (event: SessionEvent): void => {
-      const sseEvent = sessionEventToSse(event);
-      if (sseEvent && (!wanted || wanted.has(sseEvent.event))) writer.send(sseEvent);
+      const encoded = sseFrame(event);
+      if (encoded && (!wanted || wanted.has(encoded.event))) writer.sendFrame(encoded.frame);
     };
     const acceptMessage = (message: MessageRecord): boolean => {
       if (message.id <= lastId) return false;

@@ -75,6 +75,11 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
   let closing: Promise<void> | undefined;
   const warm: WarmContext[] = [];
   let warming = 0;
+  /** Acquires waiting for a context that is already being warmed (first come, first served). */
+  const waiters: Array<(ready: WarmContext | undefined) => void> = [];
+  const wakeAllWaiters = (): void => {
+    for (const wake of waiters.splice(0)) wake(undefined);
+  };
   const inFlight = new Set<Promise<unknown>>();
   /** Sessions handed out plus acquires in progress: what the cap counts. */
   let reserved = 0;
@@ -135,6 +140,7 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
     if (browser !== gone) return;
     browser = undefined;
     warm.splice(0);
+    wakeAllWaiters();
     if (closed) return;
     logger.error({ sessions: sessions.size }, 'browser disconnected; it will be relaunched on the next acquire');
     for (const session of [...sessions]) session.browserGone('The browser process exited');
@@ -162,10 +168,13 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
       void track(
         createContext(current)
           .then(async (ready) => {
-            if (closed || browser !== current || warm.length >= warmTarget) await ready.context.close().catch(() => undefined);
+            const waiter = closed || browser !== current ? undefined : waiters.shift();
+            if (waiter) waiter(ready);
+            else if (closed || browser !== current || warm.length >= warmTarget) await ready.context.close().catch(() => undefined);
             else warm.push(ready);
           })
           .catch((error: unknown) => {
+            waiters.shift()?.(undefined);
             if (!closed && current.isConnected()) logger.warn({ err: errorMessage(error) }, 'could not create a warm context');
           })
           .finally(() => {
@@ -183,6 +192,16 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
         return candidate;
       }
       await candidate.context.close().catch(() => undefined);
+    }
+    // A context already being warmed arrives sooner than a new one started now, and starting
+    // another would only make the two compete for the same CPU.
+    if (warming > waiters.length) {
+      const handed = await new Promise<WarmContext | undefined>((resolve) => waiters.push(resolve));
+      if (handed && handed.browser === browser && handed.browser.isConnected() && !handed.page.isClosed()) {
+        counters.warmHits++;
+        return handed;
+      }
+      if (handed) await handed.context.close().catch(() => undefined);
     }
     counters.coldStarts++;
     const target = await ensureBrowser();
@@ -254,6 +273,7 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
     close(): Promise<void> {
       closing ??= (async () => {
         closed = true;
+        wakeAllWaiters();
         await Promise.allSettled([...sessions].map((session) => session.close()));
         await Promise.allSettled([...inFlight]);
         const contexts = warm.splice(0);

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001-initial.ts';
+import * as visibleMessagesIndex from './0002-visible-messages-index.ts';
 
 /**
  * Every migration, keyed by a name that sorts in the order they must run. Append only: a shipped
@@ -7,6 +8,7 @@ import * as initial from './0001-initial.ts';
  */
 export const STORE_MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-initial': initial,
+  '0002-visible-messages-index': visibleMessagesIndex,
 });
 
 /** In-code provider: migrations ship inside the bundle, nothing is read from disk at run time. */
