@@ -62,7 +62,7 @@ async function main(args: string[]): Promise<void> {
       const loadBefore = loadavg()[0] ?? NaN;
       switch (suite) {
         case 'create':
-          result['create'] = await runCreateSuite(api, WARM_CONTEXTS, { warmup: 3, sequential: 40, gapMs: 250, burst: 10, signal });
+          result['create'] = await runCreateSuite(api, WARM_CONTEXTS, { warmup: 3, sequential: 25, gapMs: 1_000, sustained: 20, sustainedGapMs: 250, burst: 10, signal });
           break;
         case 'messages':
           result['messages'] = await runMessagesSuite(api, { seedSteps: 9, concurrency: 32, warmupMs: 1_000, durationMs: 5_000, baseline: true, serverCpuSeconds: steward.cpuSeconds, signal });

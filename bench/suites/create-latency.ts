@@ -8,6 +8,9 @@ export interface CreateSuiteOptions {
   warmup: number;
   sequential: number;
   gapMs: number;
+  /** A second phase at a faster pace, above what the pool can refill: shows where warm runs out. */
+  sustained: number;
+  sustainedGapMs: number;
   burst: number;
   signal?: AbortSignal | undefined;
 }
@@ -17,6 +20,7 @@ export interface CreateSuiteResult {
   /** One create every gapMs: the warm pool has time to refill between creates. */
   sequential: LatencySummary & { gap_ms: number; over_100ms: number; latencies_ms: number[] };
   /** Back-to-back creates with no gap: the pool drains and later creates wait for a new context. */
+  sustained: LatencySummary & { gap_ms: number; over_100ms: number; latencies_ms: number[] };
   burst: LatencySummary & { latencies_ms: number[] };
   delete: LatencySummary;
   warmup_creates: number;
@@ -62,6 +66,15 @@ export async function runCreateSuite(api: ApiClient, warmContexts: number, optio
     await deleteAll();
     await settle();
 
+    process.stderr.write(`create: ${options.sustained} creates, ${options.sustainedGapMs} ms apart\n`);
+    const sustained: number[] = [];
+    for (let i = 0; i < options.sustained; i++) {
+      sustained.push(await timedCreate());
+      await delay(options.sustainedGapMs, undefined, { signal });
+    }
+    await deleteAll();
+    await settle();
+
     process.stderr.write(`create: burst of ${options.burst} back-to-back creates\n`);
     const burst: number[] = [];
     for (let i = 0; i < options.burst; i++) burst.push(await timedCreate());
@@ -70,6 +83,7 @@ export async function runCreateSuite(api: ApiClient, warmContexts: number, optio
     return {
       warm_contexts: warmContexts,
       sequential: { ...summarize(sequential), gap_ms: options.gapMs, over_100ms: sequential.filter((ms) => ms > 100).length, latencies_ms: sequential.map(tenth) },
+      sustained: { ...summarize(sustained), gap_ms: options.sustainedGapMs, over_100ms: sustained.filter((ms) => ms > 100).length, latencies_ms: sustained.map(tenth) },
       burst: { ...summarize(burst), latencies_ms: burst.map(tenth) },
       delete: summarize(deletes),
       warmup_creates: options.warmup,
