@@ -1,0 +1,65 @@
+// The layering of docs/architecture.md, checked by `npm run lint`. Paths are relative to the
+// repository root; `src` means packages/server/src.
+const src = '^packages/server/src/';
+const layer = (name) => `${src}${name}/`;
+
+/** A folder may import only the folders listed (plus itself, node built-ins and protocol). */
+function only(name, allowed) {
+  return {
+    name: `${name}-imports`,
+    comment: `${name}/ may import only ${allowed.join(', ') || 'nothing else'} (docs/architecture.md)`,
+    severity: 'error',
+    from: { path: layer(name) },
+    to: {
+      path: `${src}`,
+      pathNot: [layer(name), ...allowed.map(layer)],
+    },
+  };
+}
+
+/** A vendor package imported only by its one folder. */
+function vendor(pkg, folder) {
+  return {
+    name: `only-${folder.replace(/\W+/g, '-')}-imports-${pkg.replace(/\W+/g, '-')}`,
+    severity: 'error',
+    from: { path: '^packages/', pathNot: `${src}${folder}` },
+    to: { path: `node_modules/${pkg}/` },
+  };
+}
+
+module.exports = {
+  forbidden: [
+    only('util', []),
+    only('errors', ['util']),
+    only('config', ['util', 'errors']),
+    only('store', ['util', 'errors']),
+    only('bus', ['util', 'errors']),
+    only('safety', ['util', 'errors']),
+    only('llm', ['util', 'errors']),
+    only('browser', ['util', 'errors', 'safety']),
+    only('agent', ['util', 'errors', 'safety', 'llm', 'browser', 'store']),
+    only('sessions', ['util', 'errors', 'safety', 'agent', 'llm', 'browser', 'store', 'bus']),
+    only('api', ['util', 'errors', 'sessions', 'store', 'bus']),
+    {
+      name: 'protocol-has-no-server-imports',
+      severity: 'error',
+      from: { path: '^packages/protocol/' },
+      to: { path: '^packages/server/' },
+    },
+    vendor('playwright-core', 'browser/playwright/'),
+    vendor('kysely', 'store/'),
+    vendor('better-sqlite3', 'store/'),
+    vendor('ai', 'llm/'),
+    vendor('@ai-sdk', 'llm/'),
+    vendor('fastify', '(api/|app.ts|compose.ts)'),
+    vendor('pino', 'compose.ts'),
+    { name: 'no-circular', severity: 'error', from: { path: '^packages/' }, to: { circular: true } },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^packages/[^/]+/test/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js', '.mjs'] },
+  },
+};
