@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { SseEvent } from '@steward/protocol';
 import { encodeSseFrame } from './serializers.ts';
 
@@ -20,20 +21,23 @@ export interface SseWriterOptions {
 export class SseWriter {
   private closed = false;
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly socket: Socket;
 
-  constructor(
-    private readonly res: ServerResponse,
-    private readonly options: SseWriterOptions,
-  ) {
-    res.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache, no-transform',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-    });
-    res.flushHeaders();
-    res.socket?.setNoDelay(true);
-    res.on('close', () => this.finish('client'));
+  /**
+   * The stream owns its connection until it ends, so it writes the response itself: headers
+   * once, then each event as one plain socket write, delimited by closing the connection rather
+   * than chunked framing. Fan-out to hundreds of subscribers is mostly these writes.
+   */
+  constructor(res: ServerResponse, private readonly options: SseWriterOptions) {
+    const socket = res.socket;
+    if (!socket) throw new Error('SSE response has no socket');
+    this.socket = socket;
+    socket.setNoDelay(true);
+    socket.write(
+      'HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-cache, no-transform\r\n' +
+        `Date: ${new Date().toUTCString()}\r\nConnection: close\r\nX-Accel-Buffering: no\r\n\r\n`,
+    );
+    socket.on('close', () => this.finish('client'));
     this.heartbeat = setInterval(() => this.sendHeartbeat(), options.heartbeatMs);
     this.heartbeat.unref();
   }
@@ -54,7 +58,7 @@ export class SseWriter {
   /** Ends the stream normally. */
   close(): void {
     if (this.closed) return;
-    this.res.end();
+    this.socket.end();
     this.finish('server');
   }
 
@@ -67,12 +71,12 @@ export class SseWriter {
     if (this.closed) return;
     // The backlog is judged before writing, so one event larger than the bound still goes to a
     // client that keeps up; a client still holding more than the bound unsent is dropped.
-    if (this.res.writableLength > this.options.maxBufferBytes) {
-      this.res.destroy();
+    if (this.socket.writableLength > this.options.maxBufferBytes) {
+      this.socket.destroy();
       this.finish('slow');
       return;
     }
-    this.res.write(chunk);
+    this.socket.write(chunk);
   }
 
   private finish(reason: 'client' | 'server' | 'slow'): void {
