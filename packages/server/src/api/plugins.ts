@@ -34,11 +34,12 @@ export function registerAuth(app: FastifyInstance, keys: ApiKeyService, limiter:
 
 /**
  * JSON bodies: an empty body is no body (SDKs send Content-Type on bodiless POSTs), invalid JSON
- * is 400 `invalid_json`.
+ * is 400 `invalid_json`. `text/plain` is read as JSON too: `fetch(url, { body: JSON.stringify(x) })`
+ * without a Content-Type sends it. Any other media type is 415.
  */
 export function registerJsonParser(app: FastifyInstance): void {
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string' }, (_request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') {
       done(null, undefined);

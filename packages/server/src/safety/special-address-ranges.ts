@@ -51,10 +51,10 @@ const IPV6_RANGES: readonly Range[] = [
 
 /** IPv6 forms that carry an IPv4 address, which is what they finally reach. */
 const EMBEDDED_IPV4: readonly { cidr: string; offset: number; form: string }[] = [
-  { cidr: '::ffff:0:0/96', offset: 12, form: 'IPv4-mapped' },
-  { cidr: '::ffff:0:0:0/96', offset: 12, form: 'IPv4-translated' },
-  { cidr: '64:ff9b::/96', offset: 12, form: 'NAT64' },
-  { cidr: '2002::/16', offset: 2, form: '6to4' },
+  { cidr: '::ffff:0:0/96', offset: 12, form: 'an IPv4-mapped' },
+  { cidr: '::ffff:0:0:0/96', offset: 12, form: 'an IPv4-translated' },
+  { cidr: '64:ff9b::/96', offset: 12, form: 'a NAT64' },
+  { cidr: '2002::/16', offset: 2, form: 'a 6to4' },
 ];
 
 const compile = (ranges: readonly Range[]) =>
@@ -88,7 +88,7 @@ export function specialAddressKind(address: IpBytes): string | undefined {
     if (!inPrefix(address, entry.network, entry.prefixLength)) continue;
     const v4 = address.slice(entry.offset, entry.offset + 4);
     const inner = specialAddressKind(v4);
-    return inner === undefined ? undefined : `an ${entry.form} form of ${inner} (${formatIp(v4)})`;
+    return inner === undefined ? undefined : `${entry.form} form of ${inner} (${formatIp(v4)})`;
   }
   return V6.find((range) => inPrefix(address, range.network, range.prefixLength))?.what;
 }

@@ -47,6 +47,18 @@ describe('POST /v1/sessions', () => {
     expect(broken.body).toMatchObject({ error: 'invalid_json', detail: expect.any(String), message: expect.any(String) });
   });
 
+  it('reads JSON sent as text/plain, answers 415 for other media types and 413 over 1 MiB', async () => {
+    const plain = await t.request('POST', '/v1/sessions', { rawBody: '{"agent_name":"agi-0-fast"}', headers: { 'content-type': 'text/plain;charset=UTF-8' } });
+    expect(plain.status).toBe(200);
+    expect(plain.body.agent_name).toBe('agi-0-fast');
+    const form = await t.request('POST', '/v1/sessions', { rawBody: 'agent_name=agi-0', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(form.status).toBe(415);
+    expect(form.body.error).toBe('unsupported_media_type');
+    const huge = await t.request('POST', '/v1/sessions', { body: { goal: 'x'.repeat(1_100_000) } });
+    expect(huge.status).toBe(413);
+    expect(huge.body.error).toBe('payload_too_large');
+  });
+
   it('validates webhook_url: 400 for a non-http URL, 422 past 2,000 characters', async () => {
     const bad = await t.request('POST', '/v1/sessions', { body: { webhook_url: 'ftp://example.test/hook' } });
     expect(bad.status).toBe(400);

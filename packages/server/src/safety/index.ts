@@ -1,0 +1,8 @@
+export { EgressPolicy, EgressPolicyError, type EgressDecision, type EgressPolicyOptions } from './egress-policy.ts';
+export {
+  checkDestination,
+  checkUrlDestination,
+  DestinationLookupError,
+  type DestinationDecision,
+  type EgressResolver,
+} from './check-destination.ts';
