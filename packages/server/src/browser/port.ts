@@ -24,6 +24,8 @@ export interface AcquireOptions {
   sessionId: string;
   /** Storage state to restore (cookies, origins' localStorage) — snapshots, issue 3. */
   storageState?: StorageState | undefined;
+  /** This session's domain lists (issue 3): deny wins; a non-empty allow list limits the session to it. */
+  egress?: { allowDomains?: string[] | undefined; denyDomains?: string[] | undefined } | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -46,7 +48,10 @@ export interface CallOptions {
 
 export interface SessionBrowser {
   readonly sessionId: string;
-  /** Navigates the active tab; rejects with `NavigationError` for a URL that cannot be loaded. */
+  /**
+   * Navigates the active tab; rejects with `EgressBlockedError` for a URL the egress policy
+   * refuses (the API answers 403 `url_blocked`) and `NavigationError` for one that cannot be loaded.
+   */
   navigate(url: string, options?: CallOptions): Promise<PageInfo>;
   /** JPEG of the active tab's viewport. */
   screenshot(options?: CallOptions): Promise<{ jpeg: Buffer } & PageInfo>;
@@ -131,5 +136,17 @@ export class NavigationError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'NavigationError';
+  }
+}
+
+/** The egress policy refused the URL (or a redirect hop of it); `reason` is readable by people and models. */
+export class EgressBlockedError extends NavigationError {
+  constructor(
+    readonly url: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Blocked by the egress policy: ${url} (${reason})`, options);
+    this.name = 'EgressBlockedError';
   }
 }

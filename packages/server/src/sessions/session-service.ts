@@ -115,6 +115,7 @@ export class SessionService {
     }
     await store.insertSession(record);
     this.core.remember(record);
+    this.deps.logger.info({ sessionId: record.id, apiKeyId, agentName: record.agentName, restored: storageState !== undefined }, 'session created');
     this.core.webhook(record, 'session.created');
     if (input.goal !== undefined) await this.tasks.sendMessage(apiKeyId, record.id, { message: input.goal });
     return (await this.core.read(record.id)) ?? record;
@@ -145,7 +146,10 @@ export class SessionService {
       this.core.forget(sessionId);
       const deleted = await this.deps.store.deleteSession(sessionId);
       this.core.visibleMessages.drop(sessionId);
-      if (deleted) this.core.webhook(current, 'session.deleted');
+      if (deleted) {
+        this.deps.logger.info({ sessionId, snapshot: snapshot.mode }, 'session deleted');
+        this.core.webhook(current, 'session.deleted');
+      }
       return deleted;
     };
     return runtime ? runtime.lock.run(remove) : remove();

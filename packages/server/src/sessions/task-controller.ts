@@ -115,6 +115,10 @@ export class TaskController {
     task.abort.abort(new Error(end.kind === 'done' ? 'task finished' : end.error));
     for (const wake of task.resumeWaiters.splice(0)) wake();
 
+    this.core.deps.logger.info(
+      { sessionId: record.id, outcome: end.kind === 'done' ? 'done' : end.code, steps: end.metadata?.['steps'] ?? null },
+      'task ended',
+    );
     if (end.kind === 'done') {
       await this.core.append(record.id, { type: 'DONE', content: end.content, metadata: end.metadata, internal: false });
       const updated = await this.core.apply(record, { type: 'task_finished' });
@@ -132,6 +136,8 @@ export class TaskController {
     const updated = await this.core.apply(record, { type: 'task_started' });
     const task: RunningTask = { abort: new AbortController(), updates: [], finalized: false, resumeWaiters: [] };
     runtime.task = task;
+    // Only the host: URLs can carry tokens in their query.
+    this.core.deps.logger.info({ sessionId: record.id, startHost: input.startUrl === undefined ? null : new URL(input.startUrl).host }, 'task started');
     this.core.webhook(updated, 'task.started', webhookPayloads.taskStarted(input.message));
     // The task runs in the background; its end is recorded by `endTask`.
     void this.run(updated, runtime, task, input);

@@ -171,6 +171,12 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
         refuseSocket(client, 400, 'this proxy takes absolute URLs only');
         return;
       }
+      const urlDecision = binding.policy.checkUrl(target.href);
+      if (!urlDecision.allowed) {
+        blocked(target.href, target.hostname, portOf(target), urlDecision.reason);
+        refuseSocket(client, 403, urlDecision.reason, true);
+        return;
+      }
       void tunnel(`${target.host}${target.port === '' ? `:${portOf(target)}` : ''}`, client, head, { req, target }).catch(() =>
         client.destroy(),
       );

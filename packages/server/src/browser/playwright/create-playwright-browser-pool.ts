@@ -1,5 +1,8 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { errorMessage } from '../../util/abort.ts';
+import type { EgressResolver } from '../../safety/check-destination.ts';
+import type { EgressPolicy } from '../../safety/egress-policy.ts';
+import { startEgressProxy, type EgressBlockedEvent, type EgressChannel, type EgressProxy } from '../egress-proxy/egress-proxy.ts';
 import {
   BrowserCapacityError,
   BrowserClosedError,
@@ -30,6 +33,20 @@ export interface PlaywrightBrowserPoolOptions {
   actionTimeoutMs?: number | undefined;
   launchTimeoutMs?: number | undefined;
   logger?: PoolLogger | undefined;
+  /**
+   * The egress firewall: every request of every context goes through a local proxy that applies
+   * `policy` (narrowed per session by `AcquireOptions.egress`). Without it the browser reaches
+   * anything the machine can.
+   */
+  egress?: PoolEgressOptions | undefined;
+}
+
+export interface PoolEgressOptions {
+  policy: EgressPolicy;
+  /** Defaults to the system resolver (getaddrinfo). */
+  resolver?: EgressResolver | undefined;
+  /** Every refusal, with the session it happened in (none for a warm context not yet handed out). */
+  onBlocked?: ((event: EgressBlockedEvent) => void) | undefined;
 }
 
 export interface PlaywrightBrowserPoolStats extends BrowserPoolStats {
@@ -49,6 +66,8 @@ interface WarmContext {
   context: BrowserContext;
   page: Page;
   browser: Browser;
+  /** This context's own proxy listener, which is how the proxy knows whose request it is. */
+  channel: EgressChannel | undefined;
 }
 
 const silentLogger: PoolLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -68,6 +87,8 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
   const actionTimeoutMs = options.actionTimeoutMs ?? 5_000;
   const launchTimeoutMs = options.launchTimeoutMs ?? 30_000;
   const logger = options.logger ?? silentLogger;
+  const egress = options.egress;
+  let egressProxy: Promise<EgressProxy> | undefined;
 
   let browser: Browser | undefined;
   let launching: Promise<Browser> | undefined;
@@ -98,10 +119,14 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
   async function launch(): Promise<Browser> {
     const isRoot = process.getuid?.() === 0;
     if (isRoot) logger.warn({ executablePath }, 'running as root: Chromium is launched with --no-sandbox');
+    const proxy = egress === undefined ? undefined : await startProxy();
     const launched = await chromium.launch({
       executablePath,
       headless,
-      args: chromiumArgs(isRoot),
+      args: chromiumArgs(isRoot, { egressProxy: proxy !== undefined }),
+      // Browser-wide fallback; each context names its own listener. `<-loopback>` removes
+      // Chromium's implicit bypass, so loopback goes through the firewall like everything else.
+      ...(proxy === undefined ? {} : { proxy: { server: proxy.url, bypass: '<-loopback>' } }),
       // Playwright adds --no-sandbox by itself unless told the sandbox is wanted.
       chromiumSandbox: !isRoot,
       timeout: launchTimeoutMs,
@@ -110,6 +135,16 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
     launched.on('disconnected', () => onDisconnected(launched));
     logger.info({ version: launched.version(), launches: counters.launches }, 'browser launched');
     return launched;
+  }
+
+  function startProxy(): Promise<EgressProxy> {
+    if (egress === undefined) throw new Error('no egress policy');
+    egressProxy ??= startEgressProxy({ policy: egress.policy, resolver: egress.resolver, onBlocked: egress.onBlocked });
+    // A failed start is retried on the next launch.
+    egressProxy.catch(() => {
+      egressProxy = undefined;
+    });
+    return egressProxy;
   }
 
   function ensureBrowser(): Promise<Browser> {
@@ -147,12 +182,24 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
   }
 
   async function createContext(target: Browser): Promise<WarmContext> {
-    const context = await target.newContext({ viewport, acceptDownloads: false });
+    const channel = egress === undefined ? undefined : await (await startProxy()).openChannel();
+    let context: BrowserContext;
+    try {
+      context = await target.newContext({
+        viewport,
+        acceptDownloads: false,
+        ...(channel === undefined ? {} : { proxy: { server: channel.url, bypass: '<-loopback>' } }),
+      });
+    } catch (error) {
+      await channel?.close();
+      throw error;
+    }
+    if (channel !== undefined) context.on('close', () => void channel.close());
     try {
       context.setDefaultTimeout(actionTimeoutMs);
       context.setDefaultNavigationTimeout(navigationTimeoutMs);
       const page = await context.newPage();
-      return { context, page, browser: target };
+      return { context, page, browser: target, channel };
     } catch (error) {
       await context.close().catch(() => undefined);
       throw error;
@@ -229,10 +276,16 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
       if (reserved >= maxContexts) {
         throw new BrowserCapacityError(`All ${maxContexts} browser contexts are in use`);
       }
+      // Built before a context is taken: a bad domain list fails here and wastes nothing.
+      const sessionPolicy =
+        egress === undefined || acquireOptions.egress === undefined ? egress?.policy : egress.policy.forSession(acquireOptions.egress);
       reserved++;
       let taken: WarmContext | undefined;
       try {
         taken = await track(takeContext());
+        if (taken.channel !== undefined && sessionPolicy !== undefined) {
+          taken.channel.bind({ sessionId: acquireOptions.sessionId, policy: sessionPolicy });
+        }
         if (acquireOptions.storageState !== undefined) {
           await taken.context.setStorageState(
             acquireOptions.storageState as unknown as Parameters<BrowserContext['setStorageState']>[0],
@@ -250,7 +303,11 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
         acquireOptions.sessionId,
         taken.context,
         taken.page,
-        { navigationTimeoutMs, actionTimeoutMs },
+        {
+          navigationTimeoutMs,
+          actionTimeoutMs,
+          egress: taken.channel === undefined || sessionPolicy === undefined ? undefined : { policy: sessionPolicy, channel: taken.channel },
+        },
         () => {
           if (sessions.delete(session)) reserved--;
           refill();
@@ -281,6 +338,9 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
         const current = browser;
         browser = undefined;
         if (current !== undefined) await current.close().catch(() => undefined);
+        const proxy = egressProxy;
+        egressProxy = undefined;
+        if (proxy !== undefined) await proxy.then((p) => p.close()).catch(() => undefined);
         logger.info({}, 'browser pool closed');
       })();
       return closing;

@@ -1,7 +1,10 @@
 import type { BrowserContext, Dialog, FrameLocator, Page } from 'playwright-core';
 import { isAbortError } from '../../util/abort.ts';
+import type { EgressPolicy } from '../../safety/egress-policy.ts';
+import type { EgressBlockedEvent, EgressChannel } from '../egress-proxy/egress-proxy.ts';
 import {
   BrowserClosedError,
+  EgressBlockedError,
   NavigationError,
   type ActionResult,
   type BrowserAction,
@@ -21,6 +24,8 @@ import { runInPage } from './run-in-page.ts';
 export interface SessionSettings {
   navigationTimeoutMs: number;
   actionTimeoutMs: number;
+  /** The session's policy and the proxy listener its context uses. */
+  egress?: { policy: EgressPolicy; channel: EgressChannel } | undefined;
 }
 
 const OBSERVE_LIMITS: Omit<ObserveArgs, 'indexFloor'> = {
@@ -53,6 +58,7 @@ const OBSERVE_LOAD_WAIT_MS = 1_000;
 export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
   readonly actionTimeoutMs: number;
   readonly navigationTimeoutMs: number;
+  private readonly egress: SessionSettings['egress'];
   private active: Page | undefined;
   private readonly activities = new WeakMap<Page, PageActivity>();
   private readonly crashListeners: ((reason: string) => void)[] = [];
@@ -73,6 +79,7 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
   ) {
     this.actionTimeoutMs = settings.actionTimeoutMs;
     this.navigationTimeoutMs = settings.navigationTimeoutMs;
+    this.egress = settings.egress;
     for (const existing of context.pages()) this.adopt(existing);
     this.active = page;
     context.on('page', (opened) => {
@@ -98,19 +105,34 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
     } catch (error) {
       throw new NavigationError(`Not a valid URL: ${url}`, { cause: error });
     }
+    if (this.egress !== undefined) {
+      // Names are checked again, with their DNS answers, by the proxy on every request and hop.
+      const decision = this.egress.policy.checkUrl(parsed.href);
+      if (!decision.allowed) throw new EgressBlockedError(parsed.href, decision.reason);
+    }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
       throw new NavigationError(`Only http and https URLs can be opened, not ${parsed.protocol}`);
     }
     const page = await this.activePage();
+    const blocks = this.recordBlocks();
     try {
-      await raceSignal(
+      const response = await raceSignal(
         page.goto(parsed.href, { waitUntil: 'domcontentloaded', timeout: this.navigationTimeoutMs }),
         options?.signal,
         () => void page.evaluate('window.stop()').catch(() => undefined),
       );
+      // The proxy answered this navigation (or its last redirect hop) with its refusal page.
+      const refused = response === null ? undefined : findBlock(blocks.events, response.url());
+      if (refused !== undefined) throw new EgressBlockedError(response?.url() ?? parsed.href, refused.reason);
     } catch (error) {
+      if (error instanceof EgressBlockedError) throw error;
       this.rethrowIfFatal(error, options?.signal);
+      // A refused CONNECT fails the navigation with a tunnel error; the proxy said why.
+      const tunnel = /ERR_TUNNEL_CONNECTION_FAILED/.test(String(error)) ? lastTunnelBlock(blocks.events) : undefined;
+      if (tunnel !== undefined) throw new EgressBlockedError(parsed.href, tunnel.reason, { cause: error });
       throw new NavigationError(`Could not open ${parsed.href}: ${readableError(error)}`, { cause: error });
+    } finally {
+      blocks.stop();
     }
     return this.pageInfo();
   }
@@ -190,11 +212,21 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
     this.ensureAlive();
     const signal = options?.signal;
     if (signal?.aborted) throw signal.reason;
+    const blocks = this.recordBlocks();
     try {
-      return await raceSignal(performAction(this, action, signal), signal);
+      const result = await raceSignal(performAction(this, action, signal), signal);
+      if (!result.ok || blocks.events.length === 0) return result;
+      // The action led the tab (or a new one) to a destination the firewall refused.
+      const url = (await this.activePage()).url();
+      const refused = findBlock(blocks.events, url);
+      return refused === undefined
+        ? result
+        : { ok: false, message: `Blocked by the egress policy: ${url} (${refused.reason})`, pageChanged: true };
     } catch (error) {
       this.rethrowIfFatal(error, signal);
       return { ok: false, message: readableError(error), pageChanged: false };
+    } finally {
+      blocks.stop();
     }
   }
 
@@ -318,6 +350,13 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
 
   // ---- internals ----
 
+  /** Refusals on this session's channel from now until `stop()`. */
+  private recordBlocks(): { events: EgressBlockedEvent[]; stop: () => void } {
+    const events: EgressBlockedEvent[] = [];
+    const stop = this.egress?.channel.onBlocked((event) => events.push(event)) ?? (() => undefined);
+    return { events, stop };
+  }
+
   private adopt(page: Page): void {
     this.activityOf(page);
     page.on('dialog', (dialog) => this.answerDialog(dialog));
@@ -413,4 +452,33 @@ async function safeTitle(page: Page, timeoutMs: number): Promise<string> {
   } catch {
     return '';
   }
+}
+
+/**
+ * The refusal that produced `url`'s document: the same URL for a refused HTTP request, the same
+ * host and port for a refused CONNECT tunnel (Chromium keeps the failed URL on its error page).
+ */
+function findBlock(events: readonly EgressBlockedEvent[], url: string): EgressBlockedEvent | undefined {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    return undefined;
+  }
+  target.hash = '';
+  const port = target.port !== '' ? Number(target.port) : target.protocol === 'https:' ? 443 : 80;
+  return [...events].reverse().find((event) => {
+    if (!event.url.includes('://')) return event.host === target.hostname && event.port === port;
+    try {
+      const blocked = new URL(event.url);
+      blocked.hash = '';
+      return blocked.href === target.href;
+    } catch {
+      return false;
+    }
+  });
+}
+
+function lastTunnelBlock(events: readonly EgressBlockedEvent[]): EgressBlockedEvent | undefined {
+  return [...events].reverse().find((event) => !event.url.includes('://'));
 }
