@@ -12,7 +12,8 @@ export async function decide({ task, step, signal }) {
   const intervalMs = Number(rest[1] ?? 0);
   if (intervalMs > 0) await abortableDelay(intervalMs, signal);
   const thought = JSON.stringify({ t: performance.timeOrigin + performance.now(), step });
-  const action = step >= count ? { tool: 'done', args: { result: `emitted ${count}` } } : { tool: 'scroll', args: { direction: 'down' } };
+  // A different scroll each step: the agent ends a task that repeats one action on one page.
+  const action = step >= count ? { tool: 'done', args: { result: `emitted ${count}` } } : { tool: 'scroll', args: { direction: step % 2 === 0 ? 'up' : 'down', amount: 0.1 + (step % 990) / 100 } };
   return { thought, actions: [action] };
 }
 

@@ -4,7 +4,9 @@ import type { HistoryEntry, LanguageModel, ToolCall } from '../llm/port.ts';
 import type { MessageContent } from '../store/index.ts';
 import { errorMessage } from '../util/abort.ts';
 import type { AgentHost } from './agent-host.ts';
+import { z } from 'zod';
 import { PageDataFence } from './page-data-fence.ts';
+import { profileFor } from './profiles.ts';
 import { stepMessages, systemPrompt } from './prompt.ts';
 import { AGENT_TOOLS, toolSpecs, type ToolResult } from './tools/index.ts';
 
@@ -18,6 +20,10 @@ export interface AgentTaskInput {
   /** Aborts on cancel, delete, shutdown or the task's wall-time budget. */
   signal: AbortSignal;
   modelTimeoutMs?: number;
+  /** `agi-0` or `agi-0-fast`: picks the profile. */
+  agentName?: string;
+  /** JSON Schema the DONE result must match (from `config_updates.output_schema`). */
+  outputSchema?: Record<string, unknown> | undefined;
 }
 
 /** How a task ended when it was not cancelled (cancellation rejects with the signal's reason). */
@@ -35,6 +41,9 @@ const MAX_CONSECUTIVE_FAILURES = 5;
  */
 export async function runAgentTask(input: AgentTaskInput): Promise<AgentOutcome> {
   const { browser, model, host, signal } = input;
+  const profile = profileFor(input.agentName ?? 'agi-0');
+  const outputValidator = input.outputSchema === undefined ? undefined : compileOutputSchema(input.outputSchema);
+  const repeats = new Map<string, number>();
   const fence = new PageDataFence();
   const tools = toolSpecs();
   const history: HistoryEntry[] = [];
@@ -46,7 +55,7 @@ export async function runAgentTask(input: AgentTaskInput): Promise<AgentOutcome>
 
   if (input.startUrl !== undefined) {
     await host.checkpoint(signal);
-    const result = await executeTool({ tool: 'navigate', args: { url: input.startUrl } }, input);
+    const result = await executeTool({ tool: 'navigate', args: { url: input.startUrl } }, input, outputValidator);
     await recordStep(host, 0, { tool: 'navigate', args: { url: input.startUrl } }, result);
     history.push({ step: 0, action: { tool: 'navigate', args: { url: input.startUrl } }, result: { ok: result.ok, message: result.message } });
   }
@@ -55,7 +64,22 @@ export async function runAgentTask(input: AgentTaskInput): Promise<AgentOutcome>
     await host.checkpoint(signal);
     updates.push(...host.takeUpdates());
     const observation = await browser.observe({ signal });
-    const messages = stepMessages({ task: input.task, updates, history, observation, step, maxSteps: input.maxSteps, fence });
+    const messages = stepMessages({
+      task: input.task,
+      updates,
+      history,
+      observation,
+      step,
+      maxSteps: input.maxSteps,
+      fence,
+      historyWindow: profile.historyWindow,
+      outputSchema: input.outputSchema,
+    });
+    if (profile.vision && model.supportsVision) {
+      const shot = await browser.screenshot({ signal });
+      const last = messages[messages.length - 1];
+      if (last?.role === 'user') last.imageJpeg = shot.jpeg;
+    }
     const system = systemPrompt(fence);
     await host.record({ type: 'LOG', content: messages.map((m) => m.content).join('\n'), metadata: { kind: 'prompt', step }, internal: true });
 
@@ -82,9 +106,20 @@ export async function runAgentTask(input: AgentTaskInput): Promise<AgentOutcome>
     }
     turnsWithoutAction = 0;
 
-    for (const action of decision.actions) {
+    for (const action of decision.actions.slice(0, profile.maxActionsPerStep)) {
       await host.checkpoint(signal);
-      const result = await executeTool(action, input);
+      const result = await executeTool(action, input, outputValidator);
+      // Loops: the same action on the same page again and again is not progress.
+      const signature = `${observation.url}|${action.tool}|${JSON.stringify(action.args ?? {})}`;
+      const times = (repeats.get(signature) ?? 0) + 1;
+      repeats.set(signature, times);
+      if (times >= profile.repeatFailAt && !result.final) {
+        await recordStep(host, step, action, result, observation.url);
+        return { kind: 'failed', error: `Stuck: ${action.tool} on ${observation.url} was repeated ${times} times without progress.`, metadata: summary(step) };
+      }
+      if (times >= profile.repeatWarnAt && !result.final) {
+        result.message += ` (You have done exactly this ${times} times on this page; it is not working. Try a different approach, ask the user, or finish with success=false.)`;
+      }
       await recordStep(host, step, action, result, observation.url);
       history.push({ step, ...(decision.thought ? { thought: decision.thought } : {}), action, result: { ok: result.ok, message: result.message } });
       if (result.final) {
@@ -103,7 +138,7 @@ export async function runAgentTask(input: AgentTaskInput): Promise<AgentOutcome>
   return { kind: 'failed', error: `Step budget exhausted: the task did not finish within ${input.maxSteps} steps.`, metadata: summary(input.maxSteps) };
 }
 
-async function executeTool(call: ToolCall, input: AgentTaskInput): Promise<ToolResult> {
+async function executeTool(call: ToolCall, input: AgentTaskInput, outputSchema?: z.ZodType): Promise<ToolResult> {
   const tool = AGENT_TOOLS.get(call.tool);
   if (!tool) return { ok: false, message: `Unknown tool '${call.tool}'. Available: ${[...AGENT_TOOLS.keys()].join(', ')}.` };
   const parsed = tool.args.safeParse(call.args ?? {});
@@ -112,7 +147,7 @@ async function executeTool(call: ToolCall, input: AgentTaskInput): Promise<ToolR
     return { ok: false, message: `Invalid arguments for ${call.tool}: ${problems}` };
   }
   try {
-    return await tool.execute({ browser: input.browser, host: input.host, signal: input.signal }, parsed.data);
+    return await tool.execute({ browser: input.browser, host: input.host, signal: input.signal, outputSchema }, parsed.data);
   } catch (error) {
     if (input.signal.aborted || error instanceof BrowserClosedError) throw error;
     return { ok: false, message: `${call.tool} failed: ${errorMessage(error)}` };
@@ -126,4 +161,20 @@ async function recordStep(host: AgentHost, step: number, action: ToolCall, resul
     content: result.message.split('\n')[0] ?? result.message,
     metadata: { kind: 'step', step, action, ok: result.ok, ...(url === undefined ? {} : { url }) },
   });
+}
+
+/** A validator for the client's JSON Schema; throws `InvalidOutputSchemaError` when it is not one. */
+export function compileOutputSchema(schema: Record<string, unknown>): z.ZodType {
+  try {
+    return z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
+  } catch (error) {
+    throw new InvalidOutputSchemaError(`output_schema is not a usable JSON Schema: ${errorMessage(error)}`, { cause: error });
+  }
+}
+
+export class InvalidOutputSchemaError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InvalidOutputSchemaError';
+  }
 }

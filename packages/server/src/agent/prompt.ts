@@ -23,6 +23,10 @@ export function systemPrompt(fence: PageDataFence): string {
 
 export interface StepPromptInput {
   task: string;
+  /** Recent actions shown in full (the profile's history window). */
+  historyWindow?: number;
+  /** JSON Schema the final result must match, when the client gave one. */
+  outputSchema?: Record<string, unknown> | undefined;
   updates: string[];
   history: HistoryEntry[];
   observation: Observation;
@@ -33,18 +37,21 @@ export interface StepPromptInput {
 
 export function stepMessages(input: StepPromptInput): PromptMessage[] {
   const { history } = input;
+  const window = input.historyWindow ?? HISTORY_WINDOW;
   const parts = [`TASK:\n${input.task}`];
+  if (input.outputSchema) parts.push(`RESULT FORMAT: call done with result = a JSON object matching this JSON Schema:\n${JSON.stringify(input.outputSchema)}`);
   if (input.updates.length > 0) parts.push(`MESSAGES FROM THE USER DURING THE TASK (newest last):\n${input.updates.map((u) => `- ${u}`).join('\n')}`);
   if (history.length > 0) {
-    const older = history.length - HISTORY_WINDOW;
+    const older = history.length - window;
     const lastStep = history[history.length - 1]?.step;
     // Results of the latest step are shown in full (read_page text lives there); older ones are clipped.
-    const shown = history.slice(-HISTORY_WINDOW).map((h) => {
+    const shown = history.slice(-window).map((h) => {
       const limit = h.step === lastStep ? LATEST_RESULT_LIMIT : OLDER_RESULT_LIMIT;
       return `step ${h.step}: ${h.action.tool}(${JSON.stringify(h.action.args)}) -> ${h.result.ok ? 'ok' : 'FAILED'}: ${truncate(h.result.message, limit)}`;
     });
     // Results quote page content, so they are fenced like the page itself.
-    parts.push(`YOUR ACTIONS SO FAR${older > 0 ? ` (${older} earlier actions omitted)` : ''}:\n${input.fence.wrap(shown.join('\n'))}`);
+    const summary = older > 0 ? `${summarizeOlder(history.slice(0, older))}\n` : '';
+    parts.push(`YOUR ACTIONS SO FAR:\n${input.fence.wrap(summary + shown.join('\n'))}`);
   }
   parts.push(`STEP ${input.step} of at most ${input.maxSteps}. CURRENT PAGE:\n${input.fence.wrap(formatObservation(input.observation))}`);
   return [{ role: 'user', content: parts.join('\n\n') }];
@@ -52,4 +59,23 @@ export function stepMessages(input: StepPromptInput): PromptMessage[] {
 
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
+
+/**
+ * One line for the actions that fell out of the window, so memory stays bounded on long tasks
+ * while the model still knows where it has been and what failed.
+ */
+export function summarizeOlder(older: HistoryEntry[]): string {
+  const tools = new Map<string, number>();
+  const urls: string[] = [];
+  let failed = 0;
+  for (const entry of older) {
+    tools.set(entry.action.tool, (tools.get(entry.action.tool) ?? 0) + 1);
+    if (!entry.result.ok) failed++;
+    const url = entry.action.tool === 'navigate' ? entry.action.args['url'] : undefined;
+    if (typeof url === 'string' && !urls.includes(url)) urls.push(url);
+  }
+  const counts = [...tools].map(([tool, n]) => `${tool}×${n}`).join(', ');
+  const visited = urls.length > 0 ? `; opened ${urls.slice(-5).join(', ')}` : '';
+  return `earlier: ${older.length} actions (${counts}), ${failed} failed${visited}`;
 }

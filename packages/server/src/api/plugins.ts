@@ -58,7 +58,13 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
     if (appError.retryAfter !== undefined) void reply.header('Retry-After', String(appError.retryAfter));
     const message = appError.status >= 500 ? ERROR_CATALOG[appError.code].message : appError.message;
-    const detail = appError instanceof ValidationFailed ? appError.issues : message;
+    // 422 always carries the FastAPI-shaped list, whichever layer found the problem.
+    const detail =
+      appError instanceof ValidationFailed
+        ? appError.issues
+        : appError.code === 'validation_error'
+          ? [{ loc: ['body'], msg: message, type: 'value_error' }]
+          : message;
     return reply.status(appError.status).send({ detail, error: appError.code, message });
   });
   app.setNotFoundHandler((request, reply) => {

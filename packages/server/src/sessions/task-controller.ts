@@ -1,4 +1,4 @@
-import { runAgentTask, type AgentHost, type AgentOutcome } from '../agent/index.ts';
+import { compileOutputSchema, runAgentTask, type AgentHost, type AgentOutcome } from '../agent/index.ts';
 import { BrowserClosedError } from '../browser/port.ts';
 import { AppError } from '../errors/index.ts';
 import { ModelError } from '../llm/port.ts';
@@ -41,6 +41,7 @@ export class TaskController {
     return this.withRuntime(apiKeyId, sessionId, async (record, runtime) => {
       if (record.status === 'terminated') throw new AppError('session_terminated');
       if (record.status === 'error') throw new AppError('browser_unavailable', { detail: 'The session browser failed; create a new session.' });
+      outputSchemaOf(input.configUpdates);
       const task = runtime.task;
       const metadata: Record<string, unknown> = {};
       if (input.startUrl !== undefined) metadata['start_url'] = input.startUrl;
@@ -172,6 +173,8 @@ export class TaskController {
         maxSteps: record.maxSteps,
         signal,
         modelTimeoutMs: deps.limits.modelTimeoutMs,
+        agentName: record.agentName,
+        outputSchema: outputSchemaOf(input.configUpdates),
       });
     } catch (error) {
       if (task.finalized) return;
@@ -266,4 +269,22 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
       },
     );
   });
+}
+
+/**
+ * `config_updates.output_schema`: a JSON Schema the DONE result must match (docs/script-policies.md).
+ * Checked when the message arrives, so a bad schema is a 422, not a failed task.
+ */
+function outputSchemaOf(configUpdates: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  const schema = configUpdates?.['output_schema'];
+  if (schema === undefined) return undefined;
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
+    throw new AppError('validation_error', { detail: 'config_updates.output_schema must be a JSON Schema object.' });
+  }
+  try {
+    compileOutputSchema(schema as Record<string, unknown>);
+  } catch (error) {
+    throw new AppError('validation_error', { detail: errorMessage(error), cause: error });
+  }
+  return schema as Record<string, unknown>;
 }

@@ -9,8 +9,15 @@ export const doneTool = defineTool({
     result: z.union([z.string().min(1).max(50_000), z.record(z.string(), z.unknown())]),
     success: z.boolean().optional(),
   }),
-  async execute(_context, args) {
+  async execute(context, args) {
     const success = args.success ?? true;
+    if (success && context.outputSchema) {
+      const checked = context.outputSchema.safeParse(args.result);
+      if (!checked.success) {
+        const problems = checked.error.issues.map((i) => `${i.path.join('.') || 'result'}: ${i.message}`).join('; ');
+        return { ok: false, message: `The result does not match the required format: ${problems}. Call done again with a corrected result.` };
+      }
+    }
     return { ok: true, message: success ? 'Task completed' : 'Task failed', final: { content: args.result, success } };
   },
 });

@@ -8,6 +8,8 @@ export interface ToolContext {
   browser: SessionBrowser;
   host: AgentHost;
   signal: AbortSignal;
+  /** When the client asked for structured output: what `done`'s result must match. */
+  outputSchema?: z.ZodType | undefined;
 }
 
 /** What a tool did, in words the model reads next step. Tools return this; they never throw for page problems. */

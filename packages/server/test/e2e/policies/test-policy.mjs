@@ -7,6 +7,8 @@
 //   loop              scrolls every step (100 ms apart) until cancelled or out of steps;
 //                     finishes with "updated: <text>" once a user update says "stop <text>"
 //   spam              emits a 200 KB THOUGHT every step until a user update says "stop"
+//   repeat            scrolls down every step, forever (loop detection ends it)
+//   structured        first finishes with a result that misses the schema, then corrects it
 //   visit <url>       navigates to <url>, then finishes with the page title
 //   form <name>|<email>|<country>   fills and submits the fixture registration form, then
 //                     finishes with the confirmation text
@@ -40,11 +42,20 @@ export async function decide({ task, updates, observation, step, history, signal
           reject(signal.reason);
         });
       });
-      return { thought: `Step ${step}: still working.`, actions: [{ tool: 'scroll', args: { direction: 'down' } }] };
+      return { thought: `Step ${step}: still working.`, actions: [varyingScroll(step)] };
     }
     case 'spam':
       if (updates.some((u) => u.startsWith('stop'))) return { actions: [{ tool: 'done', args: { result: `spammed ${step - 1} steps` } }] };
-      return { thought: `${step} ${'x'.repeat(200_000)}`, actions: [{ tool: 'scroll', args: { direction: 'down' } }] };
+      return { thought: `${step} ${'x'.repeat(200_000)}`, actions: [varyingScroll(step)] };
+    case 'repeat': {
+      const warned = history.some((h) => /not working/.test(h.result.message));
+      return { thought: warned ? 'I was warned about repeating myself.' : 'Scrolling.', actions: [{ tool: 'scroll', args: { direction: 'down' } }] };
+    }
+    case 'structured':
+      if (last?.action.tool === 'done' && !last.result.ok) {
+        return { thought: last.result.message, actions: [{ tool: 'done', args: { result: { name: 'Ada', age: 36 } } }] };
+      }
+      return { actions: [{ tool: 'done', args: { result: { name: 'Ada' } } }] };
     case 'visit':
       if (history.some((h) => h.action.tool === 'navigate')) return { actions: [{ tool: 'done', args: { result: observation.title } }] };
       return { actions: [{ tool: 'navigate', args: { url: arg } }] };
@@ -53,6 +64,11 @@ export async function decide({ task, updates, observation, step, history, signal
     default:
       return { actions: [{ tool: 'done', args: { result: `unknown test command '${command}'`, success: false } }] };
   }
+}
+
+/** A different action every step, so long-running commands are not mistaken for a loop. */
+function varyingScroll(step) {
+  return { tool: 'scroll', args: { direction: step % 2 === 0 ? 'up' : 'down', amount: 0.1 + (step % 990) / 100 } };
 }
 
 function fillForm(arg, observation) {

@@ -1,0 +1,104 @@
+// Building blocks for the oracle's plans. A plan is a list of stages; a stage looks at the
+// observation and returns what to do: { label, actions } to act and move on, plus optional
+// `next` (stage index to run next) or `stay` (run this stage again); { done, success? } to finish;
+// { skip: n } to jump over the next n stages at once; or null to move on without acting.
+// Elements are always found in the observation by role and accessible name, never by index.
+
+export class OracleMiss extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'OracleMiss';
+  }
+}
+
+const matches = (name, want) => (typeof want === 'string' ? name.trim().toLowerCase() === want.trim().toLowerCase() : want.test(name));
+const resolve = (ctx, value) => (typeof value === 'function' ? value(ctx) : value);
+
+/** What a stage sees: the observation, the plan's memory and finders over the elements. */
+export function context(observation, memo, history) {
+  const elements = observation.elements;
+  const origin = new URL(observation.url).origin;
+  const find = (predicate, what) => {
+    const el = elements.find(predicate);
+    if (el === undefined) throw new OracleMiss(`no ${what} on ${observation.url}`);
+    return el;
+  };
+  const last = history[history.length - 1];
+  return {
+    observation,
+    memo,
+    origin,
+    text: observation.text,
+    lastResult: last?.result,
+    has: (pattern) => (typeof pattern === 'string' ? observation.text.includes(pattern) : pattern.test(observation.text)),
+    link: (name) => find((e) => e.role === 'link' && matches(e.name, name), `link ${name}`),
+    button: (name) => find((e) => e.role === 'button' && matches(e.name, name), `button ${name}`),
+    /** Any form control (textbox, searchbox, spinbutton, combobox, checkbox, radio, date …). */
+    field: (name) => find((e) => e.role !== 'link' && e.role !== 'button' && matches(e.name, name), `field ${name}`),
+    links: (predicate) => elements.filter((e) => e.role === 'link' && predicate(e)),
+    /** The value in a table row "Label | value". */
+    fact: (label) => {
+      const line = observation.text.split('\n').find((l) => l.startsWith(`${label} | `));
+      if (line === undefined) throw new OracleMiss(`no fact '${label}' on ${observation.url}`);
+      return line.slice(label.length + 3).trim();
+    },
+    grab: (regex, what = String(regex)) => {
+      const m = regex.exec(observation.text);
+      if (m === null) throw new OracleMiss(`no ${what} on ${observation.url}`);
+      return m[1] ?? m[0];
+    },
+  };
+}
+
+export const navigate = (url) => ({ tool: 'navigate', args: { url } });
+export const click = (el) => ({ tool: 'click', args: { index: el.index } });
+export const type = (el, text, submit = false) => ({ tool: 'type', args: { index: el.index, text, ...(submit ? { submit: true } : {}) } });
+export const choose = (el, option) => ({ tool: 'select', args: { index: el.index, option } });
+
+/** Opens a path on the site the task started on. */
+export const go = (path) => (ctx) => ({ label: `Open ${path}`, actions: [navigate(`${ctx.origin}${path}`)] });
+
+export const searchFor = (box, query) => (ctx) => {
+  const q = resolve(ctx, query);
+  return { label: `Search for "${q}"`, actions: [type(ctx.field(box), q, true)] };
+};
+
+export const clickLink = (name) => (ctx) => {
+  const n = resolve(ctx, name);
+  return { label: `Open "${n}"`, actions: [click(ctx.link(n))] };
+};
+
+export const clickButton = (name) => (ctx) => {
+  const n = resolve(ctx, name);
+  return { label: `Press "${n}"`, actions: [click(ctx.button(n))] };
+};
+
+/**
+ * Fills fields by label, then presses `submit`. A value of true/false sets a checkbox or picks a
+ * radio button; a <select> gets its option chosen; anything else is typed.
+ */
+export const fill = (fields, submit) => (ctx) => {
+  const actions = [];
+  for (const [name, raw] of resolve(ctx, fields)) {
+    const el = ctx.field(name);
+    const value = resolve(ctx, raw);
+    if (typeof value === 'boolean') {
+      const checked = (el.states ?? []).includes('checked');
+      if (checked !== value) actions.push(click(el));
+    } else if (el.tag === 'select') actions.push(choose(el, String(value)));
+    else actions.push(type(el, String(value)));
+  }
+  if (submit !== undefined) actions.push(click(ctx.button(submit)));
+  return { label: `Fill in ${resolve(ctx, fields).map(([n]) => String(n)).join(', ')}`, actions };
+};
+
+/** Stores a value read from the page in the plan's memory; acts on nothing. */
+export const remember = (key, read) => (ctx) => {
+  ctx.memo[key] = read(ctx);
+  return null;
+};
+
+/** Skips the next `count` stages unless `condition` holds. */
+export const onlyIf = (condition, count) => (ctx) => (condition(ctx) ? null : { skip: count });
+
+export const finish = (result) => (ctx) => ({ done: resolve(ctx, result) });

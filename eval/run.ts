@@ -1,0 +1,71 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SUITE_NAMES, type SuiteName } from './eval-task.ts';
+import { runEval, type TaskResult } from './run-eval.ts';
+import { REPO_ROOT } from './steward-process.ts';
+import { tasksOf } from './tasks.ts';
+
+/** npm run eval -- [--suite NAME] (--model SPEC | --oracle) [--out FILE] [--url URL --key KEY] */
+export const ORACLE_POLICY = join(REPO_ROOT, 'eval/oracle/oracle-policy.mjs');
+
+const USAGE = 'usage: npm run eval -- [--suite research|forms|shopping|booking|webmail] (--model SPEC | --oracle) [--out FILE] [--url URL --key KEY] [--concurrency N] [--max-steps N]';
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      suite: { type: 'string' },
+      model: { type: 'string' },
+      oracle: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      url: { type: 'string' },
+      key: { type: 'string' },
+      concurrency: { type: 'string' },
+      'max-steps': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const suite = values.suite as SuiteName | undefined;
+  if (suite !== undefined && !SUITE_NAMES.includes(suite)) throw new Error(`unknown suite '${suite}'; one of ${SUITE_NAMES.join(', ')}`);
+  const usesServer = values.url !== undefined || values.key !== undefined;
+  if (usesServer && (values.url === undefined || values.key === undefined)) throw new Error('--url and --key go together');
+  if (!usesServer && values.oracle === (values.model !== undefined)) throw new Error(`give exactly one of --model or --oracle\n${USAGE}`);
+  const model = values.oracle ? `script:${ORACLE_POLICY}` : values.model;
+  const tasks = tasksOf(suite);
+
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort(new Error('interrupted')));
+  const report = await runEval({
+    tasks,
+    model,
+    server: usesServer ? { url: values.url!, key: values.key! } : undefined,
+    concurrency: values.concurrency === undefined ? undefined : Number(values.concurrency),
+    maxSteps: values['max-steps'] === undefined ? undefined : Number(values['max-steps']),
+    taskTimeoutMs: values.oracle ? 120_000 : undefined,
+    onResult: (r) => console.log(formatLine(r)),
+    signal: controller.signal,
+  });
+  console.log(`${report.passed} passed, ${report.failed} failed (${report.seconds} s)`);
+  if (values.out !== undefined) await writeFile(values.out, `${JSON.stringify(report, null, 2)}\n`);
+  return report.failed === 0 ? 0 : 1;
+}
+
+export function formatLine(r: TaskResult): string {
+  const verdict = r.success ? 'PASS' : 'FAIL';
+  const line = `${verdict} ${r.id.padEnd(30)} steps=${String(r.steps).padEnd(3)} tokens=${String(r.tokens).padEnd(6)} obs_tokens=${String(r.observationTokens).padEnd(6)} ${r.seconds}s`;
+  return r.success ? line : `${line}  ${r.detail}`;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 2;
+  },
+);
