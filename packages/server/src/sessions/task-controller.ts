@@ -201,12 +201,21 @@ export class TaskController {
     const { core } = this;
     const sessionId = record.id;
     return {
-      record: (entry) =>
-        runtime.lock.run(async () => {
-          if (task.finalized) return;
-          core.touch(sessionId);
-          await core.append(sessionId, { type: entry.type, content: entry.content, metadata: entry.metadata, internal: entry.internal ?? false });
-        }),
+      // Nothing is recorded while paused: once pause has answered, the log stands still until
+      // resume (a decision in flight is recorded after it).
+      record: async (entry) => {
+        for (;;) {
+          await this.checkpoint(task, task.abort.signal);
+          const recorded = await runtime.lock.run(async () => {
+            if (task.finalized) return true;
+            if (task.pausedFrom !== undefined) return false;
+            core.touch(sessionId);
+            await core.append(sessionId, { type: entry.type, content: entry.content, metadata: entry.metadata, internal: entry.internal ?? false });
+            return true;
+          });
+          if (recorded) return;
+        }
+      },
       takeUpdates: () => task.updates.splice(0),
       checkpoint: (signal) => this.checkpoint(task, signal),
       ask: async (question, choices, signal) => {

@@ -184,9 +184,8 @@ describe('questions, updates, pause, resume, cancel', () => {
     expect(again.status).toBe(409);
     expect(JSON.stringify(again.body)).toContain('already_paused');
 
-    // While paused the agent takes no step (the decision in flight when pause came is still recorded).
-    const count = async (): Promise<number> => (await t.request('GET', `/v1/sessions/${id}/messages`)).body.messages.length;
-    await new Promise((r) => setTimeout(r, 300));
+    // Once pause has answered, the agent records nothing until resume.
+    const count = async (): Promise<number> => (await t.request('GET', `/v1/sessions/${id}/messages?sanitize=false`)).body.messages.length;
     const n = await count();
     await new Promise((r) => setTimeout(r, 400));
     expect(await count()).toBe(n);

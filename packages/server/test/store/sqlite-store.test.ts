@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../../src/store/sqlite/create-sqlite-store.ts';
+import { STORE_MIGRATIONS } from '../../src/store/sql/migrations/store-migrations.ts';
 import { openSqliteDatabase } from '../../src/store/sqlite/open-sqlite-database.ts';
 import { StoreError, UnknownSessionError } from '../../src/store/store-error.ts';
 import { apiKey, environment, runStoreContract, session } from './store-contract.ts';
@@ -119,7 +120,7 @@ describe('createSqliteStore', () => {
     const raw = new BetterSqlite3(path, { readonly: true });
     try {
       const applied = raw.prepare('select name from kysely_migration order by name').pluck().all();
-      expect(applied).toEqual(['0001-initial']);
+      expect(applied).toEqual(Object.keys(STORE_MIGRATIONS));
     } finally {
       raw.close();
     }
