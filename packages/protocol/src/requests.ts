@@ -40,6 +40,10 @@ export const CreateSessionRequest = z.object({
   cdp_ws_url: z.string().optional(),
   environment_type: z.string().optional(),
   model: z.string().optional(),
+  /** Steward extension: the only domains (and their subdomains) this session's browser may reach. */
+  allow_domains: z.array(z.string().min(1).max(253)).max(100).optional(),
+  /** Steward extension: domains this session's browser may never reach (wins over allow_domains). */
+  deny_domains: z.array(z.string().min(1).max(253)).max(100).optional(),
 });
 export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
 

@@ -6,6 +6,8 @@ import { createPlaywrightBrowserPool, type PlaywrightBrowserPool } from './brows
 import { InMemoryEventBus } from './bus/memory/in-memory-event-bus.ts';
 import type { Config } from './config/index.ts';
 import { createModelRegistry } from './llm/index.ts';
+import { checkUrlDestination, EgressPolicy } from './safety/index.ts';
+import { systemResolver } from './browser/egress-proxy/index.ts';
 import { ApiKeyService, SessionService, WebhookDispatcher, type SessionEvent } from './sessions/index.ts';
 import { openStore } from './open-store.ts';
 import type { Store } from './store/index.ts';
@@ -45,6 +47,9 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
   const { config, env, repoRoot } = options;
   const logger = options.logger ?? pino({ level: config.logLevel });
   const models = createModelRegistry({ mainSpec: config.model, fastSpec: config.fastModel, env, cwd: repoRoot, timeoutMs: config.modelTimeoutS * 1000 });
+  // Built first: a bad STEWARD_EGRESS_ALLOW entry stops the server before anything starts.
+  const egressPolicy = new EgressPolicy({ allow: EgressPolicy.parseAllowList(config.egressAllow) });
+  const egressLog = logger.child({ component: 'egress' });
   const store = await openStore(config, repoRoot);
   const browsers = createPlaywrightBrowserPool({
     executablePath: config.chromiumPath,
@@ -53,11 +58,20 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
     navigationTimeoutMs: config.navigationTimeoutS * 1000,
     actionTimeoutMs: config.actionTimeoutS * 1000,
     logger: logger.child({ component: 'browser' }),
+    egress: {
+      policy: egressPolicy,
+      onBlocked: (event) => egressLog.info({ sessionId: event.sessionId ?? null, host: event.host, port: event.port, reason: event.reason }, 'request refused by the egress policy'),
+    },
   });
   const webhooks = new WebhookDispatcher({
     logger: logger.child({ component: 'webhooks' }),
     timeoutMs: config.webhookTimeoutS * 1000,
     retryWindowMs: config.webhookRetryWindowS * 1000,
+    // Webhook deliveries pass the same egress policy as the browser.
+    beforeSend: async (url, { signal }) => {
+      const decision = await checkUrlDestination(egressPolicy, systemResolver, url, { signal });
+      if (!decision.allowed) throw new Error(decision.reason);
+    },
   });
   const bus = new InMemoryEventBus<SessionEvent>({ logger });
   const keys = new ApiKeyService(store, systemClock);

@@ -45,6 +45,12 @@ export const ConfigSchema = z.object({
   /** Bytes an SSE client may fall behind before its connection is dropped. */
   sseMaxBufferBytes: z.coerce.number().int().min(4096).default(1024 * 1024),
 
+  /**
+   * Private destinations the browser and webhooks may reach despite the egress firewall:
+   * comma-separated hosts, host:port pairs or CIDRs (e.g. `127.0.0.1:3000,10.1.0.0/16`).
+   */
+  egressAllow: z.string().default(''),
+
   webhookTimeoutS: seconds(10),
   webhookRetryWindowS: seconds(30),
 });

@@ -1,8 +1,9 @@
 import type { AgentName, ExecutionStatus, SnapshotMode } from '@steward/protocol';
-import { BrowserCapacityError, NavigationError, type StorageState } from '../browser/port.ts';
+import { BrowserCapacityError, EgressBlockedError, NavigationError, type AcquireOptions, type StorageState } from '../browser/port.ts';
 import { AppError } from '../errors/index.ts';
 import type { EnvironmentRecord, MessageRecord, SessionRecord } from '../store/index.ts';
 import type { Subscription } from '../bus/port.ts';
+import { EgressPolicyError } from '../safety/index.ts';
 import { errorMessage, newId } from '../util/index.ts';
 import type { SessionEvent } from './session-events.ts';
 import { SessionCore, type SessionDeps } from './session-core.ts';
@@ -18,6 +19,8 @@ export interface CreateSessionInput {
   restoreFromEnvironmentId?: string | undefined;
   restoreFromSessionId?: string | undefined;
   restoreDefaultEnvironment?: boolean | undefined;
+  /** Per-session domain lists for the egress firewall. */
+  egress?: { allowDomains?: string[] | undefined; denyDomains?: string[] | undefined } | undefined;
   options: Record<string, unknown>;
 }
 
@@ -111,6 +114,7 @@ export class SessionService {
       this.core.runtimes.delete(record.id);
       await runtime.close();
       if (error instanceof BrowserCapacityError) throw new AppError('browser_unavailable', { retryAfter: 10, cause: error });
+      if (error instanceof EgressPolicyError) throw new AppError('validation_error', { detail: `allow_domains/deny_domains: ${error.message}`, cause: error });
       throw error;
     }
     await store.insertSession(record);
@@ -209,6 +213,7 @@ export class SessionService {
     try {
       return (await browser.navigate(url)).url;
     } catch (error) {
+      if (error instanceof EgressBlockedError) throw new AppError('url_blocked', { detail: `The URL is blocked by the egress policy: ${error.reason}`, cause: error });
       if (error instanceof NavigationError) throw new AppError('navigation_failed', { detail: `The page could not be loaded: ${error.message}`, cause: error });
       throw error;
     }
@@ -269,7 +274,15 @@ export class SessionService {
   }
 
   private addRuntime(record: SessionRecord, lastActivity: number, storageState?: StorageState): SessionRuntime {
-    const runtime = new SessionRuntime(record.id, record.createdAt.getTime(), lastActivity, this.deps.browsers, (rt, reason) => this.onBrowserCrash(rt, reason), storageState);
+    const runtime = new SessionRuntime(
+      record.id,
+      record.createdAt.getTime(),
+      lastActivity,
+      this.deps.browsers,
+      (rt, reason) => this.onBrowserCrash(rt, reason),
+      storageState,
+      egressOf(record),
+    );
     this.core.runtimes.set(record.id, runtime);
     return runtime;
   }
@@ -327,4 +340,15 @@ export class SessionService {
       createdAt: this.deps.clock.now(),
     });
   }
+}
+
+/** The session's own egress lists, kept in its options so a restart restores them. */
+function egressOf(record: SessionRecord): AcquireOptions['egress'] {
+  const allow = record.options['allow_domains'];
+  const deny = record.options['deny_domains'];
+  if (!Array.isArray(allow) && !Array.isArray(deny)) return undefined;
+  return {
+    ...(Array.isArray(allow) ? { allowDomains: allow.map(String) } : {}),
+    ...(Array.isArray(deny) ? { denyDomains: deny.map(String) } : {}),
+  };
 }

@@ -11,7 +11,7 @@ const running: ServerProcess[] = [];
 
 beforeAll(() => {
   dataDir = mkdtempSync(join(tmpdir(), 'steward-restart-'));
-  env = { STEWARD_DATA_DIR: dataDir, STEWARD_MODEL: TEST_POLICY, STEWARD_WARM_CONTEXTS: '1' };
+  env = { STEWARD_DATA_DIR: dataDir, STEWARD_MODEL: TEST_POLICY, STEWARD_WARM_CONTEXTS: '1', STEWARD_EGRESS_ALLOW: '127.0.0.0/8' };
 });
 afterAll(async () => {
   for (const server of running) {
@@ -56,13 +56,13 @@ describe('the steward CLI', () => {
     expect(runCli(['keys', 'revoke', '00000000-0000-0000-0000-000000000000'], env).status).toBe(1);
     expect(runCli(['keys', 'create'], env).status).toBe(2);
     expect(runCli(['frobnicate'], env).status).toBe(2);
-  });
+  }, 120_000);
 
   it('refuses a bad configuration with a message naming the variable', () => {
     const result = runCli(['keys', 'list'], { ...env, STEWARD_PORT: 'eighty' });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('STEWARD_PORT');
-  });
+  }, 60_000);
 });
 
 describe('a restart', () => {

@@ -33,7 +33,8 @@ export interface TestServer {
  */
 export async function startTestServer(overrides: Partial<Record<keyof Config, unknown>> = {}, env: Record<string, string | undefined> = {}): Promise<TestServer> {
   const dataDir = (overrides['dataDir'] as string | undefined) ?? mkdtempSync(join(tmpdir(), 'steward-test-'));
-  const config = ConfigSchema.parse({ port: 0, logLevel: 'silent', warmContexts: 1, model: TEST_POLICY, ...overrides, dataDir });
+  // Fixture sites and receivers live on loopback, which the egress firewall refuses by default.
+  const config = ConfigSchema.parse({ port: 0, logLevel: 'silent', warmContexts: 1, model: TEST_POLICY, egressAllow: '127.0.0.0/8', ...overrides, dataDir });
   const server = await composeServer({ config, env, repoRoot: REPO_ROOT });
   const url = await server.listen();
   const key = (await server.keys.create('test')).key;
