@@ -31,6 +31,8 @@ export interface TaskResult {
   observationTokens: number;
   seconds: number;
   done?: DoneContent | undefined;
+  /** The task's step LOG lines ("click: Clicked button 'Add to cart'"), for reading failures. */
+  trace: string[];
 }
 
 export interface EvalReport {
@@ -114,10 +116,13 @@ async function runTask(api: EvalApi, site: FixtureServer, task: EvalTask, option
       if (done === undefined && check.success) check = { success: false, detail: `no DONE (${final?.type ?? 'nothing'}): ${String(final?.content ?? '').slice(0, 200)}` };
       else if (done === undefined) check = { success: false, detail: `${check.detail}; ${final?.type ?? 'no result'}: ${String(final?.content ?? '').slice(0, 200)}` };
     }
-    return { ...base, ...check, status, ...figures, seconds: round((performance.now() - started) / 1000), done };
+    const trace = messages
+      .filter((m) => m.type === 'LOG' && m.metadata?.['kind'] === 'step')
+      .map((m) => `${String((m.metadata?.['action'] as { tool?: string } | undefined)?.tool)}: ${String(m.content)}`);
+    return { ...base, ...check, status, ...figures, seconds: round((performance.now() - started) / 1000), done, trace };
   } catch (error) {
     options.signal?.throwIfAborted();
-    return { ...base, success: false, detail: `runner error: ${error instanceof Error ? error.message : String(error)}`, status: 'error', steps: 0, tokens: 0, observationTokens: 0, seconds: round((performance.now() - started) / 1000) };
+    return { ...base, success: false, detail: `runner error: ${error instanceof Error ? error.message : String(error)}`, status: 'error', steps: 0, tokens: 0, observationTokens: 0, seconds: round((performance.now() - started) / 1000), trace: [] };
   } finally {
     if (sessionId !== undefined) await api.deleteSession(sessionId).catch(() => undefined);
   }
@@ -149,11 +154,15 @@ function taskFigures(messages: ApiMessage[], final: ApiMessage | undefined): { s
 
 function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolveDelay, rejectDelay) => {
-    const timer = setTimeout(resolveDelay, ms);
-    signal?.addEventListener('abort', () => {
+    const onAbort = (): void => {
       clearTimeout(timer);
-      rejectDelay(signal.reason);
-    }, { once: true });
+      rejectDelay(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolveDelay();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 

@@ -1,20 +1,18 @@
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SUITE_NAMES, type SuiteName } from './eval-task.ts';
 import { runEval, type TaskResult } from './run-eval.ts';
-import { REPO_ROOT } from './steward-process.ts';
+import { ORACLE_MODEL } from './oracle-model.ts';
 import { tasksOf } from './tasks.ts';
 
 /** npm run eval -- [--suite NAME] (--model SPEC | --oracle) [--out FILE] [--url URL --key KEY] */
-export const ORACLE_POLICY = join(REPO_ROOT, 'eval/oracle/oracle-policy.mjs');
-
-const USAGE = 'usage: npm run eval -- [--suite research|forms|shopping|booking|webmail] (--model SPEC | --oracle) [--out FILE] [--url URL --key KEY] [--concurrency N] [--max-steps N]';
+const USAGE = 'usage: npm run eval -- [--suite research|forms|shopping|booking|webmail] (--model SPEC | --oracle) [--out FILE] [--url URL --key KEY] [--task ID]... [--concurrency N] [--max-steps N] [--trace]';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       suite: { type: 'string' },
+      task: { type: 'string', multiple: true },
       model: { type: 'string' },
       oracle: { type: 'boolean', default: false },
       out: { type: 'string' },
@@ -22,6 +20,7 @@ async function main(): Promise<number> {
       key: { type: 'string' },
       concurrency: { type: 'string' },
       'max-steps': { type: 'string' },
+      trace: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -34,8 +33,9 @@ async function main(): Promise<number> {
   const usesServer = values.url !== undefined || values.key !== undefined;
   if (usesServer && (values.url === undefined || values.key === undefined)) throw new Error('--url and --key go together');
   if (!usesServer && values.oracle === (values.model !== undefined)) throw new Error(`give exactly one of --model or --oracle\n${USAGE}`);
-  const model = values.oracle ? `script:${ORACLE_POLICY}` : values.model;
-  const tasks = tasksOf(suite);
+  const model = values.oracle ? ORACLE_MODEL : values.model;
+  const tasks = tasksOf(suite).filter((t) => values.task === undefined || values.task.includes(t.id));
+  if (tasks.length === 0) throw new Error('no task matches');
 
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort(new Error('interrupted')));
@@ -46,7 +46,10 @@ async function main(): Promise<number> {
     concurrency: values.concurrency === undefined ? undefined : Number(values.concurrency),
     maxSteps: values['max-steps'] === undefined ? undefined : Number(values['max-steps']),
     taskTimeoutMs: values.oracle ? 120_000 : undefined,
-    onResult: (r) => console.log(formatLine(r)),
+    onResult: (r) => {
+      console.log(formatLine(r));
+      if (values.trace && !r.success) for (const line of r.trace) console.log(`    ${line}`);
+    },
     signal: controller.signal,
   });
   console.log(`${report.passed} passed, ${report.failed} failed (${report.seconds} s)`);
@@ -54,7 +57,7 @@ async function main(): Promise<number> {
   return report.failed === 0 ? 0 : 1;
 }
 
-export function formatLine(r: TaskResult): string {
+function formatLine(r: TaskResult): string {
   const verdict = r.success ? 'PASS' : 'FAIL';
   const line = `${verdict} ${r.id.padEnd(30)} steps=${String(r.steps).padEnd(3)} tokens=${String(r.tokens).padEnd(6)} obs_tokens=${String(r.observationTokens).padEnd(6)} ${r.seconds}s`;
   return r.success ? line : `${line}  ${r.detail}`;

@@ -73,23 +73,34 @@ export const clickButton = (name) => (ctx) => {
   return { label: `Press "${n}"`, actions: [click(ctx.button(n))] };
 };
 
+/** The loop may cap actions per step (profiles differ); the oracle never asks for more. */
+export const MAX_ACTIONS_PER_STEP = 5;
+
 /**
  * Fills fields by label, then presses `submit`. A value of true/false sets a checkbox or picks a
- * radio button; a <select> gets its option chosen; anything else is typed.
+ * radio button; a <select> gets its option chosen; anything else is typed. Fields already holding
+ * their value are left alone, so a long form is filled over several steps (the stage repeats)
+ * without retyping.
  */
 export const fill = (fields, submit) => (ctx) => {
   const actions = [];
-  for (const [name, raw] of resolve(ctx, fields)) {
+  const list = resolve(ctx, fields);
+  for (const [name, raw] of list) {
     const el = ctx.field(name);
     const value = resolve(ctx, raw);
+    const current = (el.value ?? '').trim().toLowerCase();
     if (typeof value === 'boolean') {
-      const checked = (el.states ?? []).includes('checked');
-      if (checked !== value) actions.push(click(el));
-    } else if (el.tag === 'select') actions.push(choose(el, String(value)));
-    else actions.push(type(el, String(value)));
+      if ((el.states ?? []).includes('checked') !== value) actions.push(click(el));
+    } else if (el.tag === 'select') {
+      if (!current.startsWith(String(value).toLowerCase())) actions.push(choose(el, String(value)));
+    } else if (current !== String(value).toLowerCase()) actions.push(type(el, String(value)));
+  }
+  const label = `Fill in ${list.map(([n]) => String(n)).join(', ')}`;
+  if (actions.length + (submit === undefined ? 0 : 1) > MAX_ACTIONS_PER_STEP) {
+    return { label, actions: actions.slice(0, MAX_ACTIONS_PER_STEP), stay: true };
   }
   if (submit !== undefined) actions.push(click(ctx.button(submit)));
-  return { label: `Fill in ${resolve(ctx, fields).map(([n]) => String(n)).join(', ')}`, actions };
+  return { label, actions };
 };
 
 /** Stores a value read from the page in the plan's memory; acts on nothing. */

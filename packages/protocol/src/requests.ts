@@ -112,3 +112,16 @@ export type DeleteSessionQuery = z.infer<typeof DeleteSessionQuery>;
 /** GET /v1/models (spec §1.13). */
 export const ListModelsQuery = z.object({ filter: z.enum(['cdp', 'desktop']).optional() });
 export type ListModelsQuery = z.infer<typeof ListModelsQuery>;
+
+/** POST /v1/sessions/{id}/live/input (Steward extension, spec §9.14): a person's input in the live view. */
+export const LiveInputRequest = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('click'), x: z.number().min(0).max(10_000), y: z.number().min(0).max(10_000), button: z.enum(['left', 'right', 'middle']).optional() }),
+  z.object({ type: z.literal('move'), x: z.number().min(0).max(10_000), y: z.number().min(0).max(10_000) }),
+  z.object({ type: z.literal('wheel'), x: z.number().min(0).max(10_000), y: z.number().min(0).max(10_000), deltaX: z.number().min(-10_000).max(10_000), deltaY: z.number().min(-10_000).max(10_000) }),
+  z.object({ type: z.literal('type'), text: z.string().min(1).max(1_000) }),
+  z.object({ type: z.literal('key'), key: z.string().min(1).max(50) }),
+]);
+export type LiveInputRequest = z.infer<typeof LiveInputRequest>;
+
+/** The `token` query of the live-view routes: lets a browser open `vnc_url` without a header. */
+export const LiveTokenQuery = z.object({ token: z.string().max(200).optional() });

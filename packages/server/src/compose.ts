@@ -8,8 +8,8 @@ import type { Config } from './config/index.ts';
 import { createModelRegistry } from './llm/index.ts';
 import { checkUrlDestination, EgressPolicy } from './safety/index.ts';
 import { systemResolver } from './browser/egress-proxy/index.ts';
-import { ApiKeyService, SessionService, WebhookDispatcher, type SessionEvent } from './sessions/index.ts';
-import { openStore } from './open-store.ts';
+import { ApiKeyService, LiveViewTokens, SessionService, WebhookDispatcher, type SessionEvent } from './sessions/index.ts';
+import { liveViewSecret, openStore } from './open-store.ts';
 import type { Store } from './store/index.ts';
 import { systemClock } from './util/index.ts';
 
@@ -75,6 +75,8 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
   });
   const bus = new InMemoryEventBus<SessionEvent>({ logger });
   const keys = new ApiKeyService(store, systemClock);
+  // Known once the server listens (the port may be 0); STEWARD_PUBLIC_URL wins when set.
+  let listeningUrl = `http://${config.host}:${config.port}`;
   const sessions = new SessionService({
     store,
     browsers,
@@ -91,6 +93,7 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
       modelTimeoutMs: config.modelTimeoutS * 1000,
     },
     modelHelp: NO_MODEL_HELP,
+    liveView: { tokens: new LiveViewTokens(liveViewSecret(config, repoRoot)), baseUrl: () => config.publicUrl?.replace(/\/$/, '') ?? listeningUrl },
   });
   const app = buildApp({
     logger,
@@ -112,7 +115,8 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
     async listen() {
       await browsers.start();
       await sessions.start();
-      return app.listen({ host: config.host, port: config.port });
+      listeningUrl = await app.listen({ host: config.host, port: config.port });
+      return listeningUrl;
     },
     async close() {
       if (closed) return;

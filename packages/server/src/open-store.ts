@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Config } from './config/index.ts';
 import type { Store } from './store/index.ts';
@@ -19,4 +20,23 @@ export async function openStore(config: Config, repoRoot: string): Promise<Store
   const store = createSqliteStore({ path: join(dataDir, 'steward.db') });
   await store.migrate();
   return store;
+}
+
+/**
+ * The secret that signs live-view URLs, kept in the data dir so `vnc_url`s survive a restart.
+ * Created on first use, readable by the server's user only.
+ */
+export function liveViewSecret(config: Config, repoRoot: string): Buffer {
+  const dataDir = resolveDataDir(config, repoRoot);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const path = join(dataDir, 'live-view.key');
+  try {
+    const existing = readFileSync(path);
+    if (existing.length >= 32) return existing;
+  } catch {
+    // first start: create it below
+  }
+  const secret = randomBytes(32);
+  writeFileSync(path, secret, { mode: 0o600 });
+  return secret;
 }

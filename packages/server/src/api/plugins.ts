@@ -24,6 +24,10 @@ export function registerAuth(app: FastifyInstance, keys: ApiKeyService, limiter:
   app.addHook('onRequest', async (request) => {
     if (PUBLIC_ROUTES.has(request.routeOptions.url ?? '')) return;
     const header = request.headers.authorization;
+    // Live-view routes may be opened with the capability token of `vnc_url` instead of a key;
+    // the route checks the token against the session.
+    const config = request.routeOptions.config as { liveToken?: boolean } | undefined;
+    if (config?.liveToken && header === undefined && typeof (request.query as Record<string, unknown>)['token'] === 'string') return;
     const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
     const record = await keys.authenticate(match?.[1]);
     const wait = limiter.take(record.id);

@@ -10,6 +10,7 @@ import { getStatusRoute } from './routes/get-status.ts';
 import { healthzRoute } from './routes/healthz.ts';
 import { listModelsRoute } from './routes/list-models.ts';
 import { listSessionsRoute } from './routes/list-sessions.ts';
+import { liveViewRoute } from './routes/live-view.ts';
 import { navigateRoute } from './routes/navigate.ts';
 import { pauseRoute } from './routes/pause.ts';
 import { resumeRoute } from './routes/resume.ts';
@@ -34,6 +35,7 @@ export const ROUTES = [
   navigateRoute,
   screenshotRoute,
   listModelsRoute,
+  liveViewRoute,
   healthzRoute,
 ] as const;
 

@@ -3,9 +3,10 @@ import type { SessionEvent } from '../sessions/index.ts';
 import type { MessageRecord, SessionRecord } from '../store/index.ts';
 
 /** The one place where domain records become snake_case wire objects. */
-export function sessionToWire(session: SessionRecord): SessionResponse {
+export function sessionToWire(session: SessionRecord, vncUrl?: string): SessionResponse {
   const wire: SessionResponse = {
     session_id: session.id,
+    ...(vncUrl === undefined ? {} : { vnc_url: vncUrl }),
     agent_name: session.agentName,
     status: session.status,
     created_at: session.createdAt.toISOString(),

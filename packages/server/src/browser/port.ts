@@ -60,11 +60,38 @@ export interface SessionBrowser {
   act(action: BrowserAction, options?: CallOptions): Promise<ActionResult>;
   pageInfo(): Promise<PageInfo>;
   storageState(): Promise<StorageState>;
+  /**
+   * Streams the active tab's screen as JPEG frames (CDP screencast) until `stop`. Frames come as
+   * fast as the page changes, at most `maxWidth` × `maxHeight`; a slow consumer should drop frames.
+   */
+  startScreencast(onFrame: (frame: ScreencastFrame) => void, options?: ScreencastOptions): Promise<{ stop(): Promise<void> }>;
+  /** Mouse and keyboard input from a person watching the live view (CSS pixels of the viewport). */
+  input(event: LiveInput, options?: CallOptions): Promise<void>;
   /** Called once if the context, its page or the browser dies under this session. */
   onCrash(listener: (reason: string) => void): void;
   /** Closes the context. Idempotent. */
   close(): Promise<void>;
 }
+
+export interface ScreencastFrame {
+  jpeg: Buffer;
+  /** Size of the page area the frame shows, in CSS pixels (for mapping clicks back). */
+  width: number;
+  height: number;
+}
+
+export interface ScreencastOptions {
+  maxWidth?: number;
+  maxHeight?: number;
+  quality?: number;
+}
+
+export type LiveInput =
+  | { type: 'click'; x: number; y: number; button?: 'left' | 'right' | 'middle' | undefined }
+  | { type: 'move'; x: number; y: number }
+  | { type: 'wheel'; x: number; y: number; deltaX: number; deltaY: number }
+  | { type: 'type'; text: string }
+  | { type: 'key'; key: string };
 
 /** One interactive element, indexed for the model. */
 export interface ObservedElement {

@@ -4,3 +4,4 @@ export type { SessionDeps, SessionLimits, Logger, WebhookSink } from './session-
 export { WebhookDispatcher, type WebhookSession } from './webhooks/index.ts';
 export type { SessionEvent } from './session-events.ts';
 export type { SendMessageInput } from './task-controller.ts';
+export { LiveViewTokens } from './live-view-tokens.ts';

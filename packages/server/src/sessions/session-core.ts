@@ -10,6 +10,7 @@ import type { SessionRuntime } from './session-runtime.ts';
 import { webhookPayloads, type WebhookSession } from './webhooks/index.ts';
 import { transition, type SessionTransition } from './state-machine.ts';
 import { VisibleMessageCache } from './visible-message-cache.ts';
+import type { LiveViewTokens } from './live-view-tokens.ts';
 
 export interface Logger {
   info(obj: object, msg?: string): void;
@@ -42,6 +43,8 @@ export interface SessionDeps {
   limits: SessionLimits;
   /** Human hint shown when no model is configured. */
   modelHelp: string;
+  /** Live view: token signer and the public base URL (known once the server listens). */
+  liveView: { tokens: LiveViewTokens; baseUrl: () => string };
 }
 
 /**
@@ -112,7 +115,15 @@ export class SessionCore {
 
   webhook(record: SessionRecord, event: WebhookEvent, extra: Record<string, unknown> = {}): void {
     if (!record.webhookUrl) return;
-    this.deps.webhooks.send(record.webhookUrl, event, record, extra);
+    const vncUrl = this.liveUrl(record);
+    this.deps.webhooks.send(record.webhookUrl, event, vncUrl === undefined ? record : { ...record, vncUrl }, extra);
+  }
+
+  /** `vnc_url`: the live-view page of a live session, with its capability token. */
+  liveUrl(record: SessionRecord): string | undefined {
+    if (!this.runtimes.has(record.id)) return undefined;
+    const { tokens, baseUrl } = this.deps.liveView;
+    return `${baseUrl()}/v1/sessions/${record.id}/live?token=${tokens.tokenFor(record.id)}`;
   }
 
   touch(sessionId: string): void {

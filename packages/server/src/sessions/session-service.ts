@@ -1,5 +1,14 @@
 import type { AgentName, ExecutionStatus, SnapshotMode } from '@steward/protocol';
-import { BrowserCapacityError, EgressBlockedError, NavigationError, type AcquireOptions, type StorageState } from '../browser/port.ts';
+import {
+  BrowserCapacityError,
+  BrowserClosedError,
+  EgressBlockedError,
+  NavigationError,
+  type AcquireOptions,
+  type LiveInput,
+  type ScreencastFrame,
+  type StorageState,
+} from '../browser/port.ts';
 import { AppError } from '../errors/index.ts';
 import type { EnvironmentRecord, MessageRecord, SessionRecord } from '../store/index.ts';
 import type { Subscription } from '../bus/port.ts';
@@ -223,6 +232,59 @@ export class SessionService {
     const runtime = await this.liveRuntime(apiKeyId, sessionId);
     const browser = await this.browserOf(runtime);
     return browser.screenshot();
+  }
+
+  /** `vnc_url` of a session (absent once it is terminated). */
+  liveUrl(record: SessionRecord): string | undefined {
+    return this.core.liveUrl(record);
+  }
+
+  /**
+   * The session a live-view request may use: the caller's own (API key), or the one its
+   * capability token was issued for. 404 otherwise, as for any session route.
+   */
+  async authorizeLive(access: { apiKeyId?: string | undefined; token?: string | undefined }, sessionId: string): Promise<SessionRecord> {
+    if (access.apiKeyId) return this.get(access.apiKeyId, sessionId);
+    const record = await this.core.read(sessionId);
+    if (!record || access.token === undefined || !this.deps.liveView.tokens.verify(sessionId, access.token)) throw new AppError('session_not_found');
+    this.core.touch(sessionId);
+    return record;
+  }
+
+  /** Screen frames of an authorized session until `stop`; `onEnd` when the session goes away. */
+  async liveStream(record: SessionRecord, onFrame: (frame: ScreencastFrame) => void, onEnd: () => void): Promise<{ stop(): Promise<void> }> {
+    const runtime = this.core.runtimes.get(record.id);
+    if (!runtime || record.status === 'terminated') throw new AppError('session_terminated');
+    const browser = await this.browserOf(runtime);
+    const screencast = await browser.startScreencast((frame) => {
+      this.core.touch(record.id);
+      onFrame(frame);
+    });
+    const subscription = this.deps.bus.subscribe(record.id, {
+      onEvent: (event) => {
+        if (event.kind === 'closed') onEnd();
+      },
+    });
+    browser.onCrash(() => onEnd());
+    return {
+      stop: async () => {
+        subscription.unsubscribe();
+        await screencast.stop();
+      },
+    };
+  }
+
+  async liveInput(record: SessionRecord, event: LiveInput): Promise<void> {
+    const runtime = this.core.runtimes.get(record.id);
+    if (!runtime || record.status === 'terminated') throw new AppError('session_terminated');
+    this.core.touch(record.id);
+    const browser = await this.browserOf(runtime);
+    try {
+      await browser.input(event);
+    } catch (error) {
+      if (error instanceof BrowserClosedError) throw error;
+      throw new AppError('bad_request', { detail: errorMessage(error), cause: error });
+    }
   }
 
   /** Ends every task (stored as interrupted), closes every context. Sessions stay for the next start. */

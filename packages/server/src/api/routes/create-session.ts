@@ -24,6 +24,6 @@ export function createSessionRoute(app: FastifyInstance, { sessions }: ApiDeps):
       restoreDefaultEnvironment: body.restore_default_environment_from_user_id !== undefined,
       options,
     });
-    return sessionToWire(session);
+    return sessionToWire(session, sessions.liveUrl(session));
   });
 }

@@ -3,7 +3,8 @@ import type { ApiDeps, SessionParams } from '../api-deps.ts';
 import { sessionToWire } from '../serializers.ts';
 
 export function getSessionRoute(app: FastifyInstance, { sessions }: ApiDeps): void {
-  app.get<{ Params: SessionParams }>('/v1/sessions/:session_id', async (request) =>
-    sessionToWire(await sessions.get(request.apiKeyId, request.params.session_id)),
-  );
+  app.get<{ Params: SessionParams }>('/v1/sessions/:session_id', async (request) => {
+    const record = await sessions.get(request.apiKeyId, request.params.session_id);
+    return sessionToWire(record, sessions.liveUrl(record));
+  });
 }

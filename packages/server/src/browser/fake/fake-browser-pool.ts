@@ -12,6 +12,8 @@ import {
   type PageInfo,
   type SessionBrowser,
   type StorageState,
+  type LiveInput,
+  type ScreencastFrame,
 } from '../port.ts';
 
 /**
@@ -21,7 +23,7 @@ import {
 
 export interface FakeCall {
   sessionId: string;
-  method: 'navigate' | 'screenshot' | 'observe' | 'act' | 'pageInfo' | 'storageState' | 'close';
+  method: 'navigate' | 'screenshot' | 'observe' | 'act' | 'pageInfo' | 'storageState' | 'close' | 'startScreencast' | 'input';
   /** The action for `act`, the URL for `navigate`. */
   arg?: unknown;
 }
@@ -82,6 +84,17 @@ export class FakeSessionBrowser implements SessionBrowser {
   async screenshot(options?: CallOptions): Promise<{ jpeg: Buffer } & PageInfo> {
     this.enter('screenshot', undefined, options);
     return { jpeg: FAKE_JPEG, url: this.url, title: this.title };
+  }
+
+  /** Sends one frame at once (the fake page never changes). */
+  async startScreencast(onFrame: (frame: ScreencastFrame) => void): Promise<{ stop(): Promise<void> }> {
+    this.enter('startScreencast', undefined, undefined);
+    onFrame({ jpeg: FAKE_JPEG, width: 1280, height: 800 });
+    return { stop: async () => undefined };
+  }
+
+  async input(event: LiveInput, options?: CallOptions): Promise<void> {
+    this.enter('input', event, options);
   }
 
   async observe(options?: CallOptions): Promise<Observation> {

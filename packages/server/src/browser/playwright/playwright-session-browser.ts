@@ -13,6 +13,9 @@ import {
   type PageInfo,
   type SessionBrowser,
   type StorageState,
+  type LiveInput,
+  type ScreencastFrame,
+  type ScreencastOptions,
 } from '../port.ts';
 import { findIndexed } from './find-indexed.ts';
 import { observePage, type ObserveArgs } from './observe-page.ts';
@@ -135,6 +138,64 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
       blocks.stop();
     }
     return this.pageInfo();
+  }
+
+  async startScreencast(onFrame: (frame: ScreencastFrame) => void, options: ScreencastOptions = {}): Promise<{ stop(): Promise<void> }> {
+    this.ensureAlive();
+    const page = await this.activePage();
+    const cdp = await this.context.newCDPSession(page);
+    cdp.on('Page.screencastFrame', (frame) => {
+      // Chromium sends the next frame only after this one is acknowledged.
+      cdp.send('Page.screencastFrameAck', { sessionId: frame.sessionId }).catch(() => undefined);
+      onFrame({ jpeg: Buffer.from(frame.data, 'base64'), width: frame.metadata.deviceWidth, height: frame.metadata.deviceHeight });
+    });
+    const viewport = page.viewportSize() ?? { width: 1280, height: 800 };
+    await cdp.send('Page.startScreencast', {
+      format: 'jpeg',
+      quality: options.quality ?? 60,
+      maxWidth: options.maxWidth ?? viewport.width,
+      maxHeight: options.maxHeight ?? viewport.height,
+    });
+    let stopped = false;
+    return {
+      stop: async () => {
+        if (stopped) return;
+        stopped = true;
+        await cdp.send('Page.stopScreencast').catch(() => undefined);
+        await cdp.detach().catch(() => undefined);
+      },
+    };
+  }
+
+  async input(event: LiveInput, options?: CallOptions): Promise<void> {
+    this.ensureAlive();
+    const page = await this.activePage();
+    const run = async (): Promise<void> => {
+      switch (event.type) {
+        case 'click':
+          await page.mouse.click(event.x, event.y, { button: event.button ?? 'left' });
+          return;
+        case 'move':
+          await page.mouse.move(event.x, event.y);
+          return;
+        case 'wheel':
+          await page.mouse.move(event.x, event.y);
+          await page.mouse.wheel(event.deltaX, event.deltaY);
+          return;
+        case 'type':
+          await page.keyboard.type(event.text);
+          return;
+        case 'key':
+          await page.keyboard.press(event.key);
+          return;
+      }
+    };
+    try {
+      await raceSignal(run(), anySignal(options?.signal, AbortSignal.timeout(this.actionTimeoutMs)));
+    } catch (error) {
+      this.rethrowIfFatal(error, options?.signal);
+      throw new Error(`Input failed: ${readableError(error)}`, { cause: error });
+    }
   }
 
   async screenshot(options?: CallOptions): Promise<{ jpeg: Buffer } & PageInfo> {

@@ -1,0 +1,69 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { LiveInputRequest, LiveTokenQuery, type SuccessResponse } from '@steward/protocol';
+import type { ApiDeps, SessionParams } from '../api-deps.ts';
+import { livePage } from '../live-page.ts';
+import { parseInput } from '../validate.ts';
+
+/** Frames a viewer may fall behind by before frames are skipped for it (video drops, never queues). */
+const MAX_FRAME_BACKLOG_BYTES = 512 * 1024;
+const BOUNDARY = 'steward-frame';
+
+/** Live view (spec §6.4, §9.13): the page at `vnc_url`, its MJPEG stream, and input. */
+export function liveViewRoute(app: FastifyInstance, deps: ApiDeps): void {
+  const { sessions } = deps;
+  const authorize = (request: FastifyRequest<{ Params: SessionParams }>) => {
+    const query = parseInput(LiveTokenQuery, request.query, 'query');
+    return sessions.authorizeLive({ apiKeyId: request.apiKeyId || undefined, token: query.token }, request.params.session_id);
+  };
+
+  app.get<{ Params: SessionParams }>('/v1/sessions/:session_id/live', { config: { liveToken: true } }, async (request, reply) => {
+    const record = await authorize(request);
+    const url = sessions.liveUrl(record);
+    const token = url === undefined ? '' : (new URL(url).searchParams.get('token') ?? '');
+    return reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-store').send(livePage(record.id, token));
+  });
+
+  app.get<{ Params: SessionParams }>('/v1/sessions/:session_id/live/stream', { config: { liveToken: true } }, async (request, reply) => {
+    const record = await authorize(request);
+    reply.hijack();
+    const socket = reply.raw.socket;
+    if (!socket) return;
+    socket.setNoDelay(true);
+    socket.write(
+      `HTTP/1.1 200 OK\r\nContent-Type: multipart/x-mixed-replace; boundary=${BOUNDARY}\r\nCache-Control: no-store\r\n` +
+        `Date: ${new Date().toUTCString()}\r\nConnection: close\r\n\r\n`,
+    );
+    let ended = false;
+    let stream: { stop(): Promise<void> } | undefined;
+    const end = (): void => {
+      if (ended) return;
+      ended = true;
+      void stream?.stop();
+      socket.end();
+    };
+    socket.on('close', end);
+    try {
+      stream = await sessions.liveStream(
+        record,
+        (frame) => {
+          if (ended || socket.writableLength > MAX_FRAME_BACKLOG_BYTES) return;
+          socket.write(`--${BOUNDARY}\r\nContent-Type: image/jpeg\r\nContent-Length: ${frame.jpeg.length}\r\n\r\n`);
+          socket.write(frame.jpeg);
+          socket.write('\r\n');
+        },
+        end,
+      );
+      if (ended) void stream.stop();
+    } catch (error) {
+      request.log.warn({ err: error, sessionId: record.id }, 'live stream could not start');
+      end();
+    }
+  });
+
+  app.post<{ Params: SessionParams }>('/v1/sessions/:session_id/live/input', { config: { liveToken: true } }, async (request): Promise<SuccessResponse> => {
+    const record = await authorize(request);
+    await sessions.liveInput(record, parseInput(LiveInputRequest, request.body, 'body'));
+    return { success: true, message: 'Input sent' };
+  });
+}
+
