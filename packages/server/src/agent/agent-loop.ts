@@ -94,8 +94,9 @@ export async function runAgentTask(input: AgentTaskInput): Promise<AgentOutcome>
       usage.inputTokens += decision.usage.inputTokens;
       usage.outputTokens += decision.usage.outputTokens;
     }
-    await host.record({ type: 'LOG', content: { thought: decision.thought ?? null, actions: decision.actions }, metadata: { kind: 'model_output', step, usage: decision.usage ?? null }, internal: true });
+    // The THOUGHT first: it is what people watch, so it goes out before the bookkeeping.
     if (decision.thought) await host.record({ type: 'THOUGHT', content: decision.thought, metadata: { step } });
+    await host.record({ type: 'LOG', content: { thought: decision.thought ?? null, actions: decision.actions }, metadata: { kind: 'model_output', step, usage: decision.usage ?? null }, internal: true });
 
     if (decision.actions.length === 0) {
       turnsWithoutAction++;

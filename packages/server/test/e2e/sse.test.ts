@@ -43,7 +43,7 @@ describe('GET /events', () => {
     const stream = await openSse(eventsUrl(id), t.key);
     await within(stream.closed, 5_000, 'close after replay');
     expect(stream.events.map((e) => e.event)).toEqual(['user', 'thought', 'done']);
-    expect(stream.events.map((e) => Number(e.id))).toEqual([1, 4, 5]);
+    expect(stream.events.map((e) => Number(e.id))).toEqual([1, 3, 5]);
   });
 
   it('stays open with heartbeats without history, and rejects unknown event types', async () => {
@@ -69,7 +69,7 @@ describe('GET /events', () => {
     expect(onlyDone.events.map((e) => e.event)).toEqual(['done']);
     const raw = await openSse(eventsUrl(id, '?sanitize=false'), t.key);
     await within(raw.closed, 5_000, 'close');
-    expect(raw.events.map((e) => e.event)).toEqual(['user', 'log', 'log', 'thought', 'done']);
+    expect(raw.events.map((e) => e.event)).toEqual(['user', 'log', 'thought', 'log', 'done']);
     expect(raw.events.map((e) => Number(e.id))).toEqual([1, 2, 3, 4, 5]);
   });
 
@@ -79,7 +79,7 @@ describe('GET /events', () => {
     await t.waitForStatus(id, ['finished']);
     const fromHeader = await openSse(eventsUrl(id), t.key, { 'last-event-id': '1' });
     await within(fromHeader.closed, 5_000, 'close');
-    expect(fromHeader.events.map((e) => Number(e.id))).toEqual([4, 5]);
+    expect(fromHeader.events.map((e) => Number(e.id))).toEqual([3, 5]);
     const fromQuery = await openSse(eventsUrl(id, '?after_id=4&include_history=false'), t.key);
     await within(fromQuery.closed, 5_000, 'close');
     expect(fromQuery.events.map((e) => Number(e.id))).toEqual([5]);
