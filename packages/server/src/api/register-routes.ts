@@ -12,6 +12,7 @@ import { listModelsRoute } from './routes/list-models.ts';
 import { listSessionsRoute } from './routes/list-sessions.ts';
 import { liveViewRoute } from './routes/live-view.ts';
 import { navigateRoute } from './routes/navigate.ts';
+import { openApiRoute } from './routes/openapi.ts';
 import { pauseRoute } from './routes/pause.ts';
 import { resumeRoute } from './routes/resume.ts';
 import { screenshotRoute } from './routes/screenshot.ts';
@@ -36,6 +37,7 @@ export const ROUTES = [
   screenshotRoute,
   listModelsRoute,
   liveViewRoute,
+  openApiRoute,
   healthzRoute,
 ] as const;
 

@@ -153,3 +153,17 @@ describe('unknown routes', () => {
 async function startTestServerKey(): Promise<string> {
   return (await t.server.keys.create('other')).key;
 }
+
+describe('GET /v1/openapi.json', () => {
+  it('serves an OpenAPI 3.1 document of every route, without a key', async () => {
+    const res = await t.request('GET', '/v1/openapi.json', { key: null });
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    const paths = Object.keys(res.body.paths);
+    for (const path of ['/v1/sessions', '/v1/sessions/{session_id}', '/v1/sessions/{session_id}/message', '/v1/sessions/{session_id}/messages', '/v1/sessions/{session_id}/events', '/v1/sessions/{session_id}/live', '/v1/models']) {
+      expect(paths).toContain(path);
+    }
+    const create = res.body.paths['/v1/sessions'].post.requestBody.content['application/json'].schema;
+    expect(Object.keys(create.properties)).toEqual(expect.arrayContaining(['agent_name', 'webhook_url', 'max_steps', 'goal']));
+  });
+});

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import {
+  CreateSessionRequest,
+  DeleteSessionQuery,
+  GetMessagesQuery,
+  ListModelsQuery,
+  LiveInputRequest,
+  NavigateRequest,
+  SendMessageRequest,
+  StreamEventsQuery,
+} from '@steward/protocol';
+
+type Json = Record<string, unknown>;
+
+const schema = (type: z.ZodType): Json => z.toJSONSchema(type, { io: 'input', unrepresentable: 'any' }) as Json;
+const errorResponse = { description: 'Error body of spec §9.1', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+const ok = (description: string, body?: Json): Json => ({ description, ...(body ? { content: { 'application/json': { schema: body } } } : {}) });
+const sessionId = { name: 'session_id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+
+/** Query parameters of a zod object schema, as OpenAPI parameters. */
+function queryParameters(type: z.ZodType): Json[] {
+  const properties = (schema(type)['properties'] ?? {}) as Record<string, Json>;
+  return Object.entries(properties).map(([name, value]) => ({ name, in: 'query', required: false, schema: value }));
+}
+
+function operation(summary: string, options: { params?: Json[]; body?: z.ZodType; ok: Json; codes?: number[] }): Json {
+  const responses: Record<string, Json> = { '200': options.ok };
+  for (const code of [401, 403, 404, 422, 429, ...(options.codes ?? [])]) responses[String(code)] = errorResponse;
+  return {
+    summary,
+    ...(options.params ? { parameters: options.params } : {}),
+    ...(options.body ? { requestBody: { required: false, content: { 'application/json': { schema: schema(options.body) } } } } : {}),
+    responses,
+  };
+}
+
+const Session = { $ref: '#/components/schemas/Session' };
+const Success = { type: 'object', properties: { success: { type: 'boolean' }, message: { type: 'string' } } };
+
+/**
+ * The OpenAPI 3.1 document of the whole API (spec §9.14), built from the protocol's schemas so it
+ * cannot drift from what the routes validate.
+ */
+export function buildOpenApiDocument(): Json {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Steward — Agent Sessions API', version: '1.0.0', description: 'Self-hostable server for autonomous browser-agent sessions.' },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        Error: { type: 'object', required: ['detail', 'error', 'message'], properties: { detail: {}, error: { type: 'string' }, message: { type: 'string' } } },
+        Session: {
+          type: 'object',
+          required: ['session_id', 'agent_name', 'status', 'created_at'],
+          properties: {
+            session_id: { type: 'string' },
+            vnc_url: { type: 'string' },
+            agent_name: { type: 'string' },
+            status: { type: 'string' },
+            created_at: { type: 'string', format: 'date-time' },
+            environment_id: { type: 'string' },
+            goal: { type: 'string' },
+          },
+        },
+        Message: {
+          type: 'object',
+          properties: { id: { type: 'integer' }, type: { type: 'string' }, content: {}, timestamp: { type: 'string' }, metadata: { type: 'object' } },
+        },
+      },
+    },
+    security: [{ bearer: [] }],
+    paths: {
+      '/v1/sessions': {
+        post: operation('Create a session', { body: CreateSessionRequest, ok: ok('The new session (status ready)', Session), codes: [400, 503] }),
+        get: operation('List own sessions, newest first', { ok: ok('A bare array of sessions', { type: 'array', items: Session }) }),
+        delete: operation('Delete all own sessions', { ok: ok('success, deleted, count, message') }),
+      },
+      '/v1/sessions/{session_id}': {
+        get: operation('Get a session', { params: [sessionId], ok: ok('The session', Session) }),
+        delete: operation('Delete a session (optionally saving a snapshot)', { params: [sessionId, ...queryParameters(DeleteSessionQuery)], ok: ok('success, deleted (false for unknown ids), message') }),
+      },
+      '/v1/sessions/{session_id}/message': {
+        post: operation('Send a task, an answer or an update', { params: [sessionId], body: SendMessageRequest, ok: ok('Queued', Success), codes: [400, 409] }),
+      },
+      '/v1/sessions/{session_id}/status': { get: operation('Execution status', { params: [sessionId], ok: ok('{status}') }) },
+      '/v1/sessions/{session_id}/messages': {
+        get: operation('Poll messages', { params: [sessionId, ...queryParameters(GetMessagesQuery)], ok: ok('{messages, status, has_agent}', { type: 'object', properties: { messages: { type: 'array', items: { $ref: '#/components/schemas/Message' } }, status: { type: 'string' }, has_agent: { type: 'boolean' } } }) }),
+      },
+      '/v1/sessions/{session_id}/events': {
+        get: operation('Server-Sent Events (Last-Event-ID resumes)', { params: [sessionId, ...queryParameters(StreamEventsQuery)], ok: { description: 'text/event-stream' } }),
+      },
+      '/v1/sessions/{session_id}/pause': { post: operation('Pause the task', { params: [sessionId], ok: ok('Paused', Success), codes: [409] }) },
+      '/v1/sessions/{session_id}/resume': { post: operation('Resume the task', { params: [sessionId], ok: ok('Resumed', Success), codes: [409] }) },
+      '/v1/sessions/{session_id}/cancel': { post: operation('Cancel the task', { params: [sessionId], ok: ok('Cancelled', Success), codes: [409] }) },
+      '/v1/sessions/{session_id}/navigate': {
+        post: operation('Navigate the browser', { params: [sessionId], body: NavigateRequest, ok: ok('{current_url}'), codes: [400, 409, 502] }),
+      },
+      '/v1/sessions/{session_id}/screenshot': { get: operation('JPEG screenshot as a data URL', { params: [sessionId], ok: ok('{screenshot, url, title}') }) },
+      '/v1/sessions/{session_id}/live': {
+        get: operation('Live view page (vnc_url); accepts ?token= instead of a key', { params: [sessionId], ok: { description: 'text/html' } }),
+      },
+      '/v1/sessions/{session_id}/live/stream': {
+        get: operation('Live view MJPEG stream; accepts ?token=', { params: [sessionId], ok: { description: 'multipart/x-mixed-replace of image/jpeg' } }),
+      },
+      '/v1/sessions/{session_id}/live/input': {
+        post: operation('Mouse and keyboard input for the live view; accepts ?token=', { params: [sessionId], body: LiveInputRequest, ok: ok('Input sent', Success) }),
+      },
+      '/v1/models': { get: operation('Agent models', { params: queryParameters(ListModelsQuery), ok: ok('{models}') }) },
+    },
+  };
+}
