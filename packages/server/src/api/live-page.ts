@@ -14,12 +14,49 @@ export function livePage(sessionId: string, token: string): string {
 </style></head>
 <body>
 <header><strong>Steward</strong><span>session ${sessionId}</span><span id="state">connecting…</span></header>
-<img id="screen" tabindex="0" alt="Live view of the session's browser" src="live/stream${q}">
+<img id="screen" tabindex="0" alt="Live view of the session's browser">
 <script>
 const screen = document.getElementById('screen');
 const state = document.getElementById('state');
-screen.addEventListener('load', () => { state.textContent = 'live — click the screen to take over'; });
-screen.addEventListener('error', () => { state.textContent = 'stream ended'; });
+// The stream is MJPEG; it is read with fetch and shown frame by frame, which works in every
+// browser (native multipart images do not render everywhere, headless Chromium among them).
+(async () => {
+  const response = await fetch('live/stream${q}');
+  if (!response.ok) { state.textContent = 'stream refused (' + response.status + ')'; return; }
+  const reader = response.body.getReader();
+  let buffer = new Uint8Array(0);
+  let shown;
+  const find = (bytes, text, from) => {
+    const needle = new TextEncoder().encode(text);
+    outer: for (let i = from; i <= bytes.length - needle.length; i++) {
+      for (let j = 0; j < needle.length; j++) if (bytes[i + j] !== needle[j]) continue outer;
+      return i;
+    }
+    return -1;
+  };
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    const merged = new Uint8Array(buffer.length + value.length);
+    merged.set(buffer); merged.set(value, buffer.length); buffer = merged;
+    for (;;) {
+      const end = find(buffer, '\\r\\n\\r\\n', 0);
+      if (end < 0) break;
+      const head = new TextDecoder().decode(buffer.subarray(0, end));
+      const length = /Content-Length: (\\d+)/i.exec(head);
+      if (!length) { buffer = buffer.subarray(end + 4); continue; }
+      const size = Number(length[1]);
+      if (buffer.length < end + 4 + size) break;
+      const url = URL.createObjectURL(new Blob([buffer.slice(end + 4, end + 4 + size)], { type: 'image/jpeg' }));
+      screen.src = url;
+      if (shown) URL.revokeObjectURL(shown);
+      shown = url;
+      state.textContent = 'live — click the screen to take over';
+      buffer = buffer.subarray(end + 4 + size);
+    }
+  }
+  state.textContent = 'stream ended';
+})().catch(() => { state.textContent = 'stream ended'; });
 const send = (event) => fetch('live/input${q}', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(event) })
   .then((r) => { if (!r.ok) state.textContent = 'input refused (' + r.status + ')'; });
 const point = (e) => {

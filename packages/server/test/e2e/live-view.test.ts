@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
@@ -66,7 +67,7 @@ describe('live view (vnc_url)', () => {
     const html = await fetch(session.vnc_url);
     expect(html.status).toBe(200);
     expect(html.headers.get('content-type')).toContain('text/html');
-    expect(await html.text()).toContain('live/stream?token=');
+    expect(await html.text()).toContain("fetch('live/stream?token=");
 
     const token = new URL(session.vnc_url).searchParams.get('token')!;
     const frame = await firstFrame(`${t.url}/v1/sessions/${id}/live/stream?token=${token}`);
@@ -91,5 +92,27 @@ describe('live view (vnc_url)', () => {
     expect((await t.request('GET', `/v1/sessions/${a.session_id}/live`)).status).toBe(200);
     const other = (await t.server.keys.create('other')).key;
     expect((await t.request('GET', `/v1/sessions/${a.session_id}/live`, { key: other })).status).toBe(404);
+  });
+
+  it('shows the screen in a real browser and passes a click on it through to the session', async () => {
+    const session = (await t.request('POST', '/v1/sessions', { body: {} })).body;
+    const id = session.session_id as string;
+    await t.request('POST', `/v1/sessions/${id}/navigate`, { body: { url: pageUrl } });
+    const viewer = await chromium.launch({ executablePath: '/usr/bin/chromium', args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
+    try {
+      const page = await viewer.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(session.vnc_url, { waitUntil: 'domcontentloaded' });
+      await page.waitForFunction(() => (document.getElementById('screen') as HTMLImageElement).naturalWidth > 0, undefined, { timeout: 10_000 });
+      expect(await page.textContent('#state')).toContain('live');
+      const box = (await page.locator('#screen').boundingBox())!;
+      // The image shows the 1280-wide viewport at its natural size: a click maps 1:1.
+      await page.mouse.click(box.x + 300, box.y + 150);
+      expect(await titleBecomes(id, /^clicked/)).toBe('clicked 300,150');
+      expect(errors).toEqual([]);
+    } finally {
+      await viewer.close();
+    }
   });
 });

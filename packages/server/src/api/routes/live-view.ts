@@ -31,7 +31,7 @@ export function liveViewRoute(app: FastifyInstance, deps: ApiDeps): void {
     socket.setNoDelay(true);
     socket.write(
       `HTTP/1.1 200 OK\r\nContent-Type: multipart/x-mixed-replace; boundary=${BOUNDARY}\r\nCache-Control: no-store\r\n` +
-        `Date: ${new Date().toUTCString()}\r\nConnection: close\r\n\r\n`,
+        `Date: ${new Date().toUTCString()}\r\nConnection: close\r\n\r\n--${BOUNDARY}\r\n`,
     );
     let ended = false;
     let stream: { stop(): Promise<void> } | undefined;
@@ -47,9 +47,11 @@ export function liveViewRoute(app: FastifyInstance, deps: ApiDeps): void {
         record,
         (frame) => {
           if (ended || socket.writableLength > MAX_FRAME_BACKLOG_BYTES) return;
-          socket.write(`--${BOUNDARY}\r\nContent-Type: image/jpeg\r\nContent-Length: ${frame.jpeg.length}\r\n\r\n`);
+          // Each part ends with the next boundary at once: browsers show a part only when it is
+          // closed, and a still page sends no next frame to close it.
+          socket.write(`Content-Type: image/jpeg\r\nContent-Length: ${frame.jpeg.length}\r\n\r\n`);
           socket.write(frame.jpeg);
-          socket.write('\r\n');
+          socket.write(`\r\n--${BOUNDARY}\r\n`);
         },
         end,
       );
