@@ -1,0 +1,115 @@
+import type { Store } from '../port.ts';
+import type { ApiKeyRecord, EnvironmentRecord, MessageRecord, NewMessage, SessionPatch, SessionRecord } from '../records.ts';
+import { UnknownSessionError } from '../store-error.ts';
+
+/** Records go in and out as copies, as they would through a database. */
+const copy = <T>(value: T): T => structuredClone(value);
+const byNewest = (a: { createdAt: Date; id: string }, b: { createdAt: Date; id: string }): number =>
+  b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+
+/**
+ * The `Store` in memory, for unit tests of the layers above and for throwaway servers. It passes
+ * the same contract suite as the SQL store; nothing survives the process.
+ */
+export class InMemoryStore implements Store {
+  private readonly keys = new Map<string, ApiKeyRecord>();
+  private readonly sessions = new Map<string, SessionRecord>();
+  private readonly messages = new Map<string, MessageRecord[]>();
+  private readonly environments = new Map<string, EnvironmentRecord>();
+
+  async migrate(): Promise<void> {}
+  async close(): Promise<void> {}
+
+  async insertApiKey(key: ApiKeyRecord): Promise<void> {
+    if (this.keys.has(key.id)) throw new Error(`API key ${key.id} exists`);
+    this.keys.set(key.id, copy(key));
+  }
+
+  async getApiKey(id: string): Promise<ApiKeyRecord | undefined> {
+    const key = this.keys.get(id);
+    return key && copy(key);
+  }
+
+  async listApiKeys(): Promise<ApiKeyRecord[]> {
+    return [...this.keys.values()].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1)).map(copy);
+  }
+
+  async revokeApiKey(id: string, at: Date): Promise<boolean> {
+    const key = this.keys.get(id);
+    if (!key) return false;
+    key.revokedAt ??= new Date(at);
+    return true;
+  }
+
+  async touchApiKey(id: string, at: Date): Promise<void> {
+    const key = this.keys.get(id);
+    if (key && (key.lastUsedAt === null || key.lastUsedAt < at)) key.lastUsedAt = new Date(at);
+  }
+
+  async insertSession(session: SessionRecord): Promise<void> {
+    if (this.sessions.has(session.id)) throw new Error(`session ${session.id} exists`);
+    this.sessions.set(session.id, copy(session));
+    this.messages.set(session.id, []);
+  }
+
+  async getSession(id: string): Promise<SessionRecord | undefined> {
+    const session = this.sessions.get(id);
+    return session && copy(session);
+  }
+
+  async listSessions(apiKeyId: string): Promise<SessionRecord[]> {
+    return [...this.sessions.values()].filter((s) => s.apiKeyId === apiKeyId).sort(byNewest).map(copy);
+  }
+
+  async listLiveSessions(): Promise<SessionRecord[]> {
+    return [...this.sessions.values()].filter((s) => s.status !== 'terminated').sort((a, b) => -byNewest(a, b)).map(copy);
+  }
+
+  async updateSession(id: string, patch: SessionPatch): Promise<SessionRecord | undefined> {
+    const session = this.sessions.get(id);
+    if (!session) return undefined;
+    Object.assign(session, copy(patch));
+    return copy(session);
+  }
+
+  async deleteSession(id: string): Promise<boolean> {
+    this.messages.delete(id);
+    return this.sessions.delete(id);
+  }
+
+  async appendMessage(sessionId: string, message: NewMessage): Promise<MessageRecord> {
+    const session = this.sessions.get(sessionId);
+    const log = this.messages.get(sessionId);
+    if (!session || !log) throw new UnknownSessionError(sessionId);
+    session.lastMessageId += 1;
+    const { timestamp, ...rest } = copy(message);
+    const record: MessageRecord = { ...rest, sessionId, id: session.lastMessageId, timestamp: timestamp ?? new Date() };
+    log.push(record);
+    return copy(record);
+  }
+
+  async listMessages(sessionId: string, options: { afterId: number; includeInternal: boolean; limit?: number }): Promise<MessageRecord[]> {
+    const found = (this.messages.get(sessionId) ?? []).filter((m) => m.id > options.afterId && (options.includeInternal || !m.internal));
+    return (options.limit === undefined ? found : found.slice(0, Math.max(0, Math.floor(options.limit)))).map(copy);
+  }
+
+  async insertEnvironment(environment: EnvironmentRecord): Promise<void> {
+    if (this.environments.has(environment.id)) throw new Error(`environment ${environment.id} exists`);
+    this.environments.set(environment.id, copy(environment));
+  }
+
+  async getEnvironment(id: string): Promise<EnvironmentRecord | undefined> {
+    const environment = this.environments.get(id);
+    return environment && copy(environment);
+  }
+
+  async getEnvironmentBySession(sessionId: string): Promise<EnvironmentRecord | undefined> {
+    const found = [...this.environments.values()].filter((e) => e.sourceSessionId === sessionId).sort(byNewest)[0];
+    return found && copy(found);
+  }
+
+  async getDefaultEnvironment(apiKeyId: string): Promise<EnvironmentRecord | undefined> {
+    const found = [...this.environments.values()].filter((e) => e.apiKeyId === apiKeyId && e.isDefault).sort(byNewest)[0];
+    return found && copy(found);
+  }
+}
