@@ -93,6 +93,7 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
       modelTimeoutMs: config.modelTimeoutS * 1000,
     },
     modelHelp: NO_MODEL_HELP,
+    prices: modelPrices(config),
     liveView: { tokens: new LiveViewTokens(liveViewSecret(config, repoRoot)), baseUrl: () => config.publicUrl?.replace(/\/$/, '') ?? listeningUrl },
   });
   const app = buildApp({
@@ -129,4 +130,17 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
       await store.close();
     },
   };
+}
+
+function parsePrice(text: string | undefined): { input: number; output: number } | undefined {
+  if (text === undefined) return undefined;
+  const [input, output] = text.split(',').map(Number);
+  return { input: input ?? 0, output: output ?? 0 };
+}
+
+/** Prices by agent name; the fast agent falls back to the main price when it runs the main model. */
+function modelPrices(config: Config): Record<string, { input: number; output: number }> {
+  const main = parsePrice(config.modelPrice);
+  const fast = parsePrice(config.fastModelPrice) ?? (config.fastModel === undefined ? main : undefined);
+  return { ...(main ? { 'agi-0': main } : {}), ...(fast ? { 'agi-0-fast': fast } : {}) };
 }

@@ -24,6 +24,8 @@ export interface AgentTaskInput {
   agentName?: string;
   /** JSON Schema the DONE result must match (from `config_updates.output_schema`). */
   outputSchema?: Record<string, unknown> | undefined;
+  /** USD per million input/output tokens of this model, when the operator set them. */
+  price?: { input: number; output: number } | undefined;
 }
 
 /** How a task ended when it was not cancelled (cancellation rejects with the signal's reason). */
@@ -51,7 +53,14 @@ export async function runAgentTask(input: AgentTaskInput): Promise<AgentOutcome>
   const usage = { inputTokens: 0, outputTokens: 0 };
   let turnsWithoutAction = 0;
   let consecutiveFailures = 0;
-  const summary = (step: number): Record<string, unknown> => ({ steps: step, actions: history.length, usage: { ...usage } });
+  const costOf = (u: { inputTokens: number; outputTokens: number }): number | undefined =>
+    input.price === undefined ? undefined : Math.round(((u.inputTokens * input.price.input + u.outputTokens * input.price.output) / 1e6) * 1e6) / 1e6;
+  const withCost = (u: { inputTokens: number; outputTokens: number }): Record<string, unknown> => {
+    const cost = costOf(u);
+    return cost === undefined ? { ...u } : { ...u, costUsd: cost };
+  };
+  const summary = (step: number): Record<string, unknown> => ({ steps: step, actions: history.length, usage: withCost(usage) });
+  let plan: string | undefined;
 
   if (input.startUrl !== undefined) {
     await host.checkpoint(signal);
@@ -74,6 +83,7 @@ export async function runAgentTask(input: AgentTaskInput): Promise<AgentOutcome>
       fence,
       historyWindow: profile.historyWindow,
       outputSchema: input.outputSchema,
+      plan,
     });
     if (profile.vision && model.supportsVision) {
       const shot = await browser.screenshot({ signal });
@@ -96,7 +106,9 @@ export async function runAgentTask(input: AgentTaskInput): Promise<AgentOutcome>
     }
     // The THOUGHT first: it is what people watch, so it goes out before the bookkeeping.
     if (decision.thought) await host.record({ type: 'THOUGHT', content: decision.thought, metadata: { step } });
-    await host.record({ type: 'LOG', content: { thought: decision.thought ?? null, actions: decision.actions }, metadata: { kind: 'model_output', step, usage: decision.usage ?? null }, internal: true });
+    await host.record({ type: 'LOG', content: { thought: decision.thought ?? null, actions: decision.actions }, metadata: { kind: 'model_output', step, usage: decision.usage ? withCost(decision.usage) : null }, internal: true });
+    // The latest thought is the agent's working plan; the next prompt shows it so it can revise it.
+    if (decision.thought) plan = decision.thought;
 
     if (decision.actions.length === 0) {
       turnsWithoutAction++;

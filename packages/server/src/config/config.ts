@@ -21,6 +21,10 @@ export const ConfigSchema = z.object({
   model: z.string().min(1).optional(),
   /** Model for `agi-0-fast`; falls back to `model`. */
   fastModel: z.string().min(1).optional(),
+  /** USD per million input and output tokens of the main model, `input,output` (e.g. `0.15,0.6`): DONE and LOG metadata then carry costs. */
+  modelPrice: z.string().regex(/^\d+(\.\d+)?,\d+(\.\d+)?$/, 'expected "input,output" USD per million tokens, e.g. 0.15,0.6').optional(),
+  /** The same for the fast model; defaults to modelPrice when the fast model is the main one. */
+  fastModelPrice: z.string().regex(/^\d+(\.\d+)?,\d+(\.\d+)?$/, 'expected "input,output" USD per million tokens, e.g. 0.15,0.6').optional(),
   /** Per model call deadline. */
   modelTimeoutS: seconds(60),
 

@@ -43,6 +43,8 @@ export interface SessionDeps {
   limits: SessionLimits;
   /** Human hint shown when no model is configured. */
   modelHelp: string;
+  /** USD per million input/output tokens, by agent name (cost accounting; optional). */
+  prices?: Readonly<Record<string, { input: number; output: number }>> | undefined;
   /** Live view: token signer and the public base URL (known once the server listens). */
   liveView: { tokens: LiveViewTokens; baseUrl: () => string };
 }

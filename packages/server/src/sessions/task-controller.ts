@@ -175,6 +175,7 @@ export class TaskController {
         modelTimeoutMs: deps.limits.modelTimeoutMs,
         agentName: record.agentName,
         outputSchema: outputSchemaOf(input.configUpdates),
+        price: deps.prices?.[record.agentName],
       });
     } catch (error) {
       if (task.finalized) return;

@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../support/openai-compatible-server.ts';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
+
+let llm: OpenAiCompatibleServer;
+let t: TestServer;
+beforeAll(async () => {
+  llm = await startOpenAiCompatibleServer([
+    { kind: 'tool-calls', text: 'Looking around the page first.', calls: [{ name: 'scroll', arguments: { direction: 'down' } }], usage: { promptTokens: 1000, completionTokens: 100 } },
+    { kind: 'tool-calls', calls: [{ name: 'done', arguments: { result: 'found it' } }], usage: { promptTokens: 2000, completionTokens: 50 } },
+  ]);
+  t = await startTestServer({ model: `openai-compatible:test-model@${llm.baseUrl}`, modelPrice: '1,2' });
+});
+afterAll(async () => {
+  await t.close();
+  await llm.close();
+});
+
+describe('the agent on a language model over HTTP (OpenAI-compatible, loopback)', () => {
+  it('runs tool calls to DONE, fences the page, carries its plan, and accounts tokens and cost', async () => {
+    const id = (await t.request('POST', '/v1/sessions', { body: {} })).body.session_id;
+    await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: 'Find the thing' } });
+    await t.waitForStatus(id, ['finished', 'error']);
+    const messages = (await t.request('GET', `/v1/sessions/${id}/messages?sanitize=false`)).body.messages;
+    const done = messages.at(-1);
+    expect(done).toMatchObject({ type: 'DONE', content: 'found it' });
+    expect(done.metadata.usage).toEqual({ inputTokens: 3000, outputTokens: 150, costUsd: 0.0033 });
+    const outputs = messages.filter((m: { metadata: { kind?: string } }) => m.metadata.kind === 'model_output');
+    expect(outputs[0].metadata.usage).toEqual({ inputTokens: 1000, outputTokens: 100, costUsd: 0.0012 });
+    expect(messages.find((m: { type: string }) => m.type === 'THOUGHT').content).toBe('Looking around the page first.');
+
+    expect(llm.requests).toHaveLength(2);
+    const [first, second] = llm.requests.map((r) => r.body);
+    expect(first.model).toBe('test-model');
+    const toolNames = first.tools.map((tool: { function: { name: string } }) => tool.function.name);
+    expect(toolNames).toEqual(expect.arrayContaining(['navigate', 'click', 'type', 'scroll', 'read_page', 'ask_user', 'done']));
+    const system = first.messages.find((m: { role: string }) => m.role === 'system').content as string;
+    const marker = /<<<PAGE_DATA ([0-9a-f]+)>>>/.exec(system)![1];
+    const user = JSON.stringify(second.messages.filter((m: { role: string }) => m.role === 'user'));
+    expect(user).toContain(`<<<PAGE_DATA ${marker}>>>`);
+    expect(user).toContain('YOUR PLAN SO FAR');
+    expect(user).toContain('Looking around the page first.');
+  });
+});
