@@ -1,11 +1,14 @@
-// `npm run bench [-- api|create|messages|sse ...]`: starts Steward as users do, runs the chosen
-// suites against it, prints one JSON object on stdout (progress goes to stderr).
+// `npm run bench [-- api|browser|all|create|messages|sse ...]`: starts Steward as users do (for the
+// API suites) or the browser layer in this process (browser), runs the chosen suites, prints one
+// JSON object on stdout (progress goes to stderr).
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startFixtureServer } from '../fixtures/server.ts';
 import { ApiClient } from './api-client.ts';
 import { BenchError } from './bench-error.ts';
-import { startSteward } from './steward-process.ts';
+import { startSteward, type StewardProcess } from './steward-process.ts';
+import { runBrowserSuite, type BrowserSuiteResult } from './suites/browser-runtime.ts';
 import { runCreateSuite } from './suites/create-latency.ts';
 import { runMessagesSuite } from './suites/messages-throughput.ts';
 import { runSseSuite } from './suites/sse-latency.ts';
@@ -15,15 +18,21 @@ const REPO_ROOT = resolve(BENCH_DIR, '..');
 const POLICY = resolve(BENCH_DIR, 'policies/emit-policy.mjs');
 const WARM_CONTEXTS = 2;
 
-const SUITES = ['create', 'messages', 'sse'] as const;
+const SUITES = ['create', 'messages', 'sse', 'browser'] as const;
 type Suite = (typeof SUITES)[number];
+/** Suites that run against a Steward child process. */
+const API_SUITES: readonly Suite[] = ['create', 'messages', 'sse'];
 /** Names that stand for several suites. */
-const GROUPS: Record<string, readonly Suite[]> = { api: SUITES, all: SUITES };
+const GROUPS: Record<string, readonly Suite[]> = { api: API_SUITES, all: SUITES };
 
 const TARGETS = {
   create_sequential_p50_ms: 25,
   messages_req_per_s: 3_000,
   sse_p99_ms: 10,
+  browser_warm_create_p50_ms: 20,
+  browser_observe_p50_ms: 50,
+  browser_observation_median_tokens: 1_500,
+  browser_idle_sessions: 100,
 };
 
 function selectSuites(args: string[]): Suite[] {
@@ -33,7 +42,7 @@ function selectSuites(args: string[]): Suite[] {
     const group = GROUPS[name];
     if (group) group.forEach((s) => chosen.add(s));
     else if ((SUITES as readonly string[]).includes(name)) chosen.add(name as Suite);
-    else throw new BenchError(`Unknown suite '${name}'. Choose from: api (all), ${SUITES.join(', ')}.`);
+    else throw new BenchError(`Unknown suite '${name}'. Choose from: api (${API_SUITES.join(', ')}), all, ${SUITES.join(', ')}.`);
   }
   return SUITES.filter((s) => chosen.has(s));
 }
@@ -46,13 +55,17 @@ async function main(args: string[]): Promise<void> {
   process.once('SIGTERM', onSignal);
   const { signal } = abort;
 
-  process.stderr.write(`starting steward (warm contexts ${WARM_CONTEXTS}) ...\n`);
-  const steward = await startSteward({ repoRoot: REPO_ROOT, policyPath: POLICY, warmContexts: WARM_CONTEXTS, maxSessions: 400, startTimeoutMs: 60_000, signal });
-  const api = new ApiClient(steward.baseUrl, steward.apiKey);
   const result: Record<string, unknown> = {
     machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` },
-    server: { startup_ms: Math.round(steward.startupMs), warm_contexts: WARM_CONTEXTS, log_level: 'warn' },
   };
+  let steward: StewardProcess | undefined;
+  let api: ApiClient | undefined;
+  if (suites.some((s) => API_SUITES.includes(s))) {
+    process.stderr.write(`starting steward (warm contexts ${WARM_CONTEXTS}) ...\n`);
+    steward = await startSteward({ repoRoot: REPO_ROOT, policyPath: POLICY, warmContexts: WARM_CONTEXTS, maxSessions: 400, startTimeoutMs: 60_000, signal });
+    api = new ApiClient(steward.baseUrl, steward.apiKey);
+    result['server'] = { startup_ms: Math.round(steward.startupMs), warm_contexts: WARM_CONTEXTS, log_level: 'warn' };
+  }
   // Other work on the machine skews every figure; the 1-minute load average says how much there was.
   const conditions: Record<string, unknown> = {};
   result['load_average'] = conditions;
@@ -62,25 +75,59 @@ async function main(args: string[]): Promise<void> {
       const loadBefore = loadavg()[0] ?? NaN;
       switch (suite) {
         case 'create':
-          result['create'] = await runCreateSuite(api, WARM_CONTEXTS, { warmup: 3, sequential: 25, gapMs: 1_000, sustained: 20, sustainedGapMs: 250, burst: 10, signal });
+          result['create'] = await runCreateSuite(needApi(api), WARM_CONTEXTS, { warmup: 3, sequential: 25, gapMs: 1_000, sustained: 20, sustainedGapMs: 250, burst: 10, signal });
           break;
         case 'messages':
-          result['messages'] = await runMessagesSuite(api, { seedSteps: 9, concurrency: 32, warmupMs: 1_000, durationMs: 5_000, baseline: true, serverCpuSeconds: steward.cpuSeconds, signal });
+          result['messages'] = await runMessagesSuite(needApi(api), { seedSteps: 9, concurrency: 32, warmupMs: 1_000, durationMs: 5_000, baseline: true, serverCpuSeconds: needSteward(steward).cpuSeconds, signal });
           break;
         case 'sse':
-          result['sse'] = await runSseSuite(api, { subscribers: 200, events: 100, intervalMs: 20, serverCpuSeconds: steward.cpuSeconds, signal });
+          result['sse'] = await runSseSuite(needApi(api), { subscribers: 200, events: 100, intervalMs: 20, serverCpuSeconds: needSteward(steward).cpuSeconds, signal });
           break;
+        case 'browser': {
+          const fixtures = await startFixtureServer();
+          try {
+            result['browser'] = await runBrowserSuite({
+              fixtures,
+              warmContexts: WARM_CONTEXTS,
+              warmCreates: 15,
+              warmGapMs: 1_000,
+              coldCreates: 15,
+              coldGapMs: 300,
+              memorySessions: 20,
+              capacitySessions: 100,
+              capacityConcurrency: 4,
+              observes: 10,
+              acts: 10,
+              signal,
+            });
+          } finally {
+            await fixtures.close();
+          }
+          break;
+        }
       }
       conditions[suite] = { load_1m_before: round2(loadBefore), load_1m_after: round2(loadavg()[0] ?? NaN), wall_s: round2((performance.now() - started) / 1000) };
       process.stderr.write(`${suite}: done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
     }
   } finally {
-    api.close();
-    process.stderr.write('stopping steward ...\n');
-    await steward.stop();
+    api?.close();
+    if (steward !== undefined) {
+      process.stderr.write('stopping steward ...\n');
+      await steward.stop();
+    }
   }
   result['targets'] = evaluateTargets(result);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
+function needApi(api: ApiClient | undefined): ApiClient {
+  if (api === undefined) throw new BenchError('the API suites need a running Steward');
+  return api;
+}
+
+function needSteward(steward: StewardProcess | undefined): StewardProcess {
+  if (steward === undefined) throw new BenchError('the API suites need a running Steward');
+  return steward;
 }
 
 function round2(value: number): number {
@@ -95,7 +142,33 @@ function evaluateTargets(result: Record<string, unknown>): Record<string, unknow
   if (create) targets['create_sequential_p50_ms'] = { target: `<= ${TARGETS.create_sequential_p50_ms}`, got: create.sequential.p50, met: create.sequential.p50 <= TARGETS.create_sequential_p50_ms };
   if (messages) targets['messages_req_per_s'] = { target: `>= ${TARGETS.messages_req_per_s}`, got: messages.req_per_s, met: messages.req_per_s >= TARGETS.messages_req_per_s };
   if (sse) targets['sse_p99_ms'] = { target: `<= ${TARGETS.sse_p99_ms}`, got: sse.latency_ms.p99, met: sse.latency_ms.p99 <= TARGETS.sse_p99_ms };
+  const browser = result['browser'] as BrowserSuiteResult | undefined;
+  if (browser) Object.assign(targets, browserTargets(browser));
   return targets;
+}
+
+function browserTargets(browser: BrowserSuiteResult): Record<string, unknown> {
+  const sites = Object.entries(browser.fixtures);
+  const slowest = sites.reduce<[string, number]>((worst, [site, f]) => (f.observe_ms.p50 > worst[1] ? [site, f.observe_ms.p50] : worst), ['', -Infinity]);
+  // Over every page observed on every fixture (each fixture's own median is in browser.fixtures).
+  const sizes = sites.flatMap(([, f]) => Object.values(f.tokens.pages)).sort((a, b) => a - b);
+  const mid = Math.floor(sizes.length / 2);
+  const medianTokens = sizes.length % 2 === 1 ? (sizes[mid] ?? NaN) : ((sizes[mid - 1] ?? NaN) + (sizes[mid] ?? NaN)) / 2;
+  const largestMedian = sites.reduce<[string, number]>((worst, [site, f]) => (f.tokens.median > worst[1] ? [site, f.tokens.median] : worst), ['', -Infinity]);
+  const idle = browser.idle_sessions;
+  const idleMet = idle.ok === TARGETS.browser_idle_sessions && idle.failures === 0 && idle.alive_after_open === TARGETS.browser_idle_sessions;
+  return {
+    browser_warm_create_p50_ms: { target: `<= ${TARGETS.browser_warm_create_p50_ms}`, got: browser.create_warm.p50, met: browser.create_warm.p50 <= TARGETS.browser_warm_create_p50_ms },
+    browser_observe_p50_ms: { target: `<= ${TARGETS.browser_observe_p50_ms} on every fixture`, got: slowest[1], slowest_fixture: slowest[0], met: slowest[1] <= TARGETS.browser_observe_p50_ms },
+    browser_observation_median_tokens: {
+      target: `<= ${TARGETS.browser_observation_median_tokens}`,
+      got: medianTokens,
+      pages: sizes.length,
+      largest_fixture_median: { fixture: largestMedian[0], tokens: largestMedian[1] },
+      met: medianTokens <= TARGETS.browser_observation_median_tokens,
+    },
+    browser_idle_sessions: { target: `${TARGETS.browser_idle_sessions} open at once, no failure`, got: idle.ok, failures: idle.failures, alive: idle.alive_after_open, met: idleMet },
+  };
 }
 
 main(process.argv.slice(2)).then(

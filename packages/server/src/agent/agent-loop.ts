@@ -86,7 +86,7 @@ export async function runAgentTask(input: AgentTaskInput): Promise<AgentOutcome>
       plan,
     });
     if (profile.vision && model.supportsVision) {
-      const shot = await browser.screenshot({ signal });
+      const shot = await browser.screenshot({ signal, marks: true });
       const last = messages[messages.length - 1];
       if (last?.role === 'user') last.imageJpeg = shot.jpeg;
     }

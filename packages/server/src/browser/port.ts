@@ -46,6 +46,11 @@ export interface CallOptions {
   signal?: AbortSignal | undefined;
 }
 
+export interface ScreenshotOptions extends CallOptions {
+  /** Draw the latest observation's indices on the elements in view (for vision models). */
+  marks?: boolean | undefined;
+}
+
 export interface SessionBrowser {
   readonly sessionId: string;
   /**
@@ -54,7 +59,7 @@ export interface SessionBrowser {
    */
   navigate(url: string, options?: CallOptions): Promise<PageInfo>;
   /** JPEG of the active tab's viewport. */
-  screenshot(options?: CallOptions): Promise<{ jpeg: Buffer } & PageInfo>;
+  screenshot(options?: ScreenshotOptions): Promise<{ jpeg: Buffer } & PageInfo>;
   /** What the model sees: see `Observation`. */
   observe(options?: CallOptions): Promise<Observation>;
   act(action: BrowserAction, options?: CallOptions): Promise<ActionResult>;
@@ -130,9 +135,33 @@ export type BrowserAction =
   | { kind: 'click'; index: number }
   | { kind: 'type'; index: number; text: string; clear?: boolean; submit?: boolean }
   | { kind: 'select'; index: number; option: string }
-  | { kind: 'scroll'; direction: 'up' | 'down'; amount?: number }
+  /**
+   * Without `index` or `toText`: the page by `amount` viewports (direction defaults to down).
+   * `index` alone: that element into view; with a direction: inside the element's scroll
+   * container. `toText`: to the first visible occurrence of that text.
+   */
+  | {
+      kind: 'scroll';
+      direction?: 'up' | 'down' | undefined;
+      amount?: number | undefined;
+      index?: number | undefined;
+      toText?: string | undefined;
+    }
   | { kind: 'press'; key: string }
+  | { kind: 'hover'; index: number }
+  /** Sets a checkbox, radio or switch to `checked`; does nothing when it already is. */
+  | { kind: 'check'; index: number; checked: boolean }
   | { kind: 'back' }
+  | { kind: 'forward' }
+  | { kind: 'reload' }
+  /** Opens `url` in a new tab that becomes active; the URL passes the same checks as navigate. */
+  | { kind: 'open_tab'; url: string }
+  /** `index` as in `Observation.tabs`. */
+  | { kind: 'switch_tab'; index: number }
+  /** Closes the tab at `index` (default: the active one); never the last tab. */
+  | { kind: 'close_tab'; index?: number | undefined }
+  /** Waits for `text` to be visible on the active page, or without text for the page to settle. */
+  | { kind: 'wait_for'; text?: string | undefined; timeoutMs?: number | undefined }
   | { kind: 'read_text'; page?: number };
 
 export interface ActionResult {

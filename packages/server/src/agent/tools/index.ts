@@ -2,23 +2,48 @@ import { z } from 'zod';
 import type { ToolSpec } from '../../llm/port.ts';
 import { askUserTool } from './ask-user.ts';
 import { backTool } from './back.ts';
+import { checkTool } from './check.ts';
 import { clickTool } from './click.ts';
+import { closeTabTool } from './close-tab.ts';
 import { doneTool } from './done.ts';
+import { forwardTool } from './forward.ts';
+import { hoverTool } from './hover.ts';
 import { navigateTool } from './navigate.ts';
+import { openTabTool } from './open-tab.ts';
 import { pressTool } from './press.ts';
 import { readPageTool } from './read-page.ts';
+import { reloadTool } from './reload.ts';
 import { scrollTool } from './scroll.ts';
 import { selectTool } from './select.ts';
+import { switchTabTool } from './switch-tab.ts';
 import type { AgentTool } from './tool.ts';
 import { typeTool } from './type.ts';
+import { waitForTool } from './wait-for.ts';
 
 export type { AgentTool, ToolContext, ToolResult } from './tool.ts';
 
 /** Every tool the agent (and a `script:` policy) may call, by name. */
 export const AGENT_TOOLS: ReadonlyMap<string, AgentTool<unknown>> = new Map(
-  [navigateTool, clickTool, typeTool, selectTool, scrollTool, pressTool, backTool, readPageTool, askUserTool, doneTool].map(
-    (tool) => [tool.name, tool] as const,
-  ),
+  [
+    navigateTool,
+    clickTool,
+    typeTool,
+    selectTool,
+    checkTool,
+    hoverTool,
+    scrollTool,
+    pressTool,
+    backTool,
+    forwardTool,
+    reloadTool,
+    openTabTool,
+    switchTabTool,
+    closeTabTool,
+    waitForTool,
+    readPageTool,
+    askUserTool,
+    doneTool,
+  ].map((tool) => [tool.name, tool] as const),
 );
 
 /** The tools as the model sees them: name, description, JSON Schema of the arguments. */

@@ -1,30 +1,43 @@
 import type { RegistryDescription } from './observe-page.ts';
 
 /**
- * Runs INSIDE the page: resolves an index from the registry of `observe-page.ts` to a live
- * element and makes its `data-steward-idx` attribute unique again (a page may have copied or
+ * Runs INSIDE the page (or frame): resolves an index from the registry of `observe-page.ts` to a
+ * live element and makes its `data-steward-idx` attribute unique again (a page may have copied or
  * removed it), so the Playwright locator built from it hits exactly the registered element.
+ * Playwright's CSS locators pierce open shadow roots, so an element inside one needs nothing more.
  * Returns the chain of `data-steward-frame` ids to enter when the element lives in a frame.
  */
 export type FindResult =
   | { found: false }
   | { found: true; framePath: string[]; description: RegistryDescription };
 
-export function findIndexed(index: number): FindResult {
+export interface FindArgs {
+  index: number;
+  /** The registry the index came from; another document's registry does not count. */
+  docId?: string | undefined;
+}
+
+export function findIndexed(args: FindArgs): FindResult {
   type Registry = {
     byIndex: Map<number, WeakRef<Element>>;
     described: Map<number, RegistryDescription>;
     nextFrame: number;
+    docId: string;
   };
+  const { index } = args;
   const registry = (window as unknown as Record<symbol, Registry | undefined>)[Symbol.for('steward.registry')];
-  const element = registry?.byIndex.get(index)?.deref();
-  const description = registry?.described.get(index);
-  if (registry === undefined || element === undefined || description === undefined || !element.isConnected) {
+  if (registry === undefined || (args.docId !== undefined && registry.docId !== args.docId)) return { found: false };
+  const element = registry.byIndex.get(index)?.deref();
+  const description = registry.described.get(index);
+  if (element === undefined || description === undefined || !element.isConnected) {
     return { found: false };
   }
   const value = String(index);
-  for (const other of Array.from(element.ownerDocument.querySelectorAll(`[data-steward-idx="${value}"]`))) {
-    if (other !== element) other.removeAttribute('data-steward-idx');
+  const scopes = new Set<Document | ShadowRoot>([element.ownerDocument, element.getRootNode() as Document | ShadowRoot]);
+  for (const scope of scopes) {
+    for (const other of Array.from(scope.querySelectorAll(`[data-steward-idx="${value}"]`))) {
+      if (other !== element) other.removeAttribute('data-steward-idx');
+    }
   }
   element.setAttribute('data-steward-idx', value);
 

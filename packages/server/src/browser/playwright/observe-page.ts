@@ -8,6 +8,11 @@
  * `data-steward-idx` attribute is only how Playwright finds it again (see `find-indexed.ts`).
  * The Node side passes `indexFloor` so indices keep growing across documents of one session
  * and a stale index from an old page never hits an element of the new one.
+ *
+ * One run covers a document, its open shadow roots and every frame it can reach (same origin).
+ * A frame it cannot reach is observed by its own run (`frameRootOnly`), whose indices are local
+ * to that frame's registry and mapped to session-wide ones on the Node side (`frame-indices.ts`);
+ * `docId` tells the Node side when such a frame has loaded a new document.
  */
 
 export interface ObserveArgs {
@@ -16,6 +21,11 @@ export interface ObserveArgs {
   textBudget: number;
   maxNameLength: number;
   maxOptions: number;
+  /**
+   * Run only in a frame whose parent this document cannot reach (a cross-origin frame); return
+   * null anywhere else, because the run of the frame's nearest reachable ancestor covers it.
+   */
+  frameRootOnly?: boolean | undefined;
 }
 
 export interface RawElement {
@@ -34,10 +44,21 @@ export interface RawObservation {
   url: string;
   title: string;
   elements: RawElement[];
+  /** The text outline alone, without notes about what was cut or not shown. */
   text: string;
-  truncated: boolean;
+  /** The text outline was cut at the budget. */
+  textCut: boolean;
+  /** Visible interactive elements found, before the cap. */
+  totalElements: number;
+  /** Elements left out by the cap, by where they sit relative to the viewport. */
+  omittedAbove: number;
+  omittedBelow: number;
+  /** Visible frames this run could not enter (other origins); each may have a run of its own. */
+  hiddenFrames: number;
   scroll: { y: number; height: number; viewportHeight: number };
   maxIndex: number;
+  /** Identifies this document's registry: changes when the frame loads a new document. */
+  docId: string;
 }
 
 /** What `find-indexed.ts` reads back for an index: enough to describe the element in a message. */
@@ -48,7 +69,7 @@ export interface RegistryDescription {
   disabled: boolean;
 }
 
-export function observePage(args: ObserveArgs): RawObservation {
+export function observePage(args: ObserveArgs): RawObservation | null {
   type Registry = {
     next: number;
     byElement: WeakMap<Element, number>;
@@ -56,7 +77,14 @@ export function observePage(args: ObserveArgs): RawObservation {
     described: Map<number, RegistryDescription>;
     previous: Set<number>;
     nextFrame: number;
+    docId: string;
   };
+  if (args.frameRootOnly === true) {
+    // `frameElement` is null exactly when the parent is out of reach (or there is no parent).
+    if (window.parent === window || window.frameElement !== null) return null;
+    // A frame that is not rendered (display: none) or is a pixel in size shows the model nothing.
+    if (window.innerWidth <= 2 || window.innerHeight <= 2) return null;
+  }
   const KEY = Symbol.for('steward.registry');
   const holder = window as unknown as Record<symbol, Registry | undefined>;
   let registry = holder[KEY];
@@ -68,6 +96,7 @@ export function observePage(args: ObserveArgs): RawObservation {
       described: new Map(),
       previous: new Set(),
       nextFrame: 1,
+      docId: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`,
     };
     Object.defineProperty(window, KEY, { value: registry, enumerable: false, configurable: true });
   }
@@ -87,6 +116,17 @@ export function observePage(args: ObserveArgs): RawObservation {
   const SKIP_TEXT_PARENTS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'TITLE']);
 
   const clean = (s: string): string => s.replace(/\s+/g, ' ').trim();
+  // `closest` stops at a shadow root; page structure (a paragraph around a widget) does not.
+  const closestComposed = (el: Element, selector: string): Element | null => {
+    let from: Element | null = el;
+    while (from !== null) {
+      const hit = from.closest(selector);
+      if (hit !== null) return hit;
+      const root = from.getRootNode();
+      from = root instanceof ShadowRoot ? root.host : null;
+    }
+    return null;
+  };
   const cut = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
   const visibility = new Map<Element, boolean>();
@@ -158,13 +198,14 @@ export function observePage(args: ObserveArgs): RawObservation {
     el.tagName === 'INPUT' || el.tagName === 'SELECT' || el.tagName === 'TEXTAREA';
 
   const nameOf = (el: Element, role: string): string => {
-    const doc = el.ownerDocument;
+    // ids resolve within the element's own tree (a shadow root has its own id scope)
+    const scope = el.getRootNode() as Document | ShadowRoot;
     const labelledBy = el.getAttribute('aria-labelledby');
     if (labelledBy) {
       const text = clean(
         labelledBy
           .split(/\s+/)
-          .map((id) => doc.getElementById(id)?.textContent ?? '')
+          .map((id) => scope.getElementById(id)?.textContent ?? '')
           .join(' '),
       );
       if (text) return text;
@@ -213,7 +254,7 @@ export function observePage(args: ObserveArgs): RawObservation {
     return now === null ? undefined : now;
   };
 
-  const statesOf = (el: Element, doc: Document): string[] => {
+  const statesOf = (el: Element): string[] => {
     const states: string[] = [];
     const input = el as HTMLInputElement;
     const checkedAttr = el.getAttribute('aria-checked');
@@ -231,16 +272,41 @@ export function observePage(args: ObserveArgs): RawObservation {
       states.push((el.parentElement as HTMLDetailsElement).open ? 'expanded' : 'collapsed');
     }
     if (el.getAttribute('aria-selected') === 'true') states.push('selected');
-    if (doc.activeElement === el) states.push('focused');
+    // a shadow root reports its own focused element; the document reports only the host
+    if ((el.getRootNode() as Document | ShadowRoot).activeElement === el) states.push('focused');
     return states;
   };
 
-  // Documents to walk: this one and same-origin frames (their elements get indices from the
-  // same registry; each frame element is tagged so Playwright can enter it).
-  const docs: Document[] = [document];
+  // One pass per tree (a document or an open shadow root) in document order: interactive
+  // elements, shadow roots (walked where their host sits, so their elements keep page order) and
+  // frames. Same-origin frames are walked after their document with the same registry; each frame
+  // element is tagged so Playwright can enter it.
+  const candidates: { el: Element; order: number }[] = [];
+  const docs: Document[] = [];
   let hiddenFrames = 0;
-  for (let i = 0; i < docs.length && i < 20; i++) {
-    for (const frame of Array.from(docs[i]!.querySelectorAll('iframe,frame'))) {
+  const shadowHosts = new Set<Element>();
+  const frameQueue: Document[] = [document];
+  const walkTree = (root: Document | ShadowRoot, frames: Element[]): void => {
+    const interactive = new Set(Array.from(root.querySelectorAll(INTERACTIVE)));
+    for (const el of Array.from(root.querySelectorAll('*'))) {
+      if (interactive.has(el)) {
+        if (!(el.tagName === 'INPUT' && (el as HTMLInputElement).type === 'hidden') && isVisible(el)) {
+          candidates.push({ el, order: candidates.length });
+        }
+      }
+      if (el.shadowRoot !== null) {
+        shadowHosts.add(el);
+        walkTree(el.shadowRoot, frames);
+      }
+      if (el.tagName === 'IFRAME' || el.tagName === 'FRAME') frames.push(el);
+    }
+  };
+  for (let i = 0; i < frameQueue.length && i < 20; i++) {
+    const doc = frameQueue[i]!;
+    docs.push(doc);
+    const frames: Element[] = [];
+    walkTree(doc, frames);
+    for (const frame of frames) {
       if (!isVisible(frame)) continue;
       let inner: Document | null = null;
       try {
@@ -253,33 +319,30 @@ export function observePage(args: ObserveArgs): RawObservation {
         continue;
       }
       if (!frame.hasAttribute('data-steward-frame')) frame.setAttribute('data-steward-frame', String(reg.nextFrame++));
-      docs.push(inner);
+      frameQueue.push(inner);
     }
   }
 
-  // Interactive elements.
-  const candidates: { el: Element; doc: Document; order: number }[] = [];
-  for (const doc of docs) {
-    for (const el of Array.from(doc.querySelectorAll(INTERACTIVE))) {
-      if (el.tagName === 'INPUT' && (el as HTMLInputElement).type === 'hidden') continue;
-      if (!isVisible(el)) continue;
-      candidates.push({ el, doc, order: candidates.length });
-    }
-  }
-  let truncated = false;
   let chosen = candidates;
+  let omittedAbove = 0;
+  let omittedBelow = 0;
   if (candidates.length > args.maxElements) {
-    truncated = true;
-    // Keep what is nearest the viewport; the model can scroll for the rest.
+    // Keep what is nearest the viewport; the model can scroll for the rest. (Elements of a
+    // frame are measured in the frame's viewport, which is close enough to rank them.)
     const viewportHeight = window.innerHeight;
     const distance = (el: Element): number => {
       const rect = el.getBoundingClientRect();
       if (rect.bottom >= 0 && rect.top <= viewportHeight) return 0;
-      return rect.top > viewportHeight ? rect.top - viewportHeight : -rect.bottom;
+      return rect.top > viewportHeight ? rect.top - viewportHeight : rect.bottom;
     };
-    chosen = candidates
+    const ranked = candidates
       .map((c) => ({ c, d: distance(c.el) }))
-      .sort((a, b) => a.d - b.d || a.c.order - b.c.order)
+      .sort((a, b) => Math.abs(a.d) - Math.abs(b.d) || a.c.order - b.c.order);
+    for (const left of ranked.slice(args.maxElements)) {
+      if (left.d < 0) omittedAbove++;
+      else omittedBelow++;
+    }
+    chosen = ranked
       .slice(0, args.maxElements)
       .map((x) => x.c)
       .sort((a, b) => a.order - b.order);
@@ -287,7 +350,7 @@ export function observePage(args: ObserveArgs): RawObservation {
 
   const elements: RawElement[] = [];
   const seen = new Set<number>();
-  for (const { el, doc } of chosen) {
+  for (const { el } of chosen) {
     let index = reg.byElement.get(el);
     if (index === undefined) {
       index = reg.next++;
@@ -298,7 +361,7 @@ export function observePage(args: ObserveArgs): RawObservation {
     const role = roleOf(el);
     const tag = el.tagName.toLowerCase();
     const name = cut(nameOf(el, role), args.maxNameLength);
-    const states = statesOf(el, doc);
+    const states = statesOf(el);
     const item: RawElement = { index, role, name, tag, isNew: !reg.previous.has(index) };
     const value = valueOf(el);
     if (value !== undefined) item.value = value;
@@ -332,38 +395,54 @@ export function observePage(args: ObserveArgs): RawObservation {
   type Line = { el: Element; kind: string; parts: string[]; cell: Element | null };
   const lines = new Map<Element, Line>();
   let collected = 0;
+  let textCut = false;
   const collectLimit = args.textBudget * 2;
-  for (const doc of docs) {
-    if (doc.body === null || collected > collectLimit) continue;
-    const walker = doc.createTreeWalker(doc.body, NodeFilter.SHOW_TEXT);
+  const addText = (node: Node): boolean => {
+    const parent = node.parentElement;
+    if (parent === null || SKIP_TEXT_PARENTS.has(parent.tagName)) return true;
+    const raw = node.textContent ?? '';
+    const blank = raw.trim() === '';
+    if (!blank && !isVisible(parent)) return true;
+    const block = closestComposed(parent, BLOCKS);
+    if (block === null && closestComposed(parent, INLINE_INTERACTIVE) !== null) return true;
+    const owner = block ?? closestComposed(parent, CONTAINERS);
+    if (owner === null) return true;
+    let line = lines.get(owner);
+    if (line === undefined) {
+      if (blank) return true;
+      line = { el: owner, kind: block === null ? 'text' : owner.tagName, parts: [], cell: null };
+      lines.set(owner, line);
+    }
+    if (line.kind === 'TR') {
+      const cell = closestComposed(parent, 'td,th');
+      if (cell !== line.cell && line.parts.length > 0 && !blank) line.parts.push(' | ');
+      if (!blank) line.cell = cell;
+    }
+    line.parts.push(blank ? ' ' : raw);
+    collected += raw.length;
+    if (collected > collectLimit) {
+      textCut = true;
+      return false;
+    }
+    return true;
+  };
+  // Text nodes in tree order; a shadow root's text is read where its host sits. Pages without
+  // shadow roots take the cheaper text-only walk.
+  const walkText = (root: Node, doc: Document): boolean => {
+    const withHosts = shadowHosts.size > 0;
+    const walker = doc.createTreeWalker(root, withHosts ? NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT : NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
-      const parent = node.parentElement;
-      if (parent === null || SKIP_TEXT_PARENTS.has(parent.tagName)) continue;
-      const raw = node.textContent ?? '';
-      const blank = raw.trim() === '';
-      if (!blank && !isVisible(parent)) continue;
-      const block = parent.closest(BLOCKS);
-      if (block === null && parent.closest(INLINE_INTERACTIVE) !== null) continue;
-      const owner = block ?? parent.closest(CONTAINERS);
-      if (owner === null) continue;
-      let line = lines.get(owner);
-      if (line === undefined) {
-        if (blank) continue;
-        line = { el: owner, kind: block === null ? 'text' : owner.tagName, parts: [], cell: null };
-        lines.set(owner, line);
-      }
-      if (line.kind === 'TR') {
-        const cell = parent.closest('td,th');
-        if (cell !== line.cell && line.parts.length > 0 && !blank) line.parts.push(' | ');
-        if (!blank) line.cell = cell;
-      }
-      line.parts.push(blank ? ' ' : raw);
-      collected += raw.length;
-      if (collected > collectLimit) {
-        truncated = true;
-        break;
+      if (node.nodeType === 3) {
+        if (!addText(node)) return false;
+      } else if (shadowHosts.has(node as Element)) {
+        if (!walkText((node as Element).shadowRoot!, doc)) return false;
       }
     }
+    return true;
+  };
+  for (const doc of docs) {
+    if (doc.body === null) continue;
+    if (!walkText(doc.body, doc)) break;
   }
   const out: string[] = [];
   let used = 0;
@@ -376,13 +455,12 @@ export function observePage(args: ObserveArgs): RawObservation {
     if (used + text.length + 1 > args.textBudget) {
       const room = args.textBudget - used - 1;
       if (room > 40) out.push(cut(text, room));
-      truncated = true;
+      textCut = true;
       break;
     }
     out.push(text);
     used += text.length + 1;
   }
-  if (hiddenFrames > 0) out.push(`[${hiddenFrames} cross-origin frame(s) not shown]`);
 
   let maxIndex = reg.next - 1;
   if (maxIndex < args.indexFloor) maxIndex = args.indexFloor;
@@ -391,12 +469,17 @@ export function observePage(args: ObserveArgs): RawObservation {
     title: document.title,
     elements,
     text: out.join('\n'),
-    truncated,
+    textCut,
+    totalElements: candidates.length,
+    omittedAbove,
+    omittedBelow,
+    hiddenFrames,
     scroll: {
       y: Math.round(window.scrollY),
       height: Math.round(document.documentElement.scrollHeight),
       viewportHeight: window.innerHeight,
     },
     maxIndex,
+    docId: reg.docId,
   };
 }

@@ -1,38 +1,18 @@
-import type { Locator, Page } from 'playwright-core';
-import type { ActionResult, BrowserAction, PageInfo } from '../port.ts';
+import type { ActionResult, BrowserAction } from '../port.ts';
 import { NavigationError } from '../port.ts';
-import type { RegistryDescription } from './observe-page.ts';
+import type { ActionHost, LocatedElement } from './action-host.ts';
+import { describeElement, failure, missingElement } from './action-results.ts';
+import { checkAction } from './check-action.ts';
 import { runInPage } from './run-in-page.ts';
-import { scrollPage, visibleText } from './page-scripts.ts';
+import { visibleText } from './page-scripts.ts';
+import { scrollAction } from './scroll-action.ts';
+import { closeTabAction, openTabAction, switchTabAction } from './tab-actions.ts';
+import { waitForAction } from './wait-for-action.ts';
 
 export const READ_TEXT_PAGE_CHARS = 8_000;
 const READ_TEXT_MAX_CHARS = 2_000_000;
-const DEFAULT_SCROLL_VIEWPORTS = 0.8;
 
-export interface LocatedElement {
-  locator: Locator;
-  description: RegistryDescription;
-}
-
-export interface WatchOutcome {
-  pageChanged: boolean;
-  /** Extra sentence for the result message (a new tab, a dialog), or ''. */
-  note: string;
-}
-
-/** What the session offers an action: the active page, element lookup and navigation watching. */
-export interface ActionHost {
-  readonly actionTimeoutMs: number;
-  readonly navigationTimeoutMs: number;
-  activePage(): Promise<Page>;
-  locate(index: number): Promise<LocatedElement | undefined>;
-  /**
-   * Runs `run`, then waits for a navigation or new tab it started. `opensTab`: the action is
-   * expected to open a tab (a link with a target), which may take longer to appear.
-   */
-  watch(run: () => Promise<unknown>, signal: AbortSignal | undefined, opensTab?: boolean): Promise<WatchOutcome>;
-  navigateFor(url: string, signal: AbortSignal | undefined): Promise<PageInfo>;
-}
+export type { ActionHost, LocatedElement, WatchOutcome } from './action-host.ts';
 
 /**
  * One BrowserAction against the session. Page-level failures come back as `{ ok: false }`;
@@ -65,21 +45,21 @@ export async function performAction(
       return typeAction(host, action, signal);
     case 'select':
       return selectAction(host, action.index, action.option, signal);
-    case 'scroll': {
-      const page = await host.activePage();
-      const amount = Math.min(Math.max(action.amount ?? DEFAULT_SCROLL_VIEWPORTS, 0.1), 10);
-      const result = await runInPage(page, scrollPage, { direction: action.direction, amount });
-      const where = `y=${result.y} of ${result.height} (viewport ${result.viewportHeight})`;
-      if (!result.moved) {
-        return { ok: true, message: `Already at the ${action.direction === 'down' ? 'bottom' : 'top'}: ${where}`, pageChanged: false };
-      }
-      return { ok: true, message: `Scrolled ${action.direction} to ${where}`, pageChanged: false };
-    }
+    case 'scroll':
+      return scrollAction(host, action);
     case 'press': {
       const page = await host.activePage();
       const outcome = await host.watch(() => page.keyboard.press(action.key), signal);
       return { ok: true, message: `Pressed ${action.key}${outcome.note}`, pageChanged: outcome.pageChanged };
     }
+    case 'hover': {
+      const el = await host.locate(action.index);
+      if (el === undefined) return missingElement(action.index);
+      const outcome = await host.watch(() => el.locator.hover({ timeout: host.actionTimeoutMs }), signal);
+      return { ok: true, message: `Hovered over ${describe(el)}${outcome.note}`, pageChanged: outcome.pageChanged };
+    }
+    case 'check':
+      return checkAction(host, action.index, action.checked, signal);
     case 'back': {
       const page = await host.activePage();
       const outcome = await host.watch(
@@ -89,6 +69,31 @@ export async function performAction(
       if (!outcome.pageChanged) return failure('There is no previous page in this tab');
       return { ok: true, message: `Went back to ${page.url()}${outcome.note}`, pageChanged: true };
     }
+    case 'forward': {
+      const page = await host.activePage();
+      const outcome = await host.watch(
+        () => page.goForward({ waitUntil: 'domcontentloaded', timeout: host.navigationTimeoutMs }),
+        signal,
+      );
+      if (!outcome.pageChanged) return failure('There is no next page in this tab');
+      return { ok: true, message: `Went forward to ${page.url()}${outcome.note}`, pageChanged: true };
+    }
+    case 'reload': {
+      const page = await host.activePage();
+      const outcome = await host.watch(
+        () => page.reload({ waitUntil: 'domcontentloaded', timeout: host.navigationTimeoutMs }),
+        signal,
+      );
+      return { ok: true, message: `Reloaded ${page.url()}${outcome.note}`, pageChanged: true };
+    }
+    case 'open_tab':
+      return openTabAction(host, action.url, signal);
+    case 'switch_tab':
+      return switchTabAction(host, action.index);
+    case 'close_tab':
+      return closeTabAction(host, action.index);
+    case 'wait_for':
+      return waitForAction(host, action.text, action.timeoutMs, signal);
     case 'read_text':
       return readTextAction(host, action.page ?? 1);
   }
@@ -209,14 +214,9 @@ async function readTextAction(host: ActionHost, pageNumber: number): Promise<Act
 }
 
 function describe(el: LocatedElement): string {
-  const { role, name } = el.description;
-  return name === '' ? role : `${role} '${name}'`;
+  return describeElement(el.description);
 }
 
 function missing(index: number): ActionResult {
-  return failure(`No element with index ${index}; observe the page again`);
-}
-
-function failure(message: string): ActionResult {
-  return { ok: false, message, pageChanged: false };
+  return missingElement(index);
 }

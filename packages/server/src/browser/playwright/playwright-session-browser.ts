@@ -1,4 +1,4 @@
-import type { BrowserContext, Dialog, FrameLocator, Page } from 'playwright-core';
+import type { BrowserContext, Dialog, Page } from 'playwright-core';
 import { isAbortError } from '../../util/abort.ts';
 import type { EgressPolicy } from '../../safety/egress-policy.ts';
 import type { EgressBlockedEvent, EgressChannel } from '../egress-proxy/egress-proxy.ts';
@@ -14,15 +14,18 @@ import {
   type SessionBrowser,
   type StorageState,
   type LiveInput,
+  type ScreenshotOptions,
   type ScreencastFrame,
   type ScreencastOptions,
 } from '../port.ts';
-import { findIndexed } from './find-indexed.ts';
-import { observePage, type ObserveArgs } from './observe-page.ts';
+import { FrameIndices } from './frame-indices.ts';
+import { locateIndexed } from './locate-indexed.ts';
+import { observeFrames } from './observe-frames.ts';
+import { screenshotWithMarks } from './screenshot-with-marks.ts';
+import type { ObserveArgs } from './observe-page.ts';
 import { PageActivity } from './page-activity.ts';
 import { performAction, type ActionHost, type LocatedElement, type WatchOutcome } from './perform-action.ts';
 import { isTargetClosedError, readableError } from './readable-error.ts';
-import { runInPage } from './run-in-page.ts';
 
 export interface SessionSettings {
   navigationTimeoutMs: number;
@@ -31,7 +34,7 @@ export interface SessionSettings {
   egress?: { policy: EgressPolicy; channel: EgressChannel } | undefined;
 }
 
-const OBSERVE_LIMITS: Omit<ObserveArgs, 'indexFloor'> = {
+const OBSERVE_LIMITS: Omit<ObserveArgs, 'indexFloor' | 'frameRootOnly'> = {
   maxElements: 150,
   textBudget: 6_000,
   maxNameLength: 80,
@@ -68,6 +71,7 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
   private deadReason: string | undefined;
   private closing: Promise<void> | undefined;
   private indexFloor = 0;
+  private readonly frameIndices = new FrameIndices();
   private pagesOpened = 0;
   private dialogsSeen = 0;
   private lastDialog: HandledDialog | undefined;
@@ -102,20 +106,7 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
 
   async navigate(url: string, options?: CallOptions): Promise<PageInfo> {
     this.ensureAlive();
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch (error) {
-      throw new NavigationError(`Not a valid URL: ${url}`, { cause: error });
-    }
-    if (this.egress !== undefined) {
-      // Names are checked again, with their DNS answers, by the proxy on every request and hop.
-      const decision = this.egress.policy.checkUrl(parsed.href);
-      if (!decision.allowed) throw new EgressBlockedError(parsed.href, decision.reason);
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      throw new NavigationError(`Only http and https URLs can be opened, not ${parsed.protocol}`);
-    }
+    const parsed = this.navigableUrl(url);
     const page = await this.activePage();
     const blocks = this.recordBlocks();
     try {
@@ -198,7 +189,8 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
     }
   }
 
-  async screenshot(options?: CallOptions): Promise<{ jpeg: Buffer } & PageInfo> {
+  async screenshot(options?: ScreenshotOptions): Promise<{ jpeg: Buffer } & PageInfo> {
+    if (options?.marks) return this.screenshotWithMarks(options);
     this.ensureAlive();
     const page = await this.activePage();
     try {
@@ -213,11 +205,26 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
     }
   }
 
+  /**
+   * `screenshot()` with the indices of the latest observation drawn on their elements, for vision
+   * models. Not on the `SessionBrowser` port yet; `marks` counts the labelled elements.
+   */
+  async screenshotWithMarks(options?: CallOptions): Promise<{ jpeg: Buffer; marks: number } & PageInfo> {
+    this.ensureAlive();
+    const page = await this.activePage();
+    try {
+      const shot = await raceSignal(screenshotWithMarks(page, this.frameIndices, this.actionTimeoutMs), options?.signal);
+      return { ...shot, ...(await this.pageInfo()) };
+    } catch (error) {
+      this.rethrowIfFatal(error, options?.signal);
+      throw new Error(`Screenshot failed: ${readableError(error)}`, { cause: error });
+    }
+  }
+
   async observe(options?: CallOptions): Promise<Observation> {
     this.ensureAlive();
     const signal = options?.signal;
     const page = await this.activePage();
-    const args: ObserveArgs = { ...OBSERVE_LIMITS, indexFloor: this.indexFloor };
     // Frames and late scripts fill the page after DOMContentLoaded: give the load event a short,
     // bounded chance so the model sees the page it will act on (a page that never loads is
     // observed as it is).
@@ -226,7 +233,12 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
     });
     const collect = () =>
       raceSignal(
-        runInPage(page, observePage, args),
+        observeFrames(page, {
+          limits: OBSERVE_LIMITS,
+          indexFloor: this.indexFloor,
+          frameIndices: this.frameIndices,
+          frameTimeoutMs: this.actionTimeoutMs,
+        }),
         anySignal(signal, AbortSignal.timeout(this.actionTimeoutMs * 2)),
       );
     let raw;
@@ -348,14 +360,7 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
   }
 
   async locate(index: number): Promise<LocatedElement | undefined> {
-    const page = await this.activePage();
-    const found = await runInPage(page, findIndexed, index);
-    if (!found.found) return undefined;
-    let scope: Page | FrameLocator = page;
-    for (const frameId of found.framePath) {
-      scope = scope.locator(`[data-steward-frame="${frameId}"]`).contentFrame();
-    }
-    return { locator: scope.locator(`[data-steward-idx="${index}"]`).first(), description: found.description };
+    return locateIndexed(await this.activePage(), this.frameIndices, index);
   }
 
   async watch(run: () => Promise<unknown>, signal: AbortSignal | undefined, opensTab = false): Promise<WatchOutcome> {
@@ -409,7 +414,50 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
     return this.navigate(url, { signal });
   }
 
+  tabs(): Page[] {
+    return this.context.pages().filter((p) => !p.isClosed());
+  }
+
+  async activate(page: Page): Promise<void> {
+    this.active = page;
+    // Background tabs are throttled; the active one should run (and be the one a person watches).
+    await page.bringToFront().catch(() => undefined);
+  }
+
+  async openTab(url: string, signal: AbortSignal | undefined): Promise<PageInfo> {
+    this.navigableUrl(url); // refuse before a tab exists
+    const previous = await this.activePage();
+    const page = await raceSignal(this.context.newPage(), anySignal(signal, AbortSignal.timeout(this.actionTimeoutMs)));
+    this.active = page;
+    try {
+      return await this.navigate(url, { signal });
+    } catch (error) {
+      await page.close({ runBeforeUnload: false }).catch(() => undefined);
+      if (!previous.isClosed()) await this.activate(previous);
+      throw error;
+    }
+  }
+
   // ---- internals ----
+
+  /** The URL as navigate may open it: parsed, allowed by the egress policy, http(s) only. */
+  private navigableUrl(url: string): URL {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch (error) {
+      throw new NavigationError(`Not a valid URL: ${url}`, { cause: error });
+    }
+    if (this.egress !== undefined) {
+      // Names are checked again, with their DNS answers, by the proxy on every request and hop.
+      const decision = this.egress.policy.checkUrl(parsed.href);
+      if (!decision.allowed) throw new EgressBlockedError(parsed.href, decision.reason);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new NavigationError(`Only http and https URLs can be opened, not ${parsed.protocol}`);
+    }
+    return parsed;
+  }
 
   /** Refusals on this session's channel from now until `stop()`. */
   private recordBlocks(): { events: EgressBlockedEvent[]; stop: () => void } {

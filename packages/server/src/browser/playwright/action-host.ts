@@ -1,0 +1,37 @@
+import type { Locator, Page } from 'playwright-core';
+import type { PageInfo } from '../port.ts';
+import type { RegistryDescription } from './observe-page.ts';
+
+export interface LocatedElement {
+  locator: Locator;
+  description: RegistryDescription;
+}
+
+export interface WatchOutcome {
+  pageChanged: boolean;
+  /** Extra sentence for the result message (a new tab, a dialog), or ''. */
+  note: string;
+}
+
+/** What the session offers an action: the active page, tabs, element lookup and navigation watching. */
+export interface ActionHost {
+  readonly actionTimeoutMs: number;
+  readonly navigationTimeoutMs: number;
+  activePage(): Promise<Page>;
+  /** The open tabs, in the order (and with the indices) of `Observation.tabs`. */
+  tabs(): Page[];
+  /** Makes `page` the active tab and brings it to the front. */
+  activate(page: Page): Promise<void>;
+  /**
+   * Opens `url` in a new tab that becomes active, with navigate's checks and errors. When it
+   * throws, the new tab is closed again and the previous tab is active.
+   */
+  openTab(url: string, signal: AbortSignal | undefined): Promise<PageInfo>;
+  locate(index: number): Promise<LocatedElement | undefined>;
+  /**
+   * Runs `run`, then waits for a navigation or new tab it started. `opensTab`: the action is
+   * expected to open a tab (a link with a target), which may take longer to appear.
+   */
+  watch(run: () => Promise<unknown>, signal: AbortSignal | undefined, opensTab?: boolean): Promise<WatchOutcome>;
+  navigateFor(url: string, signal: AbortSignal | undefined): Promise<PageInfo>;
+}

@@ -1,0 +1,76 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * Small pages for widgets the fixture sites do not have (hover menus, ARIA switches, inner
+ * scroll areas, late text), served on loopback by the action tests.
+ */
+const PAGES: Record<string, string> = {
+  '/hover.html': `<title>Hover</title>
+    <h1>Hover menu</h1>
+    <button type="button" id="menu">Products</button>
+    <p id="status">Not hovered</p>
+    <script>
+      document.getElementById('menu').addEventListener('mouseenter', () => {
+        document.getElementById('status').textContent = 'Menu is open';
+      });
+    </script>`,
+  '/switches.html': `<title>Switches</title>
+    <div role="switch" aria-checked="false" tabindex="0" aria-label="Dark mode" id="dark">Dark mode</div>
+    <div role="checkbox" aria-checked="true" tabindex="0" aria-label="Remember me" id="remember">Remember me</div>
+    <button type="button">Plain button</button>
+    <script>
+      for (const el of document.querySelectorAll('[role=switch],[role=checkbox]')) {
+        el.addEventListener('click', () => el.setAttribute('aria-checked', el.getAttribute('aria-checked') === 'true' ? 'false' : 'true'));
+      }
+    </script>`,
+  '/radios.html': `<title>Radios</title>
+    <fieldset><legend>Plan</legend>
+      <label><input type="radio" name="plan" value="free" checked> Free</label>
+      <label><input type="radio" name="plan" value="pro"> Pro</label>
+    </fieldset>`,
+  '/scroll.html': `<title>Scroll areas</title>
+    <h1>Inner scroll area</h1>
+    <div id="pane" style="height: 120px; overflow-y: auto; border: 1px solid">
+      ${Array.from({ length: 40 }, (_, i) => `<p><button type="button">Row ${i + 1}</button></p>`).join('')}
+    </div>
+    <div style="height: 2500px"></div>
+    <p><button type="button">Far button</button></p>
+    <p>Footer words</p>`,
+  '/late.html': `<title>Late text</title>
+    <h1>Waiting room</h1>
+    <p id="out"></p>
+    <script>
+      const params = new URLSearchParams(location.search);
+      setTimeout(() => { document.getElementById('out').textContent = 'The results are ready'; }, Number(params.get('ms') ?? '300'));
+      if (params.get('go')) setTimeout(() => { location.href = params.get('go'); }, 300);
+    </script>`,
+};
+
+export interface ActionPages {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startActionPages(): Promise<ActionPages> {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://pages.invalid').pathname;
+    const body = PAGES[path];
+    if (body === undefined) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"></head><body>${body}</body></html>`);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
