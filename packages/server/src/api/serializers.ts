@@ -31,7 +31,7 @@ export function messageToWire(message: MessageRecord): MessageResponse {
 // Records are immutable once stored and the same objects are served again and again (message
 // cache, bus fan-out), so their wire text is computed once per record.
 const messageJsonCache = new WeakMap<MessageRecord, string>();
-const sseFrameCache = new WeakMap<object, { event: SseEvent['event']; frame: string } | null>();
+const sseFrameCache = new WeakMap<object, { event: SseEvent['event']; frame: Buffer } | null>();
 
 /** `messageToWire` as JSON text, cached per record. */
 export function messageJson(message: MessageRecord): string {
@@ -43,13 +43,16 @@ export function messageJson(message: MessageRecord): string {
   return json;
 }
 
-/** The SSE frame (`id:`, `event:`, `data:`) of a session event, encoded once for every subscriber. */
-export function sseFrame(event: SessionEvent): { event: SseEvent['event']; frame: string } | undefined {
+/**
+ * The SSE frame (`id:`, `event:`, `data:`) of a session event, encoded to bytes once for every
+ * subscriber: fan-out then costs one socket write per subscriber and nothing else.
+ */
+export function sseFrame(event: SessionEvent): { event: SseEvent['event']; frame: Buffer } | undefined {
   const key: object = event.kind === 'message' ? event.message : event;
   let cached = sseFrameCache.get(key);
   if (cached === undefined) {
     const sse = sessionEventToSse(event);
-    cached = sse ? { event: sse.event, frame: encodeSseFrame(sse) } : null;
+    cached = sse ? { event: sse.event, frame: Buffer.from(encodeSseFrame(sse), 'utf8') } : null;
     sseFrameCache.set(key, cached);
   }
   return cached ?? undefined;

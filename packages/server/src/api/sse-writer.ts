@@ -50,8 +50,8 @@ export class SseWriter {
     this.write(encodeSseFrame(event));
   }
 
-  /** A frame already encoded by `encodeSseFrame` (shared by every subscriber of an event). */
-  sendFrame(frame: string): void {
+  /** A frame already encoded by `sseFrame` (the same bytes for every subscriber of an event). */
+  sendFrame(frame: Buffer): void {
     this.write(frame);
   }
 
@@ -67,7 +67,7 @@ export class SseWriter {
     else this.write(': keep-alive\n\n');
   }
 
-  private write(chunk: string): void {
+  private write(chunk: string | Buffer): void {
     if (this.closed) return;
     // The backlog is judged before writing, so one event larger than the bound still goes to a
     // client that keeps up; a client still holding more than the bound unsent is dropped.
