@@ -72,8 +72,8 @@ export interface SessionBrowser {
   startScreencast(onFrame: (frame: ScreencastFrame) => void, options?: ScreencastOptions): Promise<{ stop(): Promise<void> }>;
   /** Mouse and keyboard input from a person watching the live view (CSS pixels of the viewport). */
   input(event: LiveInput, options?: CallOptions): Promise<void>;
-  /** Called once if the context, its page or the browser dies under this session. */
-  onCrash(listener: (reason: string) => void): void;
+  /** Called once if the context, its page or the browser dies under this session; returns the unsubscribe. */
+  onCrash(listener: (reason: string) => void): () => void;
   /** Closes the context. Idempotent. */
   close(): Promise<void>;
 }

@@ -265,10 +265,11 @@ export class SessionService {
         if (event.kind === 'closed') onEnd();
       },
     });
-    browser.onCrash(() => onEnd());
+    const stopCrashWatch = browser.onCrash(() => onEnd());
     return {
       stop: async () => {
         subscription.unsubscribe();
+        stopCrashWatch();
         await screencast.stop();
       },
     };

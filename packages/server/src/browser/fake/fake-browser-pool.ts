@@ -117,13 +117,17 @@ export class FakeSessionBrowser implements SessionBrowser {
     return structuredClone(this.storage);
   }
 
-  onCrash(listener: (reason: string) => void): void {
+  onCrash(listener: (reason: string) => void): () => void {
     if (this.crashedWith !== undefined) {
       const reason = this.crashedWith;
       queueMicrotask(() => listener(reason));
-      return;
+      return () => undefined;
     }
     this.crashListeners.push(listener);
+    return () => {
+      const at = this.crashListeners.indexOf(listener);
+      if (at >= 0) this.crashListeners.splice(at, 1);
+    };
   }
 
   async close(): Promise<void> {

@@ -319,13 +319,17 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
     }
   }
 
-  onCrash(listener: (reason: string) => void): void {
+  onCrash(listener: (reason: string) => void): () => void {
     const reason = this.deadReason;
     if (reason !== undefined && this.closing === undefined) {
       queueMicrotask(() => listener(reason));
-      return;
+      return () => undefined;
     }
     this.crashListeners.push(listener);
+    return () => {
+      const at = this.crashListeners.indexOf(listener);
+      if (at >= 0) this.crashListeners.splice(at, 1);
+    };
   }
 
   close(): Promise<void> {
