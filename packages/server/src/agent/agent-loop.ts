@@ -5,6 +5,7 @@ import type { MessageContent } from '../store/index.ts';
 import { errorMessage } from '../util/abort.ts';
 import type { AgentHost } from './agent-host.ts';
 import { z } from 'zod';
+import { fitObservation } from './observation-format.ts';
 import { PageDataFence } from './page-data-fence.ts';
 import { profileFor } from './profiles.ts';
 import { stepMessages, systemPrompt } from './prompt.ts';
@@ -72,7 +73,7 @@ export async function runAgentTask(input: AgentTaskInput): Promise<AgentOutcome>
   for (let step = 1; step <= input.maxSteps; step++) {
     await host.checkpoint(signal);
     updates.push(...host.takeUpdates());
-    const observation = await browser.observe({ signal });
+    const observation = fitObservation(await browser.observe({ signal }), profile.observation);
     const messages = stepMessages({
       task: input.task,
       updates,

@@ -28,3 +28,23 @@ export function formatObservation(observation: Observation): string {
   if (observation.truncated) lines.push('(cut to fit: scroll or use read_page to see more)');
   return lines.join('\n');
 }
+
+/**
+ * The observation cut to a profile's budget: the first `maxElements` elements (the browser lists
+ * the ones nearest the viewport) and `maxTextChars` of text, saying what was cut.
+ */
+export function fitObservation(observation: Observation, limits: { maxElements: number; maxTextChars: number }): Observation {
+  const extraElements = observation.elements.length - limits.maxElements;
+  const textTooLong = observation.text.length > limits.maxTextChars;
+  if (extraElements <= 0 && !textTooLong) return observation;
+  const notes: string[] = [];
+  if (extraElements > 0) notes.push(`[${extraElements} more interactive elements not listed: scroll to bring them near]`);
+  if (textTooLong) notes.push('[text cut to fit: scroll, or use read_page to read all of it]');
+  const text = textTooLong ? observation.text.slice(0, limits.maxTextChars) : observation.text;
+  return {
+    ...observation,
+    elements: extraElements > 0 ? observation.elements.slice(0, limits.maxElements) : observation.elements,
+    text: `${text}\n${notes.join('\n')}`,
+    truncated: true,
+  };
+}

@@ -45,3 +45,22 @@ describe('prompts', () => {
     expect(message!.content).toContain('RESULT FORMAT');
   });
 });
+
+describe('profiles', () => {
+  it('fits the observation to the fast profile and says what was cut', async () => {
+    const { fitObservation } = await import('../../src/agent/observation-format.ts');
+    const { profileFor } = await import('../../src/agent/profiles.ts');
+    const big: Observation = {
+      ...observation,
+      elements: Array.from({ length: 100 }, (_, i) => ({ index: i + 1, role: 'link', name: `Link ${i + 1}`, tag: 'a', isNew: false })),
+      text: 'x'.repeat(5_000),
+    };
+    const fast = fitObservation(big, profileFor('agi-0-fast').observation);
+    expect(fast.elements).toHaveLength(60);
+    expect(fast.text.length).toBeLessThan(2_700);
+    expect(fast.text).toContain('[40 more interactive elements not listed');
+    expect(fast.text).toContain('[text cut to fit');
+    expect(fast.truncated).toBe(true);
+    expect(fitObservation(big, profileFor('agi-0').observation)).toBe(big);
+  });
+});
