@@ -26,8 +26,18 @@ export interface AcquireOptions {
   storageState?: StorageState | undefined;
   /** This session's domain lists (issue 3): deny wins; a non-empty allow list limits the session to it. */
   egress?: { allowDomains?: string[] | undefined; denyDomains?: string[] | undefined } | undefined;
+  /** The API key that owns the session: with per-key isolation its sessions share a Chromium of their own. */
+  apiKeyId?: string | undefined;
+  /**
+   * An upstream proxy every allowed request of this session is forwarded through
+   * (`http://[user:pass@]host:port` or `socks5://[user:pass@]host:port`); the firewall decides first.
+   */
+  upstreamProxy?: string | undefined;
   signal?: AbortSignal | undefined;
 }
+
+/** What a session asks of its browser beyond its id: kept by the session so a fresh context gets the same. */
+export type SessionBrowserOptions = Omit<AcquireOptions, 'sessionId' | 'storageState' | 'signal'>;
 
 export interface BrowserPoolStats {
   warm: number;

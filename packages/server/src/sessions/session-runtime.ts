@@ -1,5 +1,5 @@
 import type { ExecutionStatus } from '@steward/protocol';
-import type { AcquireOptions, BrowserPool, SessionBrowser, StorageState } from '../browser/port.ts';
+import type { BrowserPool, SessionBrowser, SessionBrowserOptions, StorageState } from '../browser/port.ts';
 import { SerialQueue } from '../util/index.ts';
 
 /** A task in flight: how to stop it and what it is waiting for. Lives in memory only. */
@@ -38,7 +38,7 @@ export class SessionRuntime {
     private readonly pool: BrowserPool,
     private readonly onBrowserCrash: (runtime: SessionRuntime, reason: string) => void,
     private storageState?: StorageState | undefined,
-    private readonly egress?: AcquireOptions['egress'],
+    private readonly browserOptions: SessionBrowserOptions = {},
   ) {
     this.lastActivity = lastActivity;
   }
@@ -52,7 +52,7 @@ export class SessionRuntime {
     if (this.browser) return Promise.resolve(this.browser);
     if (this.closed) return Promise.reject(new Error('Session runtime is closed'));
     this.browserPromise ??= this.pool
-      .acquire({ sessionId: this.sessionId, storageState: this.storageState, egress: this.egress })
+      .acquire({ ...this.browserOptions, sessionId: this.sessionId, storageState: this.storageState })
       .then(async (browser) => {
         this.browserPromise = undefined;
         if (this.closed) {

@@ -5,6 +5,7 @@ import {
   EgressBlockedError,
   NavigationError,
   type AcquireOptions,
+  type SessionBrowserOptions,
   type LiveInput,
   type ScreencastFrame,
   type StorageState,
@@ -344,7 +345,7 @@ export class SessionService {
       this.deps.browsers,
       (rt, reason) => this.onBrowserCrash(rt, reason),
       storageState,
-      egressOf(record),
+      browserOptionsOf(record),
     );
     this.core.runtimes.set(record.id, runtime);
     return runtime;
@@ -406,6 +407,10 @@ export class SessionService {
 }
 
 /** The session's own egress lists, kept in its options so a restart restores them. */
+function browserOptionsOf(record: SessionRecord): SessionBrowserOptions {
+  return { apiKeyId: record.apiKeyId, egress: egressOf(record) };
+}
+
 function egressOf(record: SessionRecord): AcquireOptions['egress'] {
   const allow = record.options['allow_domains'];
   const deny = record.options['deny_domains'];

@@ -28,7 +28,8 @@ export interface EgressProxyOptions {
 export interface EgressChannel {
   /** `http://127.0.0.1:<port>`, for Playwright's `newContext({ proxy: { server } })`. */
   readonly url: string;
-  bind(binding: { sessionId: string; policy: EgressPolicy }): void;
+  /** `upstreamProxy`: forward allowed requests through this proxy (see `AcquireOptions.upstreamProxy`). */
+  bind(binding: { sessionId: string; policy: EgressPolicy; upstreamProxy?: string | undefined }): void;
   /** Called for each refusal on this channel (after the proxy-wide `onBlocked`). */
   onBlocked(listener: (event: EgressBlockedEvent) => void): () => void;
   /** Stops listening and drops this channel's open connections. Idempotent. */

@@ -187,7 +187,8 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
     try {
       context = await target.newContext({
         viewport,
-        acceptDownloads: false,
+        // The session decides what happens to a download (see PlaywrightSessionBrowser).
+        acceptDownloads: true,
         ...(channel === undefined ? {} : { proxy: { server: channel.url, bypass: '<-loopback>' } }),
       });
     } catch (error) {
@@ -284,7 +285,7 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
       try {
         taken = await track(takeContext());
         if (taken.channel !== undefined && sessionPolicy !== undefined) {
-          taken.channel.bind({ sessionId: acquireOptions.sessionId, policy: sessionPolicy });
+          taken.channel.bind({ sessionId: acquireOptions.sessionId, policy: sessionPolicy, upstreamProxy: acquireOptions.upstreamProxy });
         }
         if (acquireOptions.storageState !== undefined) {
           await taken.context.setStorageState(
@@ -304,6 +305,7 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
         taken.context,
         taken.page,
         {
+          acquire: acquireOptions,
           navigationTimeoutMs,
           actionTimeoutMs,
           egress: taken.channel === undefined || sessionPolicy === undefined ? undefined : { policy: sessionPolicy, channel: taken.channel },

@@ -6,6 +6,7 @@ import {
   BrowserClosedError,
   EgressBlockedError,
   NavigationError,
+  type AcquireOptions,
   type ActionResult,
   type BrowserAction,
   type CallOptions,
@@ -28,6 +29,8 @@ import { performAction, type ActionHost, type LocatedElement, type WatchOutcome 
 import { isTargetClosedError, readableError } from './readable-error.ts';
 
 export interface SessionSettings {
+  /** What the session asked for when it acquired this context. */
+  acquire: AcquireOptions;
   navigationTimeoutMs: number;
   actionTimeoutMs: number;
   /** The session's policy and the proxy listener its context uses. */
