@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WEBHOOK_EVENTS } from '@steward/protocol';
 import { WebhookDispatcher, type WebhookDispatcherOptions } from '../../src/sessions/webhooks/webhook-dispatcher.ts';
 import { webhookPayloads } from '../../src/sessions/webhooks/webhook-payloads.ts';
+import { createHttpWebhookTransport } from '../../src/sessions/webhooks/webhook-transport.ts';
 import type { WebhookEventName, WebhookSession } from '../../src/sessions/webhooks/webhook-types.ts';
 import { closedPort, LoopbackReceiver, type Reply, type Responder } from './loopback-receiver.ts';
 import { RecordingLogger } from './recording-logger.ts';
@@ -258,12 +259,13 @@ describe('WebhookDispatcher ordering and concurrency', () => {
 describe('WebhookDispatcher send', () => {
   it('returns before anything is fetched', async () => {
     const r = await receiver();
+    const send = createHttpWebhookTransport();
     let fetchCalls = 0;
     let checks = 0;
     const { d, log } = dispatcher({
-      fetch: (input, init) => {
+      transport: (request) => {
         fetchCalls++;
-        return fetch(input, init);
+        return send(request);
       },
       beforeSend: async () => {
         checks++;

@@ -1,4 +1,11 @@
-export { WebhookDispatcher, type WebhookBeforeSend, type WebhookDispatcherOptions } from './webhook-dispatcher.ts';
+export {
+  WebhookDispatcher,
+  type WebhookBeforeSend,
+  type WebhookDestination,
+  type WebhookDispatcherOptions,
+} from './webhook-dispatcher.ts';
+export { webhookEgressCheck } from './webhook-egress-check.ts';
 export { buildWebhookBody, webhookPayloads } from './webhook-payloads.ts';
 export { nextRetryDelay, type WebhookRetryPolicy } from './webhook-retry-policy.ts';
+export { createHttpWebhookTransport, type HttpWebhookTransportOptions, type WebhookRequest, type WebhookTransport } from './webhook-transport.ts';
 export type { WebhookEventName, WebhookLogger, WebhookSession } from './webhook-types.ts';

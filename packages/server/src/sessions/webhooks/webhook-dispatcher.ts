@@ -2,17 +2,27 @@ import { delay, errorMessage, isAbortError } from '../../util/abort.ts';
 import { systemClock, type Clock } from '../../util/clock.ts';
 import { buildWebhookBody } from './webhook-payloads.ts';
 import { nextRetryDelay, type WebhookRetryPolicy } from './webhook-retry-policy.ts';
+import { createHttpWebhookTransport, type WebhookTransport } from './webhook-transport.ts';
 import type { WebhookEventName, WebhookLogger, WebhookSession } from './webhook-types.ts';
+
+/** Where a checked delivery may connect: the address the check resolved the host to and approved. */
+export interface WebhookDestination {
+  address: string;
+}
 
 /**
  * Checks a destination before each attempt (the egress policy). Throwing refuses the URL: the
  * delivery fails permanently and is not retried. `signal` aborts on the attempt timeout or close.
+ * Returning a destination pins the attempt to its address (see `webhookEgressCheck`); returning
+ * nothing lets the attempt resolve the host again when it connects, which a DNS rebinding answer
+ * can exploit, so a check that resolves names must return what it approved.
  */
-export type WebhookBeforeSend = (url: URL, options: { signal: AbortSignal }) => Promise<void>;
+export type WebhookBeforeSend = (url: URL, options: { signal: AbortSignal }) => Promise<WebhookDestination | undefined | void>;
 
 export interface WebhookDispatcherOptions {
   logger: WebhookLogger;
-  fetch?: typeof fetch | undefined;
+  /** Sends one attempt; `createHttpWebhookTransport()` by default. */
+  transport?: WebhookTransport | undefined;
   clock?: Clock | undefined;
   /** Per attempt, covering `beforeSend` and the request up to the response headers. */
   timeoutMs?: number | undefined;
@@ -35,6 +45,8 @@ interface Delivery {
   body: string;
 }
 
+type CheckOutcome = { allowed: true; address?: string | undefined } | { allowed: false; refusal: string };
+
 type AttemptOutcome = { ok: true; status: number } | { ok: false; status?: number | undefined; error?: string | undefined };
 
 /**
@@ -45,7 +57,7 @@ type AttemptOutcome = { ok: true; status: number } | { ok: false; status?: numbe
  * earlier one; each queue has its own runner, so a slow receiver holds up only its own session.
  */
 export class WebhookDispatcher {
-  readonly #fetch: typeof fetch;
+  readonly #transport: WebhookTransport;
   readonly #logger: WebhookLogger;
   readonly #clock: Clock;
   readonly #timeoutMs: number;
@@ -58,7 +70,7 @@ export class WebhookDispatcher {
   readonly #closed = new AbortController();
 
   constructor(options: WebhookDispatcherOptions) {
-    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#transport = options.transport ?? createHttpWebhookTransport();
     this.#logger = options.logger;
     this.#clock = options.clock ?? systemClock;
     this.#timeoutMs = options.timeoutMs ?? 10_000;
@@ -168,12 +180,12 @@ export class WebhookDispatcher {
         return;
       }
       const signal = AbortSignal.any([this.#closed.signal, AbortSignal.timeout(this.#timeoutMs)]);
-      const refusal = await this.#checkDestination(delivery, signal);
-      if (refusal !== undefined) {
-        this.#logFailed(delivery, attempt, { reason: 'refused', error: refusal });
+      const check = await this.#checkDestination(delivery, signal);
+      if (!check.allowed) {
+        this.#logFailed(delivery, attempt, { reason: 'refused', error: check.refusal });
         return;
       }
-      const outcome = await this.#attempt(delivery, signal);
+      const outcome = await this.#attempt(delivery, check.address, signal);
       if (outcome.ok) {
         this.#logger.info({ ...this.#logFields(delivery, attempt), status: outcome.status }, 'webhook_delivered');
         return;
@@ -198,38 +210,36 @@ export class WebhookDispatcher {
     }
   }
 
-  /** The refusal's message, or `undefined` when the destination may be contacted. */
-  async #checkDestination(delivery: Delivery, signal: AbortSignal): Promise<string | undefined> {
-    if (this.#beforeSend === undefined) return undefined;
+  /** The refusal's message, or the address this attempt must connect to (none: not pinned). */
+  async #checkDestination(delivery: Delivery, signal: AbortSignal): Promise<CheckOutcome> {
+    if (this.#beforeSend === undefined) return { allowed: true };
     try {
       // A copy, so the policy cannot change where the request goes.
-      await raceSignal(this.#beforeSend(new URL(delivery.url.href), { signal }), signal);
-      return undefined;
+      const destination = await raceSignal(this.#beforeSend(new URL(delivery.url.href), { signal }), signal);
+      return { allowed: true, address: destination?.address };
     } catch (error) {
-      return isAbortError(error) ? 'destination check timed out' : errorMessage(error);
+      return { allowed: false, refusal: isAbortError(error) ? 'destination check timed out' : errorMessage(error) };
     }
   }
 
-  async #attempt(delivery: Delivery, signal: AbortSignal): Promise<AttemptOutcome> {
+  async #attempt(delivery: Delivery, address: string | undefined, signal: AbortSignal): Promise<AttemptOutcome> {
     try {
-      const response = await this.#fetch(delivery.url, {
-        method: 'POST',
+      // The transport never follows a redirect: it would reach a host the destination check never saw.
+      const response = await this.#transport({
+        url: delivery.url,
+        address,
         headers: {
           'Content-Type': 'application/json',
           'X-Event-Type': delivery.event,
           'User-Agent': this.#userAgent,
         },
         body: delivery.body,
-        // A redirect would reach a host the destination check never saw.
-        redirect: 'manual',
         signal,
       });
-      // The answer is not read; cancelling frees the connection.
-      await response.body?.cancel().catch(() => undefined);
       if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status };
       return { ok: false, status: response.status };
     } catch (error) {
-      return { ok: false, error: describeFetchError(error) };
+      return { ok: false, error: describeSendError(error, signal) };
     }
   }
 
@@ -257,11 +267,13 @@ function parseWebhookUrl(url: string): URL | undefined {
   return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed : undefined;
 }
 
-function describeFetchError(error: unknown): string {
+/** A short reason for the log: `timeout`, a socket error code (`ECONNREFUSED`), or the message. */
+function describeSendError(error: unknown, signal: AbortSignal): string {
+  if (signal.aborted && (signal.reason as { name?: unknown } | undefined)?.name === 'TimeoutError') return 'timeout';
   if (error instanceof Error && error.name === 'TimeoutError') return 'timeout';
-  if (error instanceof Error && error.cause instanceof Error) {
-    const code = (error.cause as { code?: unknown }).code;
-    return typeof code === 'string' ? code : error.cause.message;
+  for (const candidate of [error, error instanceof Error ? error.cause : undefined]) {
+    const code = (candidate as { code?: unknown } | undefined)?.code;
+    if (typeof code === 'string' && code !== 'ABORT_ERR') return code;
   }
   return errorMessage(error);
 }
