@@ -48,6 +48,7 @@ module.exports = {
     },
     vendor('playwright-core', 'browser/playwright/'),
     vendor('kysely', 'store/'),
+    vendor('socks', 'browser/egress-proxy/'),
     vendor('better-sqlite3', 'store/'),
     vendor('ai', 'llm/'),
     vendor('@ai-sdk', 'llm/'),

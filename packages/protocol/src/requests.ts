@@ -25,6 +25,36 @@ export const QueryBoolean = z
 
 const Url = z.string().max(MAX_URL_LENGTH);
 
+/** Longest `proxy_url`: room for long credentials, not for a document. */
+export const MAX_PROXY_URL_LENGTH = 1000;
+
+const PROXY_URL_SHAPE = /^(?:http|socks5h?):\/\/(?:([^@/?#]*)@)?(?:\[[0-9a-f:.]+\]|[^\s:/?#@[\]]+):(\d{1,5})\/?$/i;
+
+/**
+ * `proxy_url`: `http://`, `socks5://` or `socks5h://`, optional `user:pass@` (percent-encoded),
+ * a host and an explicit port, nothing after it. Messages never quote the value: it may hold a
+ * password.
+ */
+const ProxyUrl = z
+  .string()
+  .max(MAX_PROXY_URL_LENGTH)
+  .superRefine((value, ctx) => {
+    const match = PROXY_URL_SHAPE.exec(value);
+    const port = Number(match?.[2]);
+    let problem: string | undefined;
+    if (match === null) problem = 'must be http://, socks5:// or socks5h://[user:pass@]host:port, with a port and nothing after it';
+    else if (port < 1 || port > 65_535) problem = 'the port must be 1 to 65535';
+    else {
+      try {
+        new URL(value);
+        decodeURIComponent(match[1] ?? '');
+      } catch {
+        problem = 'is not a valid URL (percent-encode reserved characters in the credentials)';
+      }
+    }
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
 /** POST /v1/sessions (spec §1.1). Unknown fields are ignored. */
 export const CreateSessionRequest = z.object({
   agent_name: AgentName.default('agi-0'),
@@ -44,6 +74,11 @@ export const CreateSessionRequest = z.object({
   allow_domains: z.array(z.string().min(1).max(253)).max(100).optional(),
   /** Steward extension: domains this session's browser may never reach (wins over allow_domains). */
   deny_domains: z.array(z.string().min(1).max(253)).max(100).optional(),
+  /**
+   * Steward extension: an upstream proxy for this session's browser traffic (a geography, an
+   * operator's own egress). The egress firewall decides first; allowed requests leave through it.
+   */
+  proxy_url: ProxyUrl.optional(),
 });
 export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
 

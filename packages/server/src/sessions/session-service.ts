@@ -406,9 +406,14 @@ export class SessionService {
   }
 }
 
-/** The session's own egress lists, kept in its options so a restart restores them. */
+/**
+ * The session's own egress lists and upstream proxy, kept in its options so a restart restores
+ * them. `proxy_url` may carry a password: it goes to the browser pool and nowhere else (the
+ * session serializer does not echo options).
+ */
 function browserOptionsOf(record: SessionRecord): SessionBrowserOptions {
-  return { apiKeyId: record.apiKeyId, egress: egressOf(record) };
+  const proxyUrl = record.options['proxy_url'];
+  return { apiKeyId: record.apiKeyId, egress: egressOf(record), ...(typeof proxyUrl === 'string' ? { upstreamProxy: proxyUrl } : {}) };
 }
 
 function egressOf(record: SessionRecord): AcquireOptions['egress'] {

@@ -1,10 +1,12 @@
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { errorMessage } from '../../util/abort.ts';
 import { checkDestination, DestinationLookupError, type DestinationDecision, type EgressResolver } from '../../safety/check-destination.ts';
 import type { EgressPolicy } from '../../safety/egress-policy.ts';
 import { systemResolver } from './system-resolver.ts';
+import { connectTo } from './connect-to.ts';
+import { openUpstreamTunnel, parseUpstreamProxy, type UpstreamProxy } from './upstream-proxy.ts';
 
 /** One request the proxy refused. `url` is the full URL, or `host:port` for a CONNECT tunnel. */
 export interface EgressBlockedEvent {
@@ -28,7 +30,12 @@ export interface EgressProxyOptions {
 export interface EgressChannel {
   /** `http://127.0.0.1:<port>`, for Playwright's `newContext({ proxy: { server } })`. */
   readonly url: string;
-  /** `upstreamProxy`: forward allowed requests through this proxy (see `AcquireOptions.upstreamProxy`). */
+  /**
+   * `upstreamProxy`: forward allowed requests through this proxy (see `AcquireOptions.upstreamProxy`).
+   * Throws `UpstreamProxyError` when it is not a valid proxy URL. Whether the proxy's address is
+   * allowed is decided per connection (its name may resolve differently over time), by the
+   * proxy-wide policy: the session's domain lists are about sites, not about its proxy.
+   */
   bind(binding: { sessionId: string; policy: EgressPolicy; upstreamProxy?: string | undefined }): void;
   /** Called for each refusal on this channel (after the proxy-wide `onBlocked`). */
   onBlocked(listener: (event: EgressBlockedEvent) => void): () => void;
@@ -59,12 +66,24 @@ const HOP_BY_HOP = new Set([
   'upgrade',
 ]);
 
+/** A connection the proxy did not open: a policy refusal (403, reported) or a failure (502). */
+class DialError extends Error {
+  constructor(
+    message: string,
+    readonly refusal: { host: string; port: number } | undefined,
+  ) {
+    super(message);
+    this.name = 'DialError';
+  }
+}
+
 /**
  * A forward proxy on 127.0.0.1 that Chromium sends every request through (the bypass list is
  * `<-loopback>`, so loopback too). Each request — absolute-form HTTP, CONNECT for https/wss/ws,
  * and upgrades — is checked (scheme and host, then every DNS answer), then connected to the
  * checked address itself, so a second DNS answer (rebinding) is never consulted. Refusals
- * answer 403 before any connection is opened.
+ * answer 403 before any connection is opened. A channel bound with an upstream proxy sends what
+ * it allowed through that proxy, naming the checked address (see `openUpstreamTunnel`).
  */
 export async function startEgressProxy(options: EgressProxyOptions): Promise<EgressProxy> {
   const resolver = options.resolver ?? systemResolver;
@@ -73,7 +92,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
   const channels = new Set<EgressChannel>();
 
   async function openListener(): Promise<EgressChannel> {
-    let binding: { sessionId?: string | undefined; policy: EgressPolicy } = { policy: options.policy };
+    let binding: { sessionId?: string | undefined; policy: EgressPolicy; upstream?: UpstreamProxy | undefined } = { policy: options.policy };
     const listeners = new Set<(event: EgressBlockedEvent) => void>();
     const sockets = new Set<Duplex>();
     const server: Server = createServer();
@@ -101,13 +120,41 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       }
     };
 
-    const decide = async (host: string, port: number): Promise<DestinationDecision | { allowed: false; lookupFailed: string }> => {
+    const decide = async (
+      host: string,
+      port: number,
+      policy: EgressPolicy = binding.policy,
+    ): Promise<DestinationDecision | { allowed: false; lookupFailed: string }> => {
       try {
-        return await checkDestination(binding.policy, resolver, host, port, { signal: AbortSignal.timeout(resolveTimeoutMs) });
+        return await checkDestination(policy, resolver, host, port, { signal: AbortSignal.timeout(resolveTimeoutMs) });
       } catch (error) {
         if (error instanceof DestinationLookupError) return { allowed: false, lookupFailed: error.message };
         throw error;
       }
+    };
+
+    /**
+     * A connection to a destination the firewall allowed (`target`: the checked address), direct
+     * or through the session's upstream proxy. Throws `DialError`.
+     */
+    const dial = async (target: { address: string; port: number }): Promise<Socket> => {
+      const upstream = binding.upstream;
+      if (upstream === undefined) {
+        return connectTo(target.address, target.port, connectTimeoutMs, track).catch((error: unknown) => {
+          throw new DialError(errorMessage(error), undefined);
+        });
+      }
+      // The proxy's own address passes the operator's policy, pinned like any destination: a
+      // session must not reach the metadata service or the LAN by calling it its proxy.
+      const proxyDecision = await decide(upstream.host, upstream.port, options.policy);
+      if ('lookupFailed' in proxyDecision) throw new DialError(`upstream proxy ${upstream.label}: ${proxyDecision.lookupFailed}`, undefined);
+      if (!proxyDecision.allowed) {
+        const why = proxyDecision.reason.replace(/^refused: /, '');
+        throw new DialError(`refused: upstream proxy ${upstream.label} is not allowed (${why})`, { host: upstream.host, port: upstream.port });
+      }
+      return openUpstreamTunnel(upstream, proxyDecision.address, target, connectTimeoutMs, track).catch((error: unknown) => {
+        throw new DialError(errorMessage(error), undefined);
+      });
     };
 
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -137,13 +184,31 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
         answer(res, 403, decision.reason, true);
         return;
       }
+      let socket: Socket;
+      try {
+        socket = await dial(decision);
+      } catch (error) {
+        if (!(error instanceof DialError)) throw error;
+        if (error.refusal === undefined) {
+          answer(res, 502, `could not reach ${target.host}: ${error.message}`);
+        } else {
+          blocked(target.href, error.refusal.host, error.refusal.port, error.message);
+          answer(res, 403, error.message, true);
+        }
+        return;
+      }
+      if (req.socket.destroyed) {
+        socket.destroy();
+        return;
+      }
+      // The browser's own Host header goes along (setHost: false), whatever socket carries it.
+      // No `agent`: with one, node would open its own connection instead of `createConnection`'s.
       const upstream = httpRequest({
-        host: decision.address,
-        port: decision.port,
+        createConnection: () => socket,
+        setHost: false,
         method: req.method,
         path: `${target.pathname}${target.search}`,
         headers: endToEnd(req.headers),
-        agent: false,
         timeout: connectTimeoutMs,
       });
       upstream.on('timeout', () => upstream.destroy(new Error('upstream timed out')));
@@ -210,23 +275,31 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
         return;
       }
       if (client.destroyed) return;
-      const upstream: Socket = connect({ host: decision.address, port: decision.port });
-      track(upstream);
-      upstream.setTimeout(connectTimeoutMs, () => upstream.destroy());
-      upstream.once('connect', () => {
-        upstream.setTimeout(0);
-        if (upgrade === undefined) {
-          client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      let upstream: Socket;
+      try {
+        upstream = await dial(decision);
+      } catch (error) {
+        if (!(error instanceof DialError)) throw error;
+        if (error.refusal === undefined) {
+          refuseSocket(client, 502, `could not reach ${authority}: ${error.message}`);
         } else {
-          upstream.write(requestHead(upgrade.req, upgrade.target));
+          blocked(label, error.refusal.host, error.refusal.port, error.message);
+          refuseSocket(client, 403, error.message, true);
         }
-        if (head.length > 0) upstream.write(head);
-        upstream.pipe(client);
-        client.pipe(upstream);
-      });
-      upstream.on('error', () => {
-        if (!client.destroyed) refuseSocket(client, 502, `could not reach ${authority}`);
-      });
+        return;
+      }
+      if (client.destroyed) {
+        upstream.destroy();
+        return;
+      }
+      if (upgrade === undefined) {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      } else {
+        upstream.write(requestHead(upgrade.req, upgrade.target));
+      }
+      if (head.length > 0) upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
       upstream.on('close', () => client.destroy());
       client.on('close', () => upstream.destroy());
     }
@@ -244,7 +317,8 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     const channel: EgressChannel = {
       url: `http://127.0.0.1:${address.port}`,
       bind(next) {
-        binding = { sessionId: next.sessionId, policy: next.policy };
+        const upstream = next.upstreamProxy === undefined ? undefined : parseUpstreamProxy(next.upstreamProxy);
+        binding = { sessionId: next.sessionId, policy: next.policy, upstream };
       },
       onBlocked(listener) {
         listeners.add(listener);

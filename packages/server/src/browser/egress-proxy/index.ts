@@ -7,3 +7,4 @@ export {
   type EgressProxyOptions,
 } from './egress-proxy.ts';
 export { systemResolver } from './system-resolver.ts';
+export { parseUpstreamProxy, UpstreamProxyError, type UpstreamProxy } from './upstream-proxy.ts';
