@@ -56,6 +56,9 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
     warmContexts: config.warmContexts,
     maxContexts: config.maxSessions + config.warmContexts,
     navigationTimeoutMs: config.navigationTimeoutS * 1000,
+    isolation: config.browserIsolation,
+    recycleAfterContexts: config.browserRecycleAfterSessions,
+    recycleAboveBytes: config.browserRecycleMb * 1_048_576,
     actionTimeoutMs: config.actionTimeoutS * 1000,
     logger: logger.child({ component: 'browser' }),
     egress: {

@@ -47,3 +47,38 @@ export function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+/** Renderer processes (one per site and context, roughly) descended from this process. */
+export function rendererPids(root = process.pid): number[] {
+  return chromiumProcesses(root)
+    .filter((p) => {
+      try {
+        // Chromium rewrites a child's argv into one space-separated string.
+        return readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes('--type=renderer');
+      } catch {
+        return false;
+      }
+    })
+    .map((p) => p.pid);
+}
+
+/** Resident memory of a process in bytes (0 once it is gone). */
+export function residentBytes(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * 4096;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU time (user + system) a process has used so far, in seconds (0 once it is gone). */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}

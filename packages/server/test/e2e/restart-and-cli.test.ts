@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumProcesses, isAlive } from '../browser/chromium-processes.ts';
 import { runCli, startServerProcess, type ServerProcess } from '../support/server-process.ts';
 import { TEST_POLICY } from '../support/test-server.ts';
 
@@ -78,8 +79,12 @@ describe('a restart', () => {
     await waitStatus(first.url, key, busy, 'running');
     const before = (await call(first.url, key, 'GET', `/v1/sessions/${busy}/messages`)).body.messages.length as number;
 
+    // Chromium does not outlive a server that dies without cleaning up.
+    const orphans = chromiumProcesses(first.child.pid);
+    expect(orphans.length).toBeGreaterThan(0);
     first.child.kill('SIGKILL');
     expect(await first.exited).toBe('SIGKILL');
+    await expect.poll(() => orphans.filter((p) => isAlive(p.pid)).length, { timeout: 15_000 }).toBe(0);
 
     const second = await startServerProcess(env);
     running.push(second);

@@ -11,6 +11,7 @@ import {
   type BrowserPoolStats,
   type SessionBrowser,
 } from '../port.ts';
+import { browserOwnMemoryBytes, findBrowserPid, INSTANCE_SWITCH } from './chromium-memory.ts';
 import { chromiumArgs } from './launch-args.ts';
 import { PlaywrightSessionBrowser } from './playwright-session-browser.ts';
 
@@ -20,6 +21,8 @@ export interface PoolLogger {
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
 }
+
+export type BrowserIsolation = 'shared' | 'key' | 'session';
 
 export interface PlaywrightBrowserPoolOptions {
   executablePath?: string | undefined;
@@ -33,6 +36,18 @@ export interface PlaywrightBrowserPoolOptions {
   actionTimeoutMs?: number | undefined;
   launchTimeoutMs?: number | undefined;
   logger?: PoolLogger | undefined;
+  /**
+   * `shared` (default): one Chromium, a context per session. `key`: each API key's sessions share
+   * a Chromium of their own. `session`: a Chromium per session. Dedicated browsers are kept warm
+   * like contexts (`warmContexts` of them, unassigned) and closed when their last session ends.
+   */
+  isolation?: BrowserIsolation | undefined;
+  /** A shared or per-key Chromium is replaced after this many contexts (0: never). */
+  recycleAfterContexts?: number | undefined;
+  /** … or once the browser's own processes (renderers excluded) use more than this (0: never). */
+  recycleAboveBytes?: number | undefined;
+  /** How often that memory is measured. */
+  memoryCheckIntervalMs?: number | undefined;
   /**
    * The egress firewall: every request of every context goes through a local proxy that applies
    * `policy` (narrowed per session by `AcquireOptions.egress`). Without it the browser reaches
@@ -50,48 +65,86 @@ export interface PoolEgressOptions {
 }
 
 export interface PlaywrightBrowserPoolStats extends BrowserPoolStats {
-  /** Browser launches so far (more than 1 means it was relaunched after a crash). */
+  /** Browser launches so far (more than 1 means a relaunch after a crash, a recycle, or dedicated browsers). */
   launches: number;
   /** Acquires served from a warm context. */
   warmHits: number;
-  /** Acquires that had to create a context on the spot. */
+  /** Acquires that had to create a context (or launch a browser) on the spot. */
   coldStarts: number;
+  /** Browsers running and not being closed, retired ones still serving sessions included. */
+  browsers: number;
+  /** Browsers retired for their age in contexts or their memory. */
+  recycled: number;
 }
 
 export interface PlaywrightBrowserPool extends BrowserPool {
   stats(): PlaywrightBrowserPoolStats;
+  /** Measures every reusable browser now and retires those over the memory limit (also runs on a timer). */
+  checkMemory(): void;
+}
+
+/** One Chromium process. */
+interface ChromiumInstance {
+  readonly id: string;
+  readonly browser: Browser;
+  /** Contexts handed to sessions so far: what `recycleAfterContexts` counts. */
+  contextsServed: number;
+  /** Sessions using it, plus acquires creating a context in it right now. */
+  sessions: number;
+  /** No new contexts; closed once its last session ends. */
+  retired: boolean;
+  /** Being closed by the pool (its disconnect is not a crash). */
+  closing: boolean;
+  /** Per-key isolation: the key it serves; undefined while a dedicated browser waits in the warm pool. */
+  owner: string | undefined;
+  pid: number | undefined;
 }
 
 interface WarmContext {
   context: BrowserContext;
   page: Page;
-  browser: Browser;
+  instance: ChromiumInstance;
   /** This context's own proxy listener, which is how the proxy knows whose request it is. */
   channel: EgressChannel | undefined;
 }
 
 const silentLogger: PoolLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+let instanceSeq = 0;
 
 /**
- * One shared Chromium with a context per session. A few contexts are kept warm and refilled in
- * the background after each acquire. When the browser disconnects, every live session hears
- * about it through `onCrash` and the next acquire launches a new browser.
+ * Chromium for sessions. With `shared` isolation one browser serves a context per session; with
+ * `key` or `session` isolation each key or session gets a browser process of its own. Either way
+ * a few ready contexts (in dedicated modes: ready browsers) are kept warm and refilled in the
+ * background after each acquire. A browser that crashes tells its sessions through `onCrash`;
+ * the next acquire launches a new one. A shared or per-key browser that has served
+ * `recycleAfterContexts` contexts or grown past `recycleAboveBytes` is retired: new sessions go
+ * to a fresh browser, live ones keep theirs until they end.
  */
 export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOptions = {}): PlaywrightBrowserPool {
   const executablePath = options.executablePath ?? '/usr/bin/chromium';
   const headless = options.headless ?? true;
+  const isolation = options.isolation ?? 'shared';
+  const dedicated = isolation !== 'shared';
   const warmTarget = Math.max(0, options.warmContexts ?? 2);
   const maxContexts = Math.max(1, options.maxContexts ?? 20);
   const viewport = options.viewport ?? { width: 1280, height: 800 };
   const navigationTimeoutMs = options.navigationTimeoutMs ?? 15_000;
   const actionTimeoutMs = options.actionTimeoutMs ?? 5_000;
   const launchTimeoutMs = options.launchTimeoutMs ?? 30_000;
+  const recycleAfterContexts = Math.max(0, options.recycleAfterContexts ?? 0);
+  const recycleAboveBytes = Math.max(0, options.recycleAboveBytes ?? 0);
   const logger = options.logger ?? silentLogger;
   const egress = options.egress;
+  const isRoot = process.getuid?.() === 0;
   let egressProxy: Promise<EgressProxy> | undefined;
 
-  let browser: Browser | undefined;
-  let launching: Promise<Browser> | undefined;
+  /** Every browser running, whatever its role. */
+  const instances = new Set<ChromiumInstance>();
+  /** `shared` isolation: the browser new contexts come from. */
+  let current: ChromiumInstance | undefined;
+  let launchingShared: Promise<ChromiumInstance> | undefined;
+  /** `key` isolation: each key's current browser. */
+  const byKey = new Map<string, ChromiumInstance>();
   let closed = false;
   let closing: Promise<void> | undefined;
   const warm: WarmContext[] = [];
@@ -104,8 +157,15 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
   const inFlight = new Set<Promise<unknown>>();
   /** Sessions handed out plus acquires in progress: what the cap counts. */
   let reserved = 0;
-  const sessions = new Set<PlaywrightSessionBrowser>();
-  const counters = { launches: 0, warmHits: 0, coldStarts: 0 };
+  const sessions = new Map<PlaywrightSessionBrowser, ChromiumInstance>();
+  const counters = { launches: 0, warmHits: 0, coldStarts: 0, recycled: 0 };
+
+  if (isRoot) logger.warn({ executablePath }, 'running as root: Chromium is launched with --no-sandbox (run as an unprivileged user to keep its sandbox)');
+
+  const memoryTimer =
+    recycleAboveBytes > 0 && isolation !== 'session'
+      ? setInterval(() => checkMemory(), options.memoryCheckIntervalMs ?? 30_000).unref()
+      : undefined;
 
   const track = <T>(promise: Promise<T>): Promise<T> => {
     inFlight.add(promise);
@@ -116,14 +176,14 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
     return promise;
   };
 
-  async function launch(): Promise<Browser> {
-    const isRoot = process.getuid?.() === 0;
-    if (isRoot) logger.warn({ executablePath }, 'running as root: Chromium is launched with --no-sandbox');
+  async function launch(): Promise<ChromiumInstance> {
+    if (closed) throw new BrowserClosedError('The browser pool is closed');
     const proxy = egress === undefined ? undefined : await startProxy();
+    const id = `${process.pid}-${++instanceSeq}`;
     const launched = await chromium.launch({
       executablePath,
       headless,
-      args: chromiumArgs(isRoot, { egressProxy: proxy !== undefined }),
+      args: [...chromiumArgs(isRoot, { egressProxy: proxy !== undefined }), `${INSTANCE_SWITCH}=${id}`],
       // Browser-wide fallback; each context names its own listener. `<-loopback>` removes
       // Chromium's implicit bypass, so loopback goes through the firewall like everything else.
       ...(proxy === undefined ? {} : { proxy: { server: proxy.url, bypass: '<-loopback>' } }),
@@ -132,9 +192,24 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
       timeout: launchTimeoutMs,
     });
     counters.launches++;
-    launched.on('disconnected', () => onDisconnected(launched));
-    logger.info({ version: launched.version(), launches: counters.launches }, 'browser launched');
-    return launched;
+    const instance: ChromiumInstance = {
+      id,
+      browser: launched,
+      contextsServed: 0,
+      sessions: 0,
+      retired: false,
+      closing: false,
+      owner: undefined,
+      pid: undefined,
+    };
+    instances.add(instance);
+    launched.on('disconnected', () => onDisconnected(instance));
+    logger.info({ version: launched.version(), launches: counters.launches, isolation }, 'browser launched');
+    if (closed) {
+      await closeInstance(instance);
+      throw new BrowserClosedError('The browser pool is closed');
+    }
+    return instance;
   }
 
   function startProxy(): Promise<EgressProxy> {
@@ -147,45 +222,93 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
     return egressProxy;
   }
 
-  function ensureBrowser(): Promise<Browser> {
+  const usable = (instance: ChromiumInstance): boolean => !instance.retired && !instance.closing && instance.browser.isConnected();
+
+  function ensureShared(): Promise<ChromiumInstance> {
     if (closed) return Promise.reject(new BrowserClosedError('The browser pool is closed'));
-    if (browser?.isConnected()) return Promise.resolve(browser);
-    launching ??= track(
+    if (current !== undefined && usable(current)) return Promise.resolve(current);
+    launchingShared ??= track(
       launch().then(
-        (launched) => {
-          launching = undefined;
-          if (closed) {
-            return launched.close().then(() => {
-              throw new BrowserClosedError('The browser pool is closed');
-            });
-          }
-          browser = launched;
-          return launched;
+        (instance) => {
+          launchingShared = undefined;
+          current = instance;
+          return instance;
         },
         (error: unknown) => {
-          launching = undefined;
+          launchingShared = undefined;
           throw error;
         },
       ),
     );
-    return launching;
+    return launchingShared;
   }
 
-  function onDisconnected(gone: Browser): void {
-    if (browser !== gone) return;
-    browser = undefined;
-    warm.splice(0);
-    wakeAllWaiters();
+  async function closeInstance(instance: ChromiumInstance): Promise<void> {
+    if (instance.closing) return;
+    instance.closing = true;
+    if (current === instance) current = undefined;
+    if (instance.owner !== undefined && byKey.get(instance.owner) === instance) byKey.delete(instance.owner);
+    discardWarm((w) => w.instance === instance);
+    await instance.browser.close().catch(() => undefined);
+    instances.delete(instance);
+  }
+
+  function discardWarm(match: (w: WarmContext) => boolean): void {
+    for (let i = warm.length - 1; i >= 0; i--) {
+      const entry = warm[i]!;
+      if (!match(entry)) continue;
+      warm.splice(i, 1);
+      void entry.context.close().catch(() => undefined);
+    }
+  }
+
+  function onDisconnected(gone: ChromiumInstance): void {
+    instances.delete(gone);
+    if (gone.closing) return;
+    gone.closing = true;
+    if (current === gone) current = undefined;
+    if (gone.owner !== undefined && byKey.get(gone.owner) === gone) byKey.delete(gone.owner);
+    discardWarm((w) => w.instance === gone);
     if (closed) return;
-    logger.error({ sessions: sessions.size }, 'browser disconnected; it will be relaunched on the next acquire');
-    for (const session of [...sessions]) session.browserGone('The browser process exited');
+    const affected = [...sessions].filter(([, instance]) => instance === gone).map(([session]) => session);
+    logger.error({ sessions: affected.length, browser: gone.id }, 'browser disconnected; a new one is launched on the next acquire');
+    for (const session of affected) session.browserGone('The browser process exited');
   }
 
-  async function createContext(target: Browser): Promise<WarmContext> {
+  /** Stops new contexts in `instance`; it closes when its last session ends. */
+  function retire(instance: ChromiumInstance, why: string, detail: object): void {
+    if (instance.retired || instance.closing || closed) return;
+    instance.retired = true;
+    counters.recycled++;
+    if (current === instance) current = undefined;
+    if (instance.owner !== undefined && byKey.get(instance.owner) === instance) byKey.delete(instance.owner);
+    discardWarm((w) => w.instance === instance);
+    logger.info({ browser: instance.id, why, ...detail, liveSessions: instance.sessions }, 'browser retired; new sessions get a fresh one');
+    if (instance.sessions === 0) void closeInstance(instance);
+    if (isolation === 'shared') {
+      // The replacement starts now so the next acquire finds warm contexts.
+      void ensureShared()
+        .then(() => refill())
+        .catch((error: unknown) => logger.warn({ err: errorMessage(error) }, 'could not launch the replacement browser'));
+    }
+  }
+
+  function checkMemory(): void {
+    if (recycleAboveBytes === 0) return;
+    for (const instance of instances) {
+      if (!usable(instance) || isolation === 'session') continue;
+      instance.pid ??= findBrowserPid(instance.id);
+      if (instance.pid === undefined) continue;
+      const bytes = browserOwnMemoryBytes(instance.pid);
+      if (bytes > recycleAboveBytes) retire(instance, 'memory', { megabytes: Math.round(bytes / 1_048_576) });
+    }
+  }
+
+  async function createContext(instance: ChromiumInstance): Promise<WarmContext> {
     const channel = egress === undefined ? undefined : await (await startProxy()).openChannel();
     let context: BrowserContext;
     try {
-      context = await target.newContext({
+      context = await instance.browser.newContext({
         viewport,
         // The session decides what happens to a download (see PlaywrightSessionBrowser).
         acceptDownloads: true,
@@ -200,30 +323,47 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
       context.setDefaultTimeout(actionTimeoutMs);
       context.setDefaultNavigationTimeout(navigationTimeoutMs);
       const page = await context.newPage();
-      return { context, page, browser: target, channel };
+      return { context, page, instance, channel };
     } catch (error) {
       await context.close().catch(() => undefined);
       throw error;
     }
   }
 
+  /** A browser of its own with one ready context: the warm unit of `key` and `session` isolation. */
+  async function createDedicated(): Promise<WarmContext> {
+    const instance = await launch();
+    try {
+      return await createContext(instance);
+    } catch (error) {
+      await closeInstance(instance);
+      throw error;
+    }
+  }
+
+  /** A warm context is handed out only while its browser takes new sessions of anyone. */
+  const warmUsable = (w: WarmContext): boolean =>
+    usable(w.instance) && !w.page.isClosed() && (dedicated ? w.instance.owner === undefined : w.instance === current);
+
   function refill(): void {
-    const current = browser;
-    if (closed || current === undefined || !current.isConnected()) return;
+    if (closed) return;
+    // Shared: fill only a browser that is up; after a crash the next acquire relaunches it.
+    const shared = current;
+    if (!dedicated && (shared === undefined || !usable(shared))) return;
     const target = Math.min(warmTarget, maxContexts - reserved);
     while (warm.length + warming < target) {
       warming++;
       void track(
-        createContext(current)
+        (dedicated ? createDedicated() : createContext(shared!))
           .then(async (ready) => {
-            const waiter = closed || browser !== current ? undefined : waiters.shift();
+            const waiter = closed || !warmUsable(ready) ? undefined : waiters.shift();
             if (waiter) waiter(ready);
-            else if (closed || browser !== current || warm.length >= warmTarget) await ready.context.close().catch(() => undefined);
+            else if (closed || !warmUsable(ready) || warm.length >= warmTarget) await discard(ready);
             else warm.push(ready);
           })
           .catch((error: unknown) => {
             waiters.shift()?.(undefined);
-            if (!closed && current.isConnected()) logger.warn({ err: errorMessage(error) }, 'could not create a warm context');
+            if (!closed) logger.warn({ err: errorMessage(error) }, 'could not create a warm context');
           })
           .finally(() => {
             warming--;
@@ -232,39 +372,98 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
     }
   }
 
-  async function takeContext(): Promise<WarmContext> {
+  /** Closes a context nobody will use; a dedicated browser goes with it. */
+  async function discard(entry: WarmContext): Promise<void> {
+    if (dedicated && entry.instance.owner === undefined && entry.instance.sessions === 0) await closeInstance(entry.instance);
+    else await entry.context.close().catch(() => undefined);
+  }
+
+  async function takeWarm(): Promise<WarmContext | undefined> {
     while (warm.length > 0) {
       const candidate = warm.shift()!;
-      if (candidate.browser === browser && candidate.browser.isConnected() && !candidate.page.isClosed()) {
+      if (warmUsable(candidate)) {
         counters.warmHits++;
         return candidate;
       }
-      await candidate.context.close().catch(() => undefined);
+      await discard(candidate);
     }
     // A context already being warmed arrives sooner than a new one started now, and starting
     // another would only make the two compete for the same CPU.
     if (warming > waiters.length) {
       const handed = await new Promise<WarmContext | undefined>((resolve) => waiters.push(resolve));
-      if (handed && handed.browser === browser && handed.browser.isConnected() && !handed.page.isClosed()) {
+      if (handed !== undefined && warmUsable(handed)) {
         counters.warmHits++;
         return handed;
       }
-      if (handed) await handed.context.close().catch(() => undefined);
+      if (handed !== undefined) await discard(handed);
     }
-    counters.coldStarts++;
-    const target = await ensureBrowser();
-    try {
-      return await createContext(target);
-    } catch (error) {
-      // The browser died between our last look and newContext: relaunch once.
-      if (closed || target.isConnected()) throw error;
-      return createContext(await ensureBrowser());
+    return undefined;
+  }
+
+  /** A context for a session of `apiKeyId`; its browser's `sessions` already counts it. */
+  async function takeContext(apiKeyId: string | undefined): Promise<WarmContext> {
+    if (isolation === 'key' && apiKeyId !== undefined) {
+      const own = byKey.get(apiKeyId);
+      if (own !== undefined && usable(own)) {
+        own.sessions++;
+        try {
+          counters.coldStarts++;
+          const context = await createContext(own);
+          countServed(own);
+          return context;
+        } catch (error) {
+          own.sessions--;
+          if (own.sessions === 0 && !usable(own)) void closeInstance(own);
+          if (closed || own.browser.isConnected()) throw error;
+          // Its browser died meanwhile: fall through to a fresh one.
+        }
+      }
     }
+    let taken = await takeWarm();
+    if (taken === undefined) {
+      counters.coldStarts++;
+      if (dedicated) taken = await createDedicated();
+      else {
+        const instance = await ensureShared();
+        try {
+          taken = await createContext(instance);
+        } catch (error) {
+          // The browser died between our last look and newContext: relaunch once.
+          if (closed || instance.browser.isConnected()) throw error;
+          taken = await createContext(await ensureShared());
+        }
+      }
+    }
+    taken.instance.sessions++;
+    countServed(taken.instance);
+    if (isolation === 'key' && apiKeyId !== undefined) {
+      // Two first sessions of a key racing may each claim a browser: both serve only this key.
+      taken.instance.owner = apiKeyId;
+      byKey.set(apiKeyId, taken.instance);
+    } else if (isolation === 'session') {
+      taken.instance.owner = '';
+    }
+    return taken;
+  }
+
+  /** Retires a browser that has served its share of sessions (it keeps them until they end). */
+  function countServed(instance: ChromiumInstance): void {
+    instance.contextsServed++;
+    if (recycleAfterContexts > 0 && isolation !== 'session' && instance.contextsServed >= recycleAfterContexts) {
+      retire(instance, 'contexts', { contexts: instance.contextsServed });
+    }
+  }
+
+  function sessionEnded(instance: ChromiumInstance): void {
+    instance.sessions--;
+    if (instance.sessions > 0 || instance.closing) return;
+    // A dedicated browser lives as long as its sessions; a retired shared one has drained.
+    if (dedicated || instance.retired) void closeInstance(instance);
   }
 
   return {
     async start() {
-      await ensureBrowser();
+      if (!dedicated) await ensureShared();
       refill();
       // Let the first acquire find a warm context.
       await Promise.allSettled([...inFlight]);
@@ -283,7 +482,7 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
       reserved++;
       let taken: WarmContext | undefined;
       try {
-        taken = await track(takeContext());
+        taken = await track(takeContext(acquireOptions.apiKeyId));
         if (taken.channel !== undefined && sessionPolicy !== undefined) {
           taken.channel.bind({ sessionId: acquireOptions.sessionId, policy: sessionPolicy, upstreamProxy: acquireOptions.upstreamProxy });
         }
@@ -296,10 +495,14 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
         if (closed) throw new BrowserClosedError('The browser pool is closed');
       } catch (error) {
         reserved--;
-        if (taken !== undefined) await taken.context.close().catch(() => undefined);
+        if (taken !== undefined) {
+          await taken.context.close().catch(() => undefined);
+          sessionEnded(taken.instance);
+        }
         if (signal?.aborted || error instanceof BrowserClosedError) throw error;
         throw new BrowserCapacityError(`Could not create a browser context: ${errorMessage(error)}`, { cause: error });
       }
+      const instance = taken.instance;
       const session = new PlaywrightSessionBrowser(
         acquireOptions.sessionId,
         taken.context,
@@ -311,11 +514,14 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
           egress: taken.channel === undefined || sessionPolicy === undefined ? undefined : { policy: sessionPolicy, channel: taken.channel },
         },
         () => {
-          if (sessions.delete(session)) reserved--;
+          if (sessions.delete(session)) {
+            reserved--;
+            sessionEnded(instance);
+          }
           refill();
         },
       );
-      sessions.add(session);
+      sessions.set(session, instance);
       refill();
       return session;
     },
@@ -324,22 +530,25 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
       return {
         warm: warm.length,
         active: sessions.size,
-        browserConnected: browser?.isConnected() ?? false,
+        browserConnected: dedicated ? [...instances].some((i) => i.browser.isConnected()) : (current?.browser.isConnected() ?? false),
+        browsers: [...instances].filter((i) => !i.closing).length,
         ...counters,
       };
     },
 
+    checkMemory,
+
     close(): Promise<void> {
       closing ??= (async () => {
         closed = true;
+        if (memoryTimer !== undefined) clearInterval(memoryTimer);
         wakeAllWaiters();
-        await Promise.allSettled([...sessions].map((session) => session.close()));
+        await Promise.allSettled([...sessions.keys()].map((session) => session.close()));
         await Promise.allSettled([...inFlight]);
         const contexts = warm.splice(0);
         await Promise.allSettled(contexts.map((w) => w.context.close()));
-        const current = browser;
-        browser = undefined;
-        if (current !== undefined) await current.close().catch(() => undefined);
+        await Promise.allSettled([...instances].map((instance) => closeInstance(instance)));
+        current = undefined;
         const proxy = egressProxy;
         egressProxy = undefined;
         if (proxy !== undefined) await proxy.then((p) => p.close()).catch(() => undefined);

@@ -1,5 +1,6 @@
 export {
   createPlaywrightBrowserPool,
+  type BrowserIsolation,
   type PlaywrightBrowserPool,
   type PlaywrightBrowserPoolOptions,
   type PlaywrightBrowserPoolStats,
