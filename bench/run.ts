@@ -98,6 +98,7 @@ async function main(args: string[]): Promise<void> {
               capacityConcurrency: 4,
               observes: 10,
               acts: 10,
+              egressCreates: 10,
               signal,
             });
           } finally {

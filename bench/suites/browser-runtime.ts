@@ -2,15 +2,17 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { FixtureServer } from '../../fixtures/server.ts';
 import { formatObservation } from '../../packages/server/src/agent/observation-format.ts';
 import { createPlaywrightBrowserPool, type PlaywrightBrowserPool } from '../../packages/server/src/browser/playwright/index.ts';
-import type { SessionBrowser } from '../../packages/server/src/browser/port.ts';
+import type { BrowserAction, Observation, SessionBrowser } from '../../packages/server/src/browser/port.ts';
+import { EgressPolicy } from '../../packages/server/src/safety/index.ts';
 import { BenchError } from '../bench-error.ts';
 import { chromiumCpuSeconds, nodeCpuSeconds } from '../chromium-cpu.ts';
 import { chromiumMemory, chromiumPids, type ChromiumMemory } from '../chromium-memory.ts';
 import { summarize, type LatencySummary } from '../stats.ts';
 
 /**
- * The browser layer alone, in this process: no Steward, no HTTP, no egress firewall. Pools are
- * created without the `egress` option, so every figure is the browser's own cost.
+ * The browser layer alone, in this process: no Steward, no HTTP. The main figures come from pools
+ * created without the `egress` option, so they are the browser's own cost; `egress` repeats the
+ * create and observe/act figures with the firewall on (as `compose.ts` builds it), to show its cost.
  */
 export interface BrowserSuiteOptions {
   fixtures: FixtureServer;
@@ -26,6 +28,8 @@ export interface BrowserSuiteOptions {
   capacityConcurrency: number;
   observes: number;
   acts: number;
+  /** Creates of each kind measured again with the egress firewall on. */
+  egressCreates: number;
   signal?: AbortSignal | undefined;
 }
 
@@ -61,7 +65,33 @@ export interface BrowserSuiteResult {
     close_wall_s: number;
   };
   fixtures: Record<string, FixtureFigures>;
+  egress: EgressFigures;
   chromium_processes_left: number;
+}
+
+/** The same create and observe/act measurements through the egress firewall (proxy per context). */
+interface EgressFigures {
+  /** The operator allow list the policy was built with: the fixture server's loopback address and port. */
+  allow: string[];
+  create_warm: BrowserSuiteResult['create_warm'];
+  create_cold: BrowserSuiteResult['create_cold'];
+  /** As `BrowserSuiteResult.fixtures` (the same pages visited first, so `navigate_ms` compares), less the sizes. */
+  fixtures: Record<string, Omit<FixtureFigures, 'tokens' | 'elements_max' | 'truncated_pages'>>;
+  /** Requests the firewall refused during the fixture runs (a fixture fetching something off the allow list). */
+  blocked_requests: number;
+  /** p50 without → with the firewall, side by side. */
+  compare_p50_ms: {
+    create_warm: OffOn;
+    create_cold: OffOn;
+    navigate: Record<string, OffOn>;
+    observe: Record<string, OffOn>;
+    act: Record<string, OffOn>;
+  };
+}
+
+interface OffOn {
+  off: number;
+  on: number;
 }
 
 interface CreateFigures extends LatencySummary {
@@ -75,8 +105,12 @@ interface FixtureFigures {
   /** The first observe after navigating: it may wait (≤ 1 s) for the load event. */
   first_observe_ms: number;
   observe_ms: LatencySummary;
+  /** The site's representative action (`act`), from `act()` call to result; observed beforehand, unmeasured. */
+  act: string;
   act_ms: LatencySummary;
   act_failures: number;
+  /** Page scrolls, down and up in turn. */
+  scroll_ms: LatencySummary;
   tokens: { median: number; max: number; pages: Record<string, number> };
   elements_max: number;
   truncated_pages: string[];
@@ -95,6 +129,51 @@ const FIXTURE_PAGES: Record<string, string[]> = {
   pages: ['/pages/start.html', '/pages/next.html', '/pages/table.html', '/pages/frames.html'],
   long: ['/long/'],
 };
+/**
+ * One harmless action per site, of the kind an agent takes there, picked from a fresh observation
+ * of the entry page. `leaves`: it navigates away, so the entry page is loaded again (unmeasured)
+ * before the next one.
+ */
+interface SiteAction {
+  describe: string;
+  leaves: boolean;
+  pick(observation: Observation, round: number): BrowserAction | undefined;
+}
+
+const typeInto = (role: string, name: string, text: string): SiteAction => ({
+  describe: `type '${text}' into ${role} '${name}'`,
+  leaves: false,
+  pick: (o) => withIndex(o, role, name, (index) => ({ kind: 'type', index, text, clear: true })),
+});
+const click = (role: string, name: string, leaves: boolean): SiteAction => ({
+  describe: `click ${role} '${name}'`,
+  leaves,
+  pick: (o) => withIndex(o, role, name, (index) => ({ kind: 'click', index })),
+});
+
+const SITE_ACTIONS: Record<string, SiteAction> = {
+  form: typeInto('textbox', 'Full name', 'Ada Lovelace'),
+  shop: click('link', 'Blue Mug', true),
+  search: typeInto('searchbox', 'Search Findr', 'lake'),
+  mail: click('link', 'Project kickoff', true),
+  travel: {
+    describe: "select a city in combobox 'To' (alternating Paris / Rome)",
+    leaves: false,
+    pick: (o, round) => withIndex(o, 'combobox', 'To', (index) => ({ kind: 'select', index, option: round % 2 === 0 ? 'Paris' : 'Rome' })),
+  },
+  signup: typeInto('textbox', 'Username', 'ada'),
+  support: typeInto('textbox', 'How can we help?', 'Where is my order?'),
+  torture: click('button', 'Shadow button', false),
+  pages: click('link', 'Go to the next page', true),
+  // No interactive element on the page: reading it means scrolling it.
+  long: { describe: 'scroll the page down', leaves: false, pick: () => ({ kind: 'scroll', direction: 'down' }) },
+};
+
+function withIndex(observation: Observation, role: string, name: string, action: (index: number) => BrowserAction): BrowserAction | undefined {
+  const element = observation.elements.find((e) => e.role === role && e.name === name);
+  return element === undefined ? undefined : action(element.index);
+}
+
 const IDLE_PAGE = '/pages/start.html';
 /** Time for Chromium to finish the work a burst of opens started before memory is read. */
 const MEMORY_SETTLE_MS = 2_000;
@@ -114,7 +193,7 @@ export async function runBrowserSuite(options: BrowserSuiteOptions): Promise<Bro
   try {
     await warmPool.start();
     progress(`warm creates (${options.warmCreates}, ${options.warmGapMs} ms apart) ...`);
-    createWarm = await measureWarmCreates(warmPool, options);
+    createWarm = await measureWarmCreates(warmPool, options, options.warmCreates);
     progress('observe/act on each fixture ...');
     fixtures = await measureFixtures(warmPool, options);
   } finally {
@@ -131,17 +210,77 @@ export async function runBrowserSuite(options: BrowserSuiteOptions): Promise<Bro
     progress(`memory: 0 and ${options.memorySessions} idle sessions ...`);
     memory = await measureMemory(coldPool, options);
     progress(`cold creates (${options.coldCreates}) ...`);
-    createCold = await measureColdCreates(coldPool, options);
+    createCold = await measureColdCreates(coldPool, options, options.coldCreates);
     progress(`${options.capacitySessions} idle sessions at once ...`);
     idle = await measureCapacity(coldPool, options, memory.at_0_sessions.pss_mb);
   } finally {
     await coldPool.close();
   }
-  return { create_warm: createWarm, create_cold: createCold, memory, idle_sessions: idle, fixtures, chromium_processes_left: chromiumPids().length };
+  const egress = await measureWithFirewall(options, { createWarm, createCold, fixtures });
+  return { create_warm: createWarm, create_cold: createCold, memory, idle_sessions: idle, fixtures, egress, chromium_processes_left: chromiumPids().length };
+}
+
+/** Warm creates, cold creates and observe/act again, each pool with the egress firewall on. */
+async function measureWithFirewall(
+  options: BrowserSuiteOptions,
+  off: Pick<BrowserSuiteResult, 'fixtures'> & { createWarm: BrowserSuiteResult['create_warm']; createCold: BrowserSuiteResult['create_cold'] },
+): Promise<EgressFigures> {
+  // The fixture server is on loopback, which the policy refuses unless the operator allows it.
+  const allow = [new URL(options.fixtures.url).host];
+  let blocked = 0;
+  const egress = { policy: new EgressPolicy({ allow }), onBlocked: () => void blocked++ };
+  const warmPool = createPlaywrightBrowserPool({ warmContexts: options.warmContexts, maxContexts: 20, egress });
+  let createWarm: EgressFigures['create_warm'];
+  let fixtures: BrowserSuiteResult['fixtures'];
+  try {
+    await warmPool.start();
+    progress(`firewall on: warm creates (${options.egressCreates}) ...`);
+    createWarm = await measureWarmCreates(warmPool, options, options.egressCreates);
+    progress('firewall on: observe/act on each fixture ...');
+    fixtures = await measureFixtures(warmPool, options);
+  } finally {
+    await warmPool.close();
+  }
+  const coldPool = createPlaywrightBrowserPool({ warmContexts: 0, maxContexts: 20, egress });
+  let createCold: EgressFigures['create_cold'];
+  try {
+    await coldPool.start();
+    progress(`firewall on: cold creates (${options.egressCreates}) ...`);
+    createCold = await measureColdCreates(coldPool, options, options.egressCreates);
+  } finally {
+    await coldPool.close();
+  }
+  const perSite = (figure: (f: FixtureFigures) => number): Record<string, OffOn> =>
+    Object.fromEntries(
+      Object.entries(fixtures).map(([site, on]) => {
+        const without = off.fixtures[site];
+        return [site, { off: without === undefined ? NaN : figure(without), on: figure(on) }];
+      }),
+    );
+  return {
+    allow,
+    create_warm: createWarm,
+    create_cold: createCold,
+    fixtures: Object.fromEntries(
+      Object.entries(fixtures).map(([site, f]) => {
+        const { tokens: _tokens, elements_max: _elements, truncated_pages: _truncated, ...timings } = f;
+        return [site, timings];
+      }),
+    ),
+    blocked_requests: blocked,
+    compare_p50_ms: {
+      create_warm: { off: off.createWarm.p50, on: createWarm.p50 },
+      create_cold: { off: off.createCold.p50, on: createCold.p50 },
+      navigate: perSite((f) => f.navigate_ms),
+      observe: perSite((f) => f.observe_ms.p50),
+      act: perSite((f) => f.act_ms.p50),
+    },
+  };
 }
 
 function progress(line: string): void {
-  process.stderr.write(`  browser: ${line}\n`);
+  // Seconds since the bench process started, so a slow phase shows.
+  process.stderr.write(`  browser [${(performance.now() / 1000).toFixed(0)} s]: ${line}\n`);
 }
 
 async function timedAcquire(pool: PlaywrightBrowserPool, sessionId: string, signal: AbortSignal | undefined): Promise<[SessionBrowser, number]> {
@@ -150,7 +289,7 @@ async function timedAcquire(pool: PlaywrightBrowserPool, sessionId: string, sign
   return [session, ms(started)];
 }
 
-async function measureWarmCreates(pool: PlaywrightBrowserPool, options: BrowserSuiteOptions): Promise<BrowserSuiteResult['create_warm']> {
+async function measureWarmCreates(pool: PlaywrightBrowserPool, options: BrowserSuiteOptions, count: number): Promise<BrowserSuiteResult['create_warm']> {
   const { signal } = options;
   // Unmeasured: the first acquires pay for JIT and first-use costs in this process.
   for (let i = 0; i < 2; i++) {
@@ -160,7 +299,7 @@ async function measureWarmCreates(pool: PlaywrightBrowserPool, options: BrowserS
   }
   const before = pool.stats();
   const latencies: number[] = [];
-  for (let i = 0; i < options.warmCreates; i++) {
+  for (let i = 0; i < count; i++) {
     const [session, took] = await timedAcquire(pool, `warm-${i}`, signal);
     latencies.push(took);
     await session.close();
@@ -177,11 +316,11 @@ async function measureWarmCreates(pool: PlaywrightBrowserPool, options: BrowserS
   };
 }
 
-async function measureColdCreates(pool: PlaywrightBrowserPool, options: BrowserSuiteOptions): Promise<BrowserSuiteResult['create_cold']> {
+async function measureColdCreates(pool: PlaywrightBrowserPool, options: BrowserSuiteOptions, count: number): Promise<BrowserSuiteResult['create_cold']> {
   const { signal } = options;
   const before = pool.stats();
   const latencies: number[] = [];
-  for (let i = 0; i < options.coldCreates; i++) {
+  for (let i = 0; i < count; i++) {
     const [session, took] = await timedAcquire(pool, `cold-${i}`, signal);
     latencies.push(took);
     await session.close();
@@ -301,7 +440,9 @@ async function measureFixtures(pool: PlaywrightBrowserPool, options: BrowserSuit
   const result: BrowserSuiteResult['fixtures'] = {};
   for (const [site, paths] of Object.entries(FIXTURE_PAGES)) {
     const entry = paths[0];
+    const action = SITE_ACTIONS[site];
     if (entry === undefined) throw new BenchError(`fixture '${site}' has no pages`);
+    if (action === undefined) throw new BenchError(`fixture '${site}' has no representative action`);
     options.fixtures.reset();
     const session = await pool.acquire({ sessionId: `fixture-${site}`, signal });
     try {
@@ -335,9 +476,24 @@ async function measureFixtures(pool: PlaywrightBrowserPool, options: BrowserSuit
       const acts: number[] = [];
       let actFailures = 0;
       for (let i = 0; i < options.acts; i++) {
+        // As the agent does: observe, then act on an element of that observation.
+        const observation = await session.observe({ signal });
+        const planned = action.pick(observation, i);
+        if (planned === undefined) {
+          const seen = observation.elements.map((e) => `${e.role} '${e.name}'`).join(', ');
+          throw new BenchError(`fixture '${site}': no element to ${action.describe} on ${observation.url} ('${observation.title}'; elements: ${seen || 'none'})`);
+        }
+        const started = performance.now();
+        const outcome = await session.act(planned, { signal });
+        acts.push(ms(started));
+        if (!outcome.ok) actFailures++;
+        if (action.leaves) await session.navigate(options.fixtures.url + entry, { signal });
+      }
+      const scrolls: number[] = [];
+      for (let i = 0; i < options.acts; i++) {
         const started = performance.now();
         const outcome = await session.act({ kind: 'scroll', direction: i % 2 === 0 ? 'down' : 'up' }, { signal });
-        acts.push(ms(started));
+        scrolls.push(ms(started));
         if (!outcome.ok) actFailures++;
       }
       const sizes = Object.values(tokens);
@@ -346,8 +502,10 @@ async function measureFixtures(pool: PlaywrightBrowserPool, options: BrowserSuit
         navigate_ms: round1(navigateMs),
         first_observe_ms: round1(firstObserveMs),
         observe_ms: summarize(observes),
+        act: action.describe,
         act_ms: summarize(acts),
         act_failures: actFailures,
+        scroll_ms: summarize(scrolls),
         tokens: { median: median(sizes), max: Math.max(...sizes), pages: tokens },
         elements_max: elementsMax,
         truncated_pages: truncated,
