@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { join } from 'node:path';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { AGENT_NAMES } from '@steward/protocol';
 import { buildApp } from './app.ts';
@@ -6,10 +7,11 @@ import { createPlaywrightBrowserPool, type PlaywrightBrowserPool } from './brows
 import { InMemoryEventBus } from './bus/memory/in-memory-event-bus.ts';
 import type { Config } from './config/index.ts';
 import { createModelRegistry } from './llm/index.ts';
-import { checkUrlDestination, EgressPolicy } from './safety/index.ts';
+import { EgressPolicy } from './safety/index.ts';
 import { systemResolver } from './browser/egress-proxy/index.ts';
-import { ApiKeyService, LiveViewTokens, SessionService, WebhookDispatcher, type SessionEvent } from './sessions/index.ts';
-import { liveViewSecret, openStore } from './open-store.ts';
+import { ApiKeyService, LiveViewTokens, SessionService, WebhookDispatcher, webhookEgressCheck, type SessionEvent } from './sessions/index.ts';
+import { liveViewSecret, openStore, resolveDataDir } from './open-store.ts';
+import { DiskFileStore } from './files/disk/disk-file-store.ts';
 import type { Store } from './store/index.ts';
 import { systemClock } from './util/index.ts';
 
@@ -54,11 +56,11 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
   const browsers = createPlaywrightBrowserPool({
     executablePath: config.chromiumPath,
     warmContexts: config.warmContexts,
-    maxContexts: config.maxSessions + config.warmContexts,
-    navigationTimeoutMs: config.navigationTimeoutS * 1000,
     isolation: config.browserIsolation,
     recycleAfterContexts: config.browserRecycleAfterSessions,
     recycleAboveBytes: config.browserRecycleMb * 1_048_576,
+    maxContexts: config.maxSessions + config.warmContexts,
+    navigationTimeoutMs: config.navigationTimeoutS * 1000,
     actionTimeoutMs: config.actionTimeoutS * 1000,
     logger: logger.child({ component: 'browser' }),
     egress: {
@@ -70,11 +72,9 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
     logger: logger.child({ component: 'webhooks' }),
     timeoutMs: config.webhookTimeoutS * 1000,
     retryWindowMs: config.webhookRetryWindowS * 1000,
-    // Webhook deliveries pass the same egress policy as the browser.
-    beforeSend: async (url, { signal }) => {
-      const decision = await checkUrlDestination(egressPolicy, systemResolver, url, { signal });
-      if (!decision.allowed) throw new Error(decision.reason);
-    },
+    // Webhook deliveries pass the same egress policy as the browser, and connect to exactly the
+    // address that was checked (a second DNS answer is never consulted).
+    beforeSend: webhookEgressCheck(egressPolicy, systemResolver),
   });
   const bus = new InMemoryEventBus<SessionEvent>({ logger });
   const keys = new ApiKeyService(store, systemClock);
@@ -98,6 +98,11 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
     modelHelp: NO_MODEL_HELP,
     prices: modelPrices(config),
     liveView: { tokens: new LiveViewTokens(liveViewSecret(config, repoRoot)), baseUrl: () => config.publicUrl?.replace(/\/$/, '') ?? listeningUrl },
+    files: new DiskFileStore({
+      root: join(resolveDataDir(config, repoRoot), 'files'),
+      maxFileBytes: Math.floor(config.maxFileMb * 1_048_576),
+      maxSessionBytes: Math.floor(config.maxSessionFilesMb * 1_048_576),
+    }),
   });
   const app = buildApp({
     logger,

@@ -5,6 +5,7 @@ import type { MessageContent } from '../store/index.ts';
 import { errorMessage } from '../util/abort.ts';
 import type { AgentHost } from './agent-host.ts';
 import { z } from 'zod';
+import { compileOutputSchema } from './json-schema.ts';
 import { fitObservation } from './observation-format.ts';
 import { PageDataFence } from './page-data-fence.ts';
 import { profileFor } from './profiles.ts';
@@ -65,7 +66,7 @@ export async function runAgentTask(input: AgentTaskInput): Promise<AgentOutcome>
 
   if (input.startUrl !== undefined) {
     await host.checkpoint(signal);
-    const result = await executeTool({ tool: 'navigate', args: { url: input.startUrl } }, input, outputValidator);
+    const result = await executeTool({ tool: 'navigate', args: { url: input.startUrl } }, input, fence, outputValidator);
     await recordStep(host, 0, { tool: 'navigate', args: { url: input.startUrl } }, result);
     history.push({ step: 0, action: { tool: 'navigate', args: { url: input.startUrl } }, result: { ok: result.ok, message: result.message } });
   }
@@ -86,7 +87,8 @@ export async function runAgentTask(input: AgentTaskInput): Promise<AgentOutcome>
       outputSchema: input.outputSchema,
       plan,
     });
-    if (profile.vision && model.supportsVision) {
+    // A tab with an open dialog paints nothing: the dialog is in the observation instead.
+    if (profile.vision && model.supportsVision && observation.dialog?.open !== true) {
       const shot = await browser.screenshot({ signal, marks: true });
       const last = messages[messages.length - 1];
       if (last?.role === 'user') last.imageJpeg = shot.jpeg;
@@ -122,7 +124,11 @@ export async function runAgentTask(input: AgentTaskInput): Promise<AgentOutcome>
 
     for (const action of decision.actions.slice(0, profile.maxActionsPerStep)) {
       await host.checkpoint(signal);
-      const result = await executeTool(action, input, outputValidator);
+      const result = await executeTool(action, input, fence, outputValidator);
+      if (result.usage) {
+        usage.inputTokens += result.usage.inputTokens;
+        usage.outputTokens += result.usage.outputTokens;
+      }
       // Loops: the same action on the same page again and again is not progress.
       const signature = `${observation.url}|${action.tool}|${JSON.stringify(action.args ?? {})}`;
       const times = (repeats.get(signature) ?? 0) + 1;
@@ -152,7 +158,7 @@ export async function runAgentTask(input: AgentTaskInput): Promise<AgentOutcome>
   return { kind: 'failed', error: `Step budget exhausted: the task did not finish within ${input.maxSteps} steps.`, metadata: summary(input.maxSteps) };
 }
 
-async function executeTool(call: ToolCall, input: AgentTaskInput, outputSchema?: z.ZodType): Promise<ToolResult> {
+async function executeTool(call: ToolCall, input: AgentTaskInput, fence: PageDataFence, outputSchema?: z.ZodType): Promise<ToolResult> {
   const tool = AGENT_TOOLS.get(call.tool);
   if (!tool) return { ok: false, message: `Unknown tool '${call.tool}'. Available: ${[...AGENT_TOOLS.keys()].join(', ')}.` };
   const parsed = tool.args.safeParse(call.args ?? {});
@@ -161,7 +167,8 @@ async function executeTool(call: ToolCall, input: AgentTaskInput, outputSchema?:
     return { ok: false, message: `Invalid arguments for ${call.tool}: ${problems}` };
   }
   try {
-    return await tool.execute({ browser: input.browser, host: input.host, signal: input.signal, outputSchema }, parsed.data);
+    const model = { model: input.model, fence, task: input.task, timeoutMs: input.modelTimeoutMs };
+    return await tool.execute({ browser: input.browser, host: input.host, signal: input.signal, outputSchema, model }, parsed.data);
   } catch (error) {
     if (input.signal.aborted || error instanceof BrowserClosedError) throw error;
     return { ok: false, message: `${call.tool} failed: ${errorMessage(error)}` };
@@ -177,18 +184,5 @@ async function recordStep(host: AgentHost, step: number, action: ToolCall, resul
   });
 }
 
-/** A validator for the client's JSON Schema; throws `InvalidOutputSchemaError` when it is not one. */
-export function compileOutputSchema(schema: Record<string, unknown>): z.ZodType {
-  try {
-    return z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
-  } catch (error) {
-    throw new InvalidOutputSchemaError(`output_schema is not a usable JSON Schema: ${errorMessage(error)}`, { cause: error });
-  }
-}
-
-export class InvalidOutputSchemaError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'InvalidOutputSchemaError';
-  }
-}
+// The schema validator lives in its own file so tools (extract) can use it too.
+export { compileOutputSchema, InvalidOutputSchemaError } from './json-schema.ts';

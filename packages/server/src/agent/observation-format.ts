@@ -7,6 +7,13 @@ export function formatElement(element: ObservedElement): string {
   if (element.value !== undefined && element.value !== '') parts.push(`value=${JSON.stringify(element.value)}`);
   if (element.states && element.states.length > 0) parts.push(`(${element.states.join(', ')})`);
   if (element.options && element.options.length > 0) parts.push(`options=${JSON.stringify(element.options)}`);
+  if (element.input) {
+    const { type, format, min, max, step } = element.input;
+    parts.push(`type=${type}`);
+    if (format) parts.push(`format=${format}`);
+    for (const [name, limit] of Object.entries({ min, max, step })) if (limit !== undefined) parts.push(`${name}=${limit}`);
+  }
+  if (element.accept) parts.push(`accept=${JSON.stringify(element.accept)}`);
   if (element.href) parts.push(`-> ${element.href}`);
   return parts.join(' ');
 }
@@ -19,13 +26,20 @@ export function formatObservation(observation: Observation): string {
   if (observation.tabs.length > 1) {
     lines.push(`Tabs: ${observation.tabs.map((t) => `${t.active ? '>' : ''}${t.index}: ${t.title || t.url}`).join(' | ')}`);
   }
-  if (observation.dialog) lines.push(`Dialog (${observation.dialog.type}): ${observation.dialog.message}`);
+  if (observation.notice) lines.push(`Notice: ${observation.notice}`);
+  if (observation.dialog) {
+    const { type, message, open, defaultValue } = observation.dialog;
+    const prefilled = defaultValue === undefined ? '' : ` (prefilled: ${JSON.stringify(defaultValue)})`;
+    lines.push(open ? `Dialog (${type}, open, waiting for answer_dialog): ${message}${prefilled}` : `Dialog (${type}): ${message}`);
+  }
   lines.push('Interactive elements ([index], * = new since last step):');
   lines.push(...observation.elements.map(formatElement));
   if (observation.elements.length === 0) lines.push('(none)');
   lines.push('Visible text:');
   lines.push(observation.text || '(empty)');
   if (observation.truncated) lines.push('(cut to fit: scroll or use read_page to see more)');
+  if (observation.downloads && observation.downloads.length > 0) lines.push(`Downloads: ${observation.downloads.join('; ')}`);
+  if (observation.files && observation.files.length > 0) lines.push(`Session files (for upload_file): ${JSON.stringify(observation.files)}`);
   return lines.join('\n');
 }
 

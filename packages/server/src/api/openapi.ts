@@ -8,6 +8,7 @@ import {
   NavigateRequest,
   SendMessageRequest,
   StreamEventsQuery,
+  UploadFileQuery,
 } from '@steward/protocol';
 
 type Json = Record<string, unknown>;
@@ -36,6 +37,15 @@ function operation(summary: string, options: { params?: Json[]; body?: z.ZodType
 
 const Session = { $ref: '#/components/schemas/Session' };
 const Success = { type: 'object', properties: { success: { type: 'boolean' }, message: { type: 'string' } } };
+const SessionFile = {
+  type: 'object',
+  required: ['name', 'size', 'source', 'created_at'],
+  properties: { name: { type: 'string' }, size: { type: 'integer' }, source: { type: 'string', enum: ['upload', 'download'] }, created_at: { type: 'string', format: 'date-time' } },
+};
+const fileName = { name: 'name', in: 'path', required: true, schema: { type: 'string' } };
+/** The error responses of a file route (its success answer is set apart). */
+const fileResponses = (codes: number[]): Record<string, Json> =>
+  Object.fromEntries([401, 403, 404, 422, 429, ...codes].map((code) => [String(code), errorResponse]));
 
 /**
  * The OpenAPI 3.1 document of the whole API (spec §9.14), built from the protocol's schemas so it
@@ -104,6 +114,19 @@ export function buildOpenApiDocument(): Json {
       },
       '/v1/sessions/{session_id}/live/input': {
         post: operation('Mouse and keyboard input for the live view; accepts ?token=', { params: [sessionId], body: LiveInputRequest, ok: ok('Input sent', Success) }),
+      },
+      '/v1/sessions/{session_id}/files': {
+        post: {
+          summary: 'Upload a file for the agent (Steward extension); the body is the raw bytes, any media type',
+          parameters: [sessionId, ...queryParameters(UploadFileQuery).map((p) => ({ ...p, required: true }))],
+          requestBody: { required: true, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+          responses: { '201': ok('The stored file; a taken name gets a number: report (1).csv', SessionFile), ...fileResponses([409, 413]) },
+        },
+        get: operation('List the session files, oldest first (Steward extension)', { params: [sessionId], ok: ok('{files}', { type: 'object', properties: { files: { type: 'array', items: SessionFile } } }) }),
+      },
+      '/v1/sessions/{session_id}/files/{name}': {
+        get: operation('Download a session file (Steward extension)', { params: [sessionId, fileName], ok: { description: 'The bytes, as an attachment', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } } }),
+        delete: operation('Delete a session file (Steward extension)', { params: [sessionId, fileName], ok: ok('Deleted', Success) }),
       },
       '/v1/models': { get: operation('Agent models', { params: queryParameters(ListModelsQuery), ok: ok('{models}') }) },
     },

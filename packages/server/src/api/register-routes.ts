@@ -16,6 +16,10 @@ import { openApiRoute } from './routes/openapi.ts';
 import { pauseRoute } from './routes/pause.ts';
 import { resumeRoute } from './routes/resume.ts';
 import { screenshotRoute } from './routes/screenshot.ts';
+import { deleteFileRoute } from './routes/delete-file.ts';
+import { getFileRoute } from './routes/get-file.ts';
+import { listFilesRoute } from './routes/list-files.ts';
+import { uploadFileRoute } from './routes/upload-file.ts';
 import { sendMessageRoute } from './routes/send-message.ts';
 import { streamEventsRoute } from './routes/stream-events.ts';
 
@@ -35,6 +39,10 @@ export const ROUTES = [
   cancelRoute,
   navigateRoute,
   screenshotRoute,
+  uploadFileRoute,
+  listFilesRoute,
+  getFileRoute,
+  deleteFileRoute,
   listModelsRoute,
   liveViewRoute,
   openApiRoute,

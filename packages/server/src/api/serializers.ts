@@ -1,5 +1,5 @@
-import type { MessageResponse, SessionResponse, SseEvent } from '@steward/protocol';
-import type { SessionEvent } from '../sessions/index.ts';
+import type { MessageResponse, SessionFileResponse, SessionResponse, SseEvent } from '@steward/protocol';
+import type { SessionEvent, StoredFile } from '../sessions/index.ts';
 import type { MessageRecord, SessionRecord } from '../store/index.ts';
 
 /** The one place where domain records become snake_case wire objects. */
@@ -16,6 +16,10 @@ export function sessionToWire(session: SessionRecord, vncUrl?: string): SessionR
   const type = session.options['agent_session_type'];
   if (typeof type === 'string') wire.agent_session_type = type;
   return wire;
+}
+
+export function fileToWire(file: StoredFile): SessionFileResponse {
+  return { name: file.name, size: file.size, source: file.source, created_at: file.createdAt.toISOString() };
 }
 
 export function messageToWire(message: MessageRecord): MessageResponse {

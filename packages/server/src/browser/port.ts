@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+
 /**
  * The browser seen from the rest of the server. Only `browser/playwright/` knows Playwright.
  *
@@ -33,8 +35,32 @@ export interface AcquireOptions {
    * (`http://[user:pass@]host:port` or `socks5://[user:pass@]host:port`); the firewall decides first.
    */
   upstreamProxy?: string | undefined;
+  /** The session's files: what `upload` may put into a page, and where downloads are kept. */
+  files?: SessionFileAccess | undefined;
   signal?: AbortSignal | undefined;
 }
+
+/**
+ * The session's files as its browser sees them (the sessions layer provides them). Names are those
+ * of the session's file list; a download's suggested name is made safe and unique on saving.
+ */
+export interface SessionFileAccess {
+  /** Oldest first. */
+  names(): Promise<string[]>;
+  /** Where the file lies on this machine, or undefined when the session has no file of that name. */
+  pathOf(name: string): Promise<string | undefined>;
+  /** Most bytes a download may have now: the per-file cap, or what is left of the session's total. */
+  room(): Promise<{ bytes: number; limit: 'file' | 'session' }>;
+  /**
+   * Keeps a download. Past `room` it stops reading (the caller drops the rest) and answers
+   * `too_large`; rejects when the session is gone or the signal aborts.
+   */
+  saveDownload(suggestedName: string, data: Readable, signal?: AbortSignal): Promise<SavedDownload>;
+}
+
+export type SavedDownload =
+  | { ok: true; name: string; size: number }
+  | { ok: false; reason: 'too_large'; limit: 'file' | 'session'; limitBytes: number };
 
 /** What a session asks of its browser beyond its id: kept by the session so a fresh context gets the same. */
 export type SessionBrowserOptions = Omit<AcquireOptions, 'sessionId' | 'storageState' | 'signal'>;
@@ -122,6 +148,10 @@ export interface ObservedElement {
   states?: string[];
   /** For selects: the option labels. */
   options?: string[];
+  /** For inputs whose value has a type (date, time, number, range, color, email, …): see `InputDetails`. */
+  input?: InputDetails;
+  /** For file inputs (role `file`, `value` = the chosen file names): the types the page asks for, when it says. */
+  accept?: string;
   /** True when the element was not in the previous observation of this session. */
   isNew: boolean;
 }
@@ -136,8 +166,42 @@ export interface Observation {
   truncated: boolean;
   scroll: { y: number; height: number; viewportHeight: number };
   tabs: { index: number; url: string; title: string; active: boolean }[];
-  /** A native dialog waiting for an answer, if any. */
-  dialog?: { type: string; message: string };
+  /** Something the browser did on its own that the model must know (a hung tab replaced). */
+  notice?: string;
+  /** A native dialog: see `ObservedDialog`. */
+  dialog?: ObservedDialog;
+  /** Names of the session's files, which `upload` can put into a file input; absent when there are none. */
+  files?: string[];
+  /** Downloads that ended since the previous observation and were not reported in an action's result. */
+  downloads?: string[];
+}
+
+/**
+ * An `<input>` whose value is typed: date, time, datetime-local, month, week, number, range,
+ * color, email, tel or url. Attributes the page did not set are absent.
+ */
+export interface InputDetails {
+  type: string;
+  min?: string;
+  max?: string;
+  step?: string;
+  /** How `type` must write the value, for date-like and color inputs: `yyyy-mm-dd`, `hh:mm`, … */
+  format?: string;
+}
+
+/**
+ * `open: true`: a confirm or prompt on the active tab waiting for `answer_dialog`; the tab runs no
+ * script until it is answered (or dismissed automatically after a bounded time), so the
+ * observation has no elements then. `open: false`: a dialog answered without the model since the
+ * previous observation (alerts and beforeunload are accepted at once; an unanswered one times
+ * out), with how in `message`.
+ */
+export interface ObservedDialog {
+  type: string;
+  message: string;
+  open: boolean;
+  /** A prompt's prefilled text. */
+  defaultValue?: string;
 }
 
 export type BrowserAction =
@@ -172,7 +236,17 @@ export type BrowserAction =
   | { kind: 'close_tab'; index?: number | undefined }
   /** Waits for `text` to be visible on the active page, or without text for the page to settle. */
   | { kind: 'wait_for'; text?: string | undefined; timeoutMs?: number | undefined }
-  | { kind: 'read_text'; page?: number };
+  | { kind: 'read_text'; page?: number }
+  /**
+   * Puts session files (by name) into the file input with `index`, or into the file chooser that
+   * clicking the element opens (a button or label in front of a hidden input).
+   */
+  | { kind: 'upload'; index: number; files: string[] }
+  /**
+   * Answers the dialog open on the active tab: `accept` is OK, otherwise Cancel; `text` is what a
+   * prompt gets. While a dialog is open every other action is refused.
+   */
+  | { kind: 'answer_dialog'; accept: boolean; text?: string | undefined };
 
 export interface ActionResult {
   ok: boolean;
@@ -182,6 +256,8 @@ export interface ActionResult {
   pageChanged: boolean;
   /** Text returned by read_text. */
   text?: string;
+  /** read_text: how many pages the whole text has. */
+  textPages?: number;
 }
 
 export class BrowserClosedError extends Error {
@@ -202,6 +278,21 @@ export class NavigationError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'NavigationError';
+  }
+}
+
+/**
+ * The page cannot be captured: a native dialog waits for an answer (`dialogOpen`), or the
+ * page did not paint in time (a hung renderer).
+ */
+export class ScreenshotError extends Error {
+  constructor(
+    message: string,
+    readonly dialogOpen: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ScreenshotError';
   }
 }
 

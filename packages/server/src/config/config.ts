@@ -51,6 +51,11 @@ export const ConfigSchema = z.object({
   /** Requests per minute per API key (token bucket, bursts up to the same number). 0 disables. */
   rateLimitPerMinute: z.coerce.number().int().min(0).default(3000),
 
+  /** Largest file a session may keep (an upload, or a download the agent caused), in MB (fractions allowed). */
+  maxFileMb: z.coerce.number().positive().max(1_000_000).default(50),
+  /** All files of one session together, in MB; a file that would pass it is refused. */
+  maxSessionFilesMb: z.coerce.number().positive().max(1_000_000).default(200),
+
   sseHeartbeatS: z.coerce.number().min(0.05).max(300).default(15),
   /** Bytes an SSE client may fall behind before its connection is dropped. */
   sseMaxBufferBytes: z.coerce.number().int().min(4096).default(1024 * 1024),

@@ -16,6 +16,7 @@ export const ERROR_CATALOG = {
   not_running: { status: 409, message: 'not_running: no task is running in this session.' },
   session_terminated: { status: 409, message: 'session_terminated: the session has ended; create a new one.' },
   session_busy: { status: 409, message: 'session_busy: the session is being set up or torn down; retry shortly.' },
+  dialog_open: { status: 409, message: 'dialog_open: a native dialog on the page waits for an answer; the agent or the live view must answer it first.' },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
   unsupported_media_type: { status: 415, message: 'Unsupported Content-Type: send application/json.' },
   validation_error: { status: 422, message: 'The request failed validation.' },
@@ -23,6 +24,7 @@ export const ERROR_CATALOG = {
   session_limit: { status: 429, message: 'The server is at its limit of concurrent sessions; delete a session or retry later.' },
   internal_error: { status: 500, message: 'Internal server error.' },
   navigation_failed: { status: 502, message: 'The page could not be loaded.' },
+  screenshot_failed: { status: 502, message: 'The page could not be captured.' },
   browser_unavailable: { status: 503, message: 'No browser capacity is available right now; retry later.' },
   shutting_down: { status: 503, message: 'The server is shutting down; retry shortly.' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -34,6 +34,25 @@ export interface DecideContext {
   observation: unknown;
   step: number;
   history: HistoryEntry[];
+  /**
+   * Set when the call is no agent step but the `extract` tool asking for data from the page (then
+   * `observation` is null and `history` empty). The answer is one call of the single tool offered,
+   * whose arguments are the data: `{ tool: 'extract_result', args: <data matching schema> }`.
+   */
+  extraction?: ExtractionRequest;
+}
+
+export interface ExtractionRequest {
+  /** What to extract, in the agent's words. */
+  instruction: string;
+  /** JSON Schema (an object schema) the answer must match; also the offered tool's parameters. */
+  schema: Record<string, unknown>;
+  url: string;
+  /** The page's visible text as the language model gets it (bounded, without the fence). */
+  text: string;
+  /** 1, or 2 when the first answer did not match; `problems` then says why. */
+  attempt: number;
+  problems?: string | undefined;
 }
 
 export interface HistoryEntry {

@@ -5,3 +5,5 @@ export { WebhookDispatcher, webhookEgressCheck, type WebhookSession } from './we
 export type { SessionEvent } from './session-events.ts';
 export type { SendMessageInput } from './task-controller.ts';
 export { LiveViewTokens } from './live-view-tokens.ts';
+export type { SessionFiles } from './session-files.ts';
+export type { StoredFile } from '../files/index.ts';

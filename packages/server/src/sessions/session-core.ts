@@ -3,6 +3,7 @@ import type { BrowserPool } from '../browser/port.ts';
 import type { EventBus } from '../bus/port.ts';
 import { AppError } from '../errors/index.ts';
 import type { ModelRegistry } from '../llm/port.ts';
+import type { SessionFileStore } from '../files/index.ts';
 import type { MessageRecord, NewMessage, SessionRecord, Store } from '../store/index.ts';
 import type { Clock } from '../util/index.ts';
 import type { SessionEvent } from './session-events.ts';
@@ -47,6 +48,8 @@ export interface SessionDeps {
   prices?: Readonly<Record<string, { input: number; output: number }>> | undefined;
   /** Live view: token signer and the public base URL (known once the server listens). */
   liveView: { tokens: LiveViewTokens; baseUrl: () => string };
+  /** Where sessions keep their files (uploads, downloads); without it the file routes answer 404. */
+  files?: SessionFileStore | undefined;
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   BrowserClosedError,
   EgressBlockedError,
   NavigationError,
+  ScreenshotError,
   type AcquireOptions,
   type SessionBrowserOptions,
   type LiveInput,
@@ -19,6 +20,7 @@ import type { SessionEvent } from './session-events.ts';
 import { SessionCore, type SessionDeps } from './session-core.ts';
 import { SessionRuntime } from './session-runtime.ts';
 import { hasActiveTask, INITIAL_STATE } from './state-machine.ts';
+import { SessionFiles } from './session-files.ts';
 import { TaskController, type SendMessageInput } from './task-controller.ts';
 
 export interface CreateSessionInput {
@@ -47,12 +49,15 @@ export interface MessagesView {
 export class SessionService {
   private readonly core: SessionCore;
   private readonly tasks: TaskController;
+  /** Files of sessions (uploads, downloads): the file routes use it directly. */
+  readonly files: SessionFiles;
   private sweeper: NodeJS.Timeout | undefined;
   private stopping = false;
 
   constructor(deps: SessionDeps) {
     this.core = new SessionCore(deps);
     this.tasks = new TaskController(this.core);
+    this.files = new SessionFiles(this.core, deps.files);
   }
 
   private get deps(): SessionDeps {
@@ -123,6 +128,7 @@ export class SessionService {
     } catch (error) {
       this.core.runtimes.delete(record.id);
       await runtime.close();
+      await this.files.drop(record.id);
       if (error instanceof BrowserCapacityError) throw new AppError('browser_unavailable', { retryAfter: 10, cause: error });
       if (error instanceof EgressPolicyError) throw new AppError('validation_error', { detail: `allow_domains/deny_domains: ${error.message}`, cause: error });
       throw error;
@@ -157,6 +163,7 @@ export class SessionService {
       this.core.runtimes.delete(sessionId);
       this.deps.bus.publish(sessionId, { kind: 'closed', reason: 'deleted' });
       await runtime?.close();
+      await this.files.drop(sessionId);
       this.core.forget(sessionId);
       const deleted = await this.deps.store.deleteSession(sessionId);
       this.core.visibleMessages.drop(sessionId);
@@ -232,7 +239,14 @@ export class SessionService {
   async screenshot(apiKeyId: string, sessionId: string): Promise<{ jpeg: Buffer; url: string; title: string }> {
     const runtime = await this.liveRuntime(apiKeyId, sessionId);
     const browser = await this.browserOf(runtime);
-    return browser.screenshot();
+    try {
+      return await browser.screenshot();
+    } catch (error) {
+      if (error instanceof ScreenshotError) {
+        throw new AppError(error.dialogOpen ? 'dialog_open' : 'screenshot_failed', { detail: error.message, cause: error });
+      }
+      throw error;
+    }
   }
 
   /** `vnc_url` of a session (absent once it is terminated). */
@@ -327,6 +341,8 @@ export class SessionService {
       if (!record) return;
       record = await this.tasks.endTask(record, runtime, { kind: 'error', code: 'session_ended', error: `Session ended (${reason}); the task was stopped.` });
       await this.core.append(record.id, { type: 'LOG', content: `Session terminated: ${reason}`, metadata: { kind: 'terminated', reason }, internal: false });
+      // Gone before the session is seen as terminated: no file of it outlives that.
+      await this.files.drop(runtime.sessionId);
       await this.core.apply(record, { type: 'terminated' });
       this.core.runtimes.delete(runtime.sessionId);
       this.core.forget(runtime.sessionId);
@@ -345,7 +361,7 @@ export class SessionService {
       this.deps.browsers,
       (rt, reason) => this.onBrowserCrash(rt, reason),
       storageState,
-      browserOptionsOf(record),
+      { ...browserOptionsOf(record), files: this.files.accessFor(record.id) },
     );
     this.core.runtimes.set(record.id, runtime);
     return runtime;

@@ -314,17 +314,19 @@ describe('act', () => {
     expect(beyond.text).toBeUndefined();
   });
 
-  it('answers native dialogs and reports them', async () => {
+  it('accepts alerts and reports them; a confirm waits for answer_dialog (see dialogs.test.ts)', async () => {
     await fresh('/pages/start.html');
     const o = await session.observe();
     const alert = await session.act({ kind: 'click', index: byName(o, 'Show alert').index });
     expect(alert.message).toBe("Clicked button 'Show alert'; an alert dialog said 'Hello from an alert' and was accepted");
+    expect((await session.observe()).dialog).toEqual({ type: 'alert', message: 'Hello from an alert (answered automatically: accepted)', open: false });
     const confirm = await session.act({ kind: 'click', index: byName(o, 'Ask confirm').index });
-    expect(confirm.message).toContain("a confirm dialog said 'Really?' and was dismissed");
+    expect(confirm.message).toContain("a confirm dialog opened and waits for an answer: 'Really?'");
+    expect((await session.observe()).dialog).toEqual({ type: 'confirm', message: 'Really?', open: true });
+    expect(await session.act({ kind: 'answer_dialog', accept: false })).toMatchObject({ ok: true, message: "Dismissed the confirm dialog 'Really?'" });
     const after = await session.observe();
-    expect(after.dialog).toEqual({ type: 'confirm', message: 'Really? (answered automatically: dismissed)' });
     expect(after.text).toContain('cancelled');
-    expect((await session.observe()).dialog).toBeUndefined();
+    expect(after.dialog).toBeUndefined();
   });
 
   it('switches to a tab opened by a click', async () => {

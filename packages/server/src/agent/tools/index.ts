@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import type { ToolSpec } from '../../llm/port.ts';
+import { answerDialogTool } from './answer-dialog.ts';
 import { askUserTool } from './ask-user.ts';
 import { backTool } from './back.ts';
 import { checkTool } from './check.ts';
 import { clickTool } from './click.ts';
 import { closeTabTool } from './close-tab.ts';
 import { doneTool } from './done.ts';
+import { extractTool } from './extract.ts';
 import { forwardTool } from './forward.ts';
 import { hoverTool } from './hover.ts';
 import { navigateTool } from './navigate.ts';
@@ -18,6 +20,7 @@ import { selectTool } from './select.ts';
 import { switchTabTool } from './switch-tab.ts';
 import type { AgentTool } from './tool.ts';
 import { typeTool } from './type.ts';
+import { uploadFileTool } from './upload-file.ts';
 import { waitForTool } from './wait-for.ts';
 
 export type { AgentTool, ToolContext, ToolResult } from './tool.ts';
@@ -30,6 +33,7 @@ export const AGENT_TOOLS: ReadonlyMap<string, AgentTool<unknown>> = new Map(
     typeTool,
     selectTool,
     checkTool,
+    uploadFileTool,
     hoverTool,
     scrollTool,
     pressTool,
@@ -41,6 +45,8 @@ export const AGENT_TOOLS: ReadonlyMap<string, AgentTool<unknown>> = new Map(
     closeTabTool,
     waitForTool,
     readPageTool,
+    extractTool,
+    answerDialogTool,
     askUserTool,
     doneTool,
   ].map((tool) => [tool.name, tool] as const),

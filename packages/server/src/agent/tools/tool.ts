@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import type { SessionBrowser } from '../../browser/port.ts';
+import type { LanguageModel } from '../../llm/port.ts';
 import type { MessageContent } from '../../store/index.ts';
 import type { AgentHost } from '../agent-host.ts';
+import type { PageDataFence } from '../page-data-fence.ts';
 
 /** The narrow world a tool acts on. */
 export interface ToolContext {
@@ -10,6 +12,16 @@ export interface ToolContext {
   signal: AbortSignal;
   /** When the client asked for structured output: what `done`'s result must match. */
   outputSchema?: z.ZodType | undefined;
+  /** The task's model, for a tool that asks it something itself (extract). */
+  model: ToolModel;
+}
+
+/** What a tool needs to ask the task's model; page text it sends goes inside the task's fence. */
+export interface ToolModel {
+  model: LanguageModel;
+  fence: PageDataFence;
+  task: string;
+  timeoutMs?: number | undefined;
 }
 
 /** What a tool did, in words the model reads next step. Tools return this; they never throw for page problems. */
@@ -20,6 +32,8 @@ export interface ToolResult {
   pageChanged?: boolean;
   /** Set by `done`: the task ends with this result. */
   final?: { content: MessageContent; success: boolean };
+  /** Tokens the tool's own model calls used (extract); added to the task's totals. */
+  usage?: { inputTokens: number; outputTokens: number } | undefined;
 }
 
 export interface AgentTool<Args = Record<string, unknown>> {

@@ -1,5 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
-import type { PageInfo } from '../port.ts';
+import type { PageInfo, SessionFileAccess } from '../port.ts';
 import type { RegistryDescription } from './observe-page.ts';
 
 export interface LocatedElement {
@@ -17,6 +17,8 @@ export interface WatchOutcome {
 export interface ActionHost {
   readonly actionTimeoutMs: number;
   readonly navigationTimeoutMs: number;
+  /** The session's files, for `upload`; undefined when the session keeps none. */
+  readonly sessionFiles?: SessionFileAccess | undefined;
   activePage(): Promise<Page>;
   /** The open tabs, in the order (and with the indices) of `Observation.tabs`. */
   tabs(): Page[];

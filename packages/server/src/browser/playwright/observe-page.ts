@@ -37,6 +37,8 @@ export interface RawElement {
   href?: string;
   states?: string[];
   options?: string[];
+  input?: { type: string; min?: string; max?: string; step?: string; format?: string };
+  accept?: string;
   isNew: boolean;
 }
 
@@ -67,6 +69,8 @@ export interface RegistryDescription {
   name: string;
   tag: string;
   disabled: boolean;
+  /** An input's type when its value has a format (date, time, number, …): `type` checks the text against it. */
+  inputType?: string;
 }
 
 export function observePage(args: ObserveArgs): RawObservation | null {
@@ -141,6 +145,10 @@ export function observePage(args: ObserveArgs): RawObservation | null {
     visibility.set(el, visible);
     return visible;
   };
+  // A file input is often hidden behind a styled label: people click the label, the input takes
+  // the files, so the input is listed (named by its label) for `upload`.
+  const isLabelledFileInput = (el: Element): boolean =>
+    el.tagName === 'INPUT' && (el as HTMLInputElement).type === 'file' && Array.from((el as HTMLInputElement).labels ?? []).some(isVisible);
 
   // Text of an element without the text of nested form controls (a <label> around a <select>
   // would otherwise be named after every option).
@@ -197,6 +205,26 @@ export function observePage(args: ObserveArgs): RawObservation | null {
   const isFormControl = (el: Element): boolean =>
     el.tagName === 'INPUT' || el.tagName === 'SELECT' || el.tagName === 'TEXTAREA';
 
+  // Inputs whose value has a type, with the format `type` must write for the date-like ones
+  // (the same table as typed-input.ts, which checks the text; this script cannot import it).
+  const VALUE_FORMATS: Record<string, string> = {
+    date: 'yyyy-mm-dd', time: 'hh:mm (24-hour)', 'datetime-local': 'yyyy-mm-ddThh:mm', month: 'yyyy-mm', week: 'yyyy-Www',
+    color: '#rrggbb', number: '', range: '', email: '', tel: '', url: '',
+  };
+  const inputDetails = (el: Element): RawElement['input'] => {
+    if (el.tagName !== 'INPUT') return undefined;
+    const type = (el as HTMLInputElement).type;
+    const format = VALUE_FORMATS[type];
+    if (format === undefined) return undefined;
+    const details: NonNullable<RawElement['input']> = { type };
+    for (const attribute of ['min', 'max', 'step'] as const) {
+      const value = el.getAttribute(attribute);
+      if (value !== null && value !== '') details[attribute] = cut(value, 40);
+    }
+    if (format !== '') details.format = format;
+    return details;
+  };
+
   const nameOf = (el: Element, role: string): string => {
     // ids resolve within the element's own tree (a shadow root has its own id scope)
     const scope = el.getRootNode() as Document | ShadowRoot;
@@ -236,6 +264,8 @@ export function observePage(args: ObserveArgs): RawObservation | null {
       const input = el as HTMLInputElement;
       if (['checkbox', 'radio', 'submit', 'button', 'reset', 'image'].includes(input.type)) return undefined;
       if (input.type === 'password') return input.value === '' ? undefined : '••••';
+      // The chosen files' names (`value` would be C:\fakepath\…).
+      if (input.type === 'file') return input.files === null || input.files.length === 0 ? undefined : cut(Array.from(input.files, (f) => f.name).join(', '), 200);
       return input.value === '' ? undefined : cut(input.value, 200);
     }
     if (tag === 'TEXTAREA') {
@@ -290,7 +320,7 @@ export function observePage(args: ObserveArgs): RawObservation | null {
     const interactive = new Set(Array.from(root.querySelectorAll(INTERACTIVE)));
     for (const el of Array.from(root.querySelectorAll('*'))) {
       if (interactive.has(el)) {
-        if (!(el.tagName === 'INPUT' && (el as HTMLInputElement).type === 'hidden') && isVisible(el)) {
+        if (!(el.tagName === 'INPUT' && (el as HTMLInputElement).type === 'hidden') && (isVisible(el) || isLabelledFileInput(el))) {
           candidates.push({ el, order: candidates.length });
         }
       }
@@ -370,13 +400,22 @@ export function observePage(args: ObserveArgs): RawObservation | null {
       if (href) item.href = href.startsWith('javascript:') ? 'javascript:…' : cut(href, 300);
     }
     if (states.length > 0) item.states = states;
+    if (tag === 'input' && (el as HTMLInputElement).type === 'file') {
+      const file = el as HTMLInputElement;
+      if (file.accept !== '') item.accept = cut(file.accept, 200);
+      if (file.multiple) item.states = [...(item.states ?? []), 'multiple'];
+    }
+    const input = inputDetails(el);
+    if (input !== undefined) item.input = input;
     if (tag === 'select') {
       const options = Array.from((el as HTMLSelectElement).options).map((o) => cut(clean(o.label || o.text), 60));
       item.options = options.length > args.maxOptions
         ? [...options.slice(0, args.maxOptions), `…(${options.length - args.maxOptions} more)`]
         : options;
     }
-    reg.described.set(index, { role, name, tag, disabled: states.includes('disabled') });
+    const described: RegistryDescription = { role, name, tag, disabled: states.includes('disabled') };
+    if (input !== undefined) described.inputType = input.type;
+    reg.described.set(index, described);
     seen.add(index);
     elements.push(item);
   }

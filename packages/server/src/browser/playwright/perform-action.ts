@@ -3,16 +3,19 @@ import { NavigationError } from '../port.ts';
 import type { ActionHost, LocatedElement } from './action-host.ts';
 import { describeElement, failure, missingElement } from './action-results.ts';
 import { checkAction } from './check-action.ts';
-import { runInPage } from './run-in-page.ts';
-import { visibleText } from './page-scripts.ts';
+import { readTextAction } from './read-text-action.ts';
 import { scrollAction } from './scroll-action.ts';
 import { closeTabAction, openTabAction, switchTabAction } from './tab-actions.ts';
+import { typedTextProblem, typedValueOutcome } from './typed-input.ts';
+import { uploadAction } from './upload-action.ts';
 import { waitForAction } from './wait-for-action.ts';
 
-export const READ_TEXT_PAGE_CHARS = 8_000;
-const READ_TEXT_MAX_CHARS = 2_000_000;
+export { READ_TEXT_PAGE_CHARS } from './read-text-action.ts';
 
 export type { ActionHost, LocatedElement, WatchOutcome } from './action-host.ts';
+
+/** The actions that run against the page; answer_dialog is the session's own (`session-dialogs.ts`). */
+export type PageAction = Exclude<BrowserAction, { kind: 'answer_dialog' }>;
 
 /**
  * One BrowserAction against the session. Page-level failures come back as `{ ok: false }`;
@@ -20,7 +23,7 @@ export type { ActionHost, LocatedElement, WatchOutcome } from './action-host.ts'
  */
 export async function performAction(
   host: ActionHost,
-  action: BrowserAction,
+  action: PageAction,
   signal: AbortSignal | undefined,
 ): Promise<ActionResult> {
   switch (action.kind) {
@@ -96,6 +99,8 @@ export async function performAction(
       return waitForAction(host, action.text, action.timeoutMs, signal);
     case 'read_text':
       return readTextAction(host, action.page ?? 1);
+    case 'upload':
+      return uploadAction(host, action.index, action.files, signal);
   }
 }
 
@@ -124,9 +129,14 @@ async function typeAction(
     return failure(`Element ${action.index} (${describe(el)}) is a select; use the select action`);
   }
   if (el.description.disabled) return failure(`Element ${action.index} (${describe(el)}) is disabled`);
+  const { inputType } = el.description;
+  const formatProblem = typedTextProblem(inputType, action.text);
+  if (formatProblem !== undefined) return failure(`Could not type into ${describe(el)}: ${formatProblem}`);
+  // A typed value (a date, a number) is replaced as a whole: appending to it means nothing.
+  const append = action.clear === false && inputType === undefined;
   const page = await host.activePage();
   const outcome = await host.watch(async () => {
-    if (action.clear === false) {
+    if (append) {
       await el.locator.focus({ timeout: host.actionTimeoutMs });
       // Put the caret at the end so the text is appended, not inserted where the page left it.
       await el.locator.evaluate((node) => {
@@ -149,11 +159,13 @@ async function typeAction(
     }
     if (action.submit === true) await el.locator.press('Enter', { timeout: host.actionTimeoutMs });
   }, signal);
+  const typed = outcome.pageChanged ? {} : await typedValueOutcome(el.locator, inputType, action.text, host.actionTimeoutMs);
+  if (typed.problem !== undefined) return failure(`Could not type into ${describe(el)}: ${typed.problem}`);
   // The typed text is never echoed: it may be a secret injected below the model.
   const what = `${action.text.length} character${action.text.length === 1 ? '' : 's'}`;
-  const verb = action.clear === false ? 'Appended' : 'Typed';
+  const verb = append ? 'Appended' : 'Typed';
   const submitted = action.submit === true ? ' and pressed Enter' : '';
-  return { ok: true, message: `${verb} ${what} into ${describe(el)}${submitted}${outcome.note}`, pageChanged: outcome.pageChanged };
+  return { ok: true, message: `${verb} ${what} into ${describe(el)}${submitted}${typed.note ?? ''}${outcome.note}`, pageChanged: outcome.pageChanged };
 }
 
 async function selectAction(
@@ -194,23 +206,6 @@ async function selectAction(
     signal,
   );
   return { ok: true, message: `Selected '${match.label}' in ${describe(el)}${outcome.note}`, pageChanged: outcome.pageChanged };
-}
-
-async function readTextAction(host: ActionHost, pageNumber: number): Promise<ActionResult> {
-  const page = await host.activePage();
-  const text = await runInPage(page, visibleText, READ_TEXT_MAX_CHARS);
-  const pages = Math.max(1, Math.ceil(text.length / READ_TEXT_PAGE_CHARS));
-  if (!Number.isInteger(pageNumber) || pageNumber < 1 || pageNumber > pages) {
-    return failure(`Page ${pageNumber} does not exist; the text of this page has ${pages} page(s)`);
-  }
-  const chunk = text.slice((pageNumber - 1) * READ_TEXT_PAGE_CHARS, pageNumber * READ_TEXT_PAGE_CHARS);
-  const more = pageNumber < pages ? `; read page ${pageNumber + 1} for more` : '';
-  return {
-    ok: true,
-    message: `Read page ${pageNumber} of ${pages} of the visible text of ${page.url()}${more}`,
-    pageChanged: false,
-    text: chunk,
-  };
 }
 
 function describe(el: LocatedElement): string {

@@ -1,4 +1,5 @@
-import type { BrowserContext, Dialog, Page } from 'playwright-core';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { BrowserContext, Page } from 'playwright-core';
 import { isAbortError } from '../../util/abort.ts';
 import type { EgressPolicy } from '../../safety/egress-policy.ts';
 import type { EgressBlockedEvent, EgressChannel } from '../egress-proxy/egress-proxy.ts';
@@ -6,6 +7,7 @@ import {
   BrowserClosedError,
   EgressBlockedError,
   NavigationError,
+  ScreenshotError,
   type AcquireOptions,
   type ActionResult,
   type BrowserAction,
@@ -26,7 +28,22 @@ import { screenshotWithMarks } from './screenshot-with-marks.ts';
 import type { ObserveArgs } from './observe-page.ts';
 import { PageActivity } from './page-activity.ts';
 import { performAction, type ActionHost, type LocatedElement, type WatchOutcome } from './perform-action.ts';
+import { abandonHungPage, isHung } from './hung-page.ts';
 import { isTargetClosedError, readableError } from './readable-error.ts';
+import type { SessionFileAccess } from '../port.ts';
+import type { ActivityMark } from './page-activity.ts';
+import { DOWNLOAD_START_GRACE_MS, SessionDownloads } from './session-downloads.ts';
+import {
+  answeredMessage,
+  answerFirst,
+  dialogNotice,
+  handledNote,
+  noDialogToAnswer,
+  observedDialog,
+  openedNote,
+  SessionDialogs,
+  type OpenDialog,
+} from './session-dialogs.ts';
 
 export interface SessionSettings {
   /** What the session asked for when it acquired this context. */
@@ -48,21 +65,22 @@ const NAVIGATION_START_GRACE_MS = 100;
 const CONTEXT_CLOSE_GRACE_MS = 250;
 /** A tab opened by a link click appears only after Chromium has set up the new target. */
 const POPUP_GRACE_MS = 3_000;
-
-interface HandledDialog {
-  type: string;
-  message: string;
-  answer: 'accepted' | 'dismissed';
-}
-
 /**
- * One session's isolated context. Native dialogs are answered at once so the page never
- * blocks: alerts and beforeunload are accepted, confirm and prompt dismissed; the latest one is
- * reported in the next observation and in the result of the action that raised it.
- * After a crash (page, context or browser) every call throws `BrowserClosedError`.
+ * How long an action whose page opened a dialog may still take to return on its own (one that
+ * watches for navigation says so within its grace); after that it is reported as stalled on the dialog.
  */
+const DIALOG_SETTLE_MS = 1_000;
 /** Longest an observation waits for the page's load event. */
 const OBSERVE_LOAD_WAIT_MS = 1_000;
+/** Session files an observation names, the newest. */
+const MAX_OBSERVED_FILES = 50;
+
+/**
+ * One session's isolated context. Native dialogs (`SessionDialogs`): alerts and beforeunload are
+ * accepted at once; a confirm or prompt waits for `answer_dialog`, and meanwhile the tab is
+ * observed without its content and other actions on it are refused. After a crash (page,
+ * context or browser) every call throws `BrowserClosedError`.
+ */
 
 export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
   readonly actionTimeoutMs: number;
@@ -76,9 +94,13 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
   private indexFloor = 0;
   private readonly frameIndices = new FrameIndices();
   private pagesOpened = 0;
-  private dialogsSeen = 0;
-  private lastDialog: HandledDialog | undefined;
-  private dialogForObservation: HandledDialog | undefined;
+  readonly dialogs = new SessionDialogs();
+  /** The session's files: what `upload` reads, where downloads go (`SessionDownloads`). */
+  readonly sessionFiles: SessionFileAccess | undefined;
+  private readonly downloads: SessionDownloads;
+  /** Titles and scroll positions seen last, for observing a tab whose dialog blocks its scripts. */
+  private readonly lastTitles = new WeakMap<Page, string>();
+  private readonly lastScroll = new WeakMap<Page, Observation['scroll']>();
 
   constructor(
     readonly sessionId: string,
@@ -90,6 +112,8 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
     this.actionTimeoutMs = settings.actionTimeoutMs;
     this.navigationTimeoutMs = settings.navigationTimeoutMs;
     this.egress = settings.egress;
+    this.sessionFiles = settings.acquire.files;
+    this.downloads = new SessionDownloads(this.sessionFiles);
     for (const existing of context.pages()) this.adopt(existing);
     this.active = page;
     context.on('page', (opened) => {
@@ -111,6 +135,8 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
     this.ensureAlive();
     const parsed = this.navigableUrl(url);
     const page = await this.activePage();
+    // Whoever navigates (the agent's start URL, a client's navigate command) leaves the dialog behind.
+    await this.dialogs.dismiss(page, 'the tab was navigated');
     const blocks = this.recordBlocks();
     try {
       const response = await raceSignal(
@@ -164,6 +190,9 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
   async input(event: LiveInput, options?: CallOptions): Promise<void> {
     this.ensureAlive();
     const page = await this.activePage();
+    // The screencast does not show native dialogs, so a person using the live view cannot answer
+    // one: their input wins, and the next observation tells the model.
+    if (event.type !== 'move') await this.dialogs.dismiss(page, 'a person used the live view');
     const run = async (): Promise<void> => {
       switch (event.type) {
         case 'click':
@@ -184,11 +213,15 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
           return;
       }
     };
+    // A click that opens a dialog does not return until the dialog is answered.
+    const dialog = this.dialogs.whenOpened(page);
     try {
-      await raceSignal(run(), anySignal(options?.signal, AbortSignal.timeout(this.actionTimeoutMs)));
+      await raceSignal(Promise.race([run(), dialog.opened]), anySignal(options?.signal, AbortSignal.timeout(this.actionTimeoutMs)));
     } catch (error) {
       this.rethrowIfFatal(error, options?.signal);
       throw new Error(`Input failed: ${readableError(error)}`, { cause: error });
+    } finally {
+      dialog.stop();
     }
   }
 
@@ -196,6 +229,7 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
     if (options?.marks) return this.screenshotWithMarks(options);
     this.ensureAlive();
     const page = await this.activePage();
+    this.refuseWhileDialogOpen(page, 'Screenshot');
     try {
       const jpeg = await raceSignal(
         page.screenshot({ type: 'jpeg', quality: 70, timeout: this.actionTimeoutMs }),
@@ -204,7 +238,7 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
       return { jpeg, ...(await this.pageInfo()) };
     } catch (error) {
       this.rethrowIfFatal(error, options?.signal);
-      throw new Error(`Screenshot failed: ${readableError(error)}`, { cause: error });
+      throw new ScreenshotError(`Screenshot failed: ${readableError(error)}`, false, { cause: error });
     }
   }
 
@@ -215,12 +249,13 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
   async screenshotWithMarks(options?: CallOptions): Promise<{ jpeg: Buffer; marks: number } & PageInfo> {
     this.ensureAlive();
     const page = await this.activePage();
+    this.refuseWhileDialogOpen(page, 'Screenshot');
     try {
       const shot = await raceSignal(screenshotWithMarks(page, this.frameIndices, this.actionTimeoutMs), options?.signal);
       return { ...shot, ...(await this.pageInfo()) };
     } catch (error) {
       this.rethrowIfFatal(error, options?.signal);
-      throw new Error(`Screenshot failed: ${readableError(error)}`, { cause: error });
+      throw new ScreenshotError(`Screenshot failed: ${readableError(error)}`, false, { cause: error });
     }
   }
 
@@ -228,20 +263,31 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
     this.ensureAlive();
     const signal = options?.signal;
     const page = await this.activePage();
+    const waiting = this.dialogs.openOn(page);
+    if (waiting !== undefined) return this.observeDialog(page, waiting);
     // Frames and late scripts fill the page after DOMContentLoaded: give the load event a short,
     // bounded chance so the model sees the page it will act on (a page that never loads is
     // observed as it is).
     await raceSignal(page.waitForLoadState('load', { timeout: OBSERVE_LOAD_WAIT_MS }), signal).catch((error: unknown) => {
       if (signal?.aborted) throw error;
     });
+    // A dialog that opens meanwhile stops the page's scripts, and the observation with them.
+    const dialog = this.dialogs.whenOpened(page);
     const collect = () =>
       raceSignal(
-        observeFrames(page, {
-          limits: OBSERVE_LIMITS,
-          indexFloor: this.indexFloor,
-          frameIndices: this.frameIndices,
-          frameTimeoutMs: this.actionTimeoutMs,
-        }),
+        Promise.race([
+          observeFrames(page, {
+            limits: OBSERVE_LIMITS,
+            indexFloor: this.indexFloor,
+            frameIndices: this.frameIndices,
+            frameTimeoutMs: this.actionTimeoutMs,
+          }).then((merged) => {
+            // Also when the dialog won: indices this run handed out must never be handed out again.
+            this.indexFloor = Math.max(this.indexFloor, merged.maxIndex);
+            return merged;
+          }),
+          dialog.opened.then(() => undefined),
+        ]),
         anySignal(signal, AbortSignal.timeout(this.actionTimeoutMs * 2)),
       );
     let raw;
@@ -256,17 +302,14 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
       }
     } catch (error) {
       this.rethrowIfFatal(error, signal);
+      if (!signal?.aborted && this.dialogs.openOn(page) === undefined && (await isHung(page))) return this.replaceHungPage(page, options);
       throw new Error(`Observation failed: ${readableError(error)}`, { cause: error });
+    } finally {
+      dialog.stop();
     }
-    this.indexFloor = Math.max(this.indexFloor, raw.maxIndex);
-    const tabs = await Promise.all(
-      this.context.pages().map(async (tab, index) => ({
-        index,
-        url: tab.url(),
-        title: await safeTitle(tab, this.actionTimeoutMs),
-        active: tab === page,
-      })),
-    );
+    if (raw === undefined) return this.observe(options);
+    this.lastTitles.set(page, raw.title);
+    this.lastScroll.set(page, raw.scroll);
     const observation: Observation = {
       url: raw.url,
       title: raw.title,
@@ -274,14 +317,49 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
       text: raw.text,
       truncated: raw.truncated,
       scroll: raw.scroll,
-      tabs,
+      tabs: await this.observeTabs(page),
     };
-    if (this.dialogForObservation !== undefined) {
-      const { type, message, answer } = this.dialogForObservation;
-      observation.dialog = { type, message: `${message} (answered automatically: ${answer})` };
-      this.dialogForObservation = undefined;
-    }
+    const handled = this.dialogs.takeReport();
+    if (handled !== undefined) observation.dialog = handled;
+    await this.addFilesTo(observation);
     return observation;
+  }
+
+  /** The session's files (what `upload` can use) and the downloads no action result has told. */
+  private async addFilesTo(observation: Observation): Promise<void> {
+    const files = (await this.sessionFiles?.names().catch(() => undefined)) ?? [];
+    if (files.length > 0) observation.files = files.slice(-MAX_OBSERVED_FILES);
+    const downloads = this.downloads.forObservation();
+    if (downloads.length > 0) observation.downloads = downloads;
+  }
+
+  /** A tab whose dialog waits runs no script: what is known without it, and the dialog. */
+  private async observeDialog(page: Page, open: OpenDialog): Promise<Observation> {
+    return {
+      url: page.url(),
+      title: this.lastTitles.get(page) ?? '',
+      elements: [],
+      text: dialogNotice(open, this.dialogs.answerTimeoutMs),
+      truncated: false,
+      scroll: this.lastScroll.get(page) ?? { y: 0, height: 0, viewportHeight: page.viewportSize()?.height ?? 0 },
+      tabs: await this.observeTabs(page),
+      dialog: observedDialog(open),
+    };
+  }
+
+  private observeTabs(active: Page): Promise<Observation['tabs']> {
+    return Promise.all(
+      this.context.pages().map(async (tab, index) => ({ index, url: tab.url(), title: await this.titleOf(tab), active: tab === active })),
+    );
+  }
+
+  /** The tab's title; while a dialog blocks its scripts, the last one seen. */
+  private async titleOf(page: Page): Promise<string> {
+    if (this.dialogs.openOn(page) !== undefined) return this.lastTitles.get(page) ?? '';
+    const title = await safeTitle(page, this.actionTimeoutMs);
+    // page.title() answers '' at once while a dialog is up; keep the title from before it.
+    if (this.dialogs.openOn(page) === undefined) this.lastTitles.set(page, title);
+    return title;
   }
 
   async act(action: BrowserAction, options?: CallOptions): Promise<ActionResult> {
@@ -290,7 +368,7 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
     if (signal?.aborted) throw signal.reason;
     const blocks = this.recordBlocks();
     try {
-      const result = await raceSignal(performAction(this, action, signal), signal);
+      const result = await raceSignal(this.actOnActiveTab(action, signal), signal);
       if (!result.ok || blocks.events.length === 0) return result;
       // The action led the tab (or a new one) to a destination the firewall refused.
       const url = (await this.activePage()).url();
@@ -306,10 +384,40 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
     }
   }
 
+  /**
+   * The action, unless a dialog waits on the tab (then only answer_dialog runs). An action that
+   * opens a dialog stalls until it is answered, so it returns saying the dialog is open.
+   */
+  private async actOnActiveTab(action: BrowserAction, signal: AbortSignal | undefined): Promise<ActionResult> {
+    const page = await this.activePage();
+    if (action.kind === 'answer_dialog') return this.answerDialog(page, action.accept, action.text, signal);
+    const waiting = this.dialogs.openOn(page);
+    if (waiting !== undefined) return answerFirst(waiting);
+    const dialog = this.dialogs.whenOpened(page);
+    const settle = new AbortController();
+    const stalled = dialog.opened.then(async (open): Promise<ActionResult> => {
+      await delay(DIALOG_SETTLE_MS, undefined, { signal: settle.signal });
+      return { ok: true, message: `Did ${action.kind}; then ${openedNote(open)}`, pageChanged: true };
+    });
+    try {
+      return await Promise.race([performAction(this, action, signal), stalled]);
+    } finally {
+      dialog.stop();
+      settle.abort();
+    }
+  }
+
+  private async answerDialog(page: Page, accept: boolean, text: string | undefined, signal: AbortSignal | undefined): Promise<ActionResult> {
+    const open = this.dialogs.openOn(page);
+    if (open === undefined) return noDialogToAnswer();
+    const outcome = await this.watch(() => this.dialogs.answer(page, accept, text), signal);
+    return { ok: true, message: `${answeredMessage(open, accept, text)}${outcome.note}`, pageChanged: outcome.pageChanged };
+  }
+
   async pageInfo(): Promise<PageInfo> {
     this.ensureAlive();
     const page = await this.activePage();
-    return { url: page.url(), title: await safeTitle(page, this.actionTimeoutMs) };
+    return { url: page.url(), title: await this.titleOf(page) };
   }
 
   async storageState(): Promise<StorageState> {
@@ -376,9 +484,16 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
     const before = activity.mark();
     const urlBefore = page.url();
     const pagesBefore = this.pagesOpened;
-    const dialogsBefore = this.dialogsSeen;
+    const dialogsBefore = this.dialogs.mark();
+    const downloadsBefore = this.downloads.mark();
 
-    await run();
+    // A dialog the action opens holds the action until it is answered: stop waiting for it then.
+    const dialog = this.dialogs.whenOpened(page);
+    try {
+      await Promise.race([run(), dialog.opened]);
+    } finally {
+      dialog.stop();
+    }
     const started = await activity.waitFor(
       (now) =>
         now.navigationRequests > before.navigationRequests ||
@@ -395,26 +510,43 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
       );
     }
 
-    const notes: string[] = [];
+    const notes: string[] = await this.downloadNotes(downloadsBefore, before, activity, signal);
     let pageChanged = page.isClosed() || page.url() !== urlBefore || activity.mark().mainFrameNavigations > before.mainFrameNavigations;
     if (this.pagesOpened > pagesBefore) {
       const pages = this.context.pages().filter((p) => !p.isClosed());
       const newest = pages[pages.length - 1];
       if (newest !== undefined && newest !== page) {
         this.active = newest;
+        const newestDialog = this.dialogs.whenOpened(newest);
         await raceSignal(
-          newest.waitForLoadState('domcontentloaded', { timeout: this.navigationTimeoutMs }).catch(() => undefined),
+          Promise.race([
+            newest.waitForLoadState('domcontentloaded', { timeout: this.navigationTimeoutMs }).catch(() => undefined),
+            newestDialog.opened,
+          ]),
           signal,
-        );
+        ).finally(() => newestDialog.stop());
         notes.push(`opened a new tab (${newest.url()}), which is now active`);
         pageChanged = true;
       }
     }
-    if (this.dialogsSeen > dialogsBefore && this.lastDialog !== undefined) {
-      const { type, message, answer } = this.lastDialog;
-      notes.push(`${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type} dialog said '${message}' and was ${answer}`);
+    const handled = this.dialogs.handledSince(dialogsBefore);
+    if (handled !== undefined) notes.push(handledNote(handled));
+    const open = this.active === undefined ? undefined : this.dialogs.openOn(this.active);
+    if (open !== undefined) {
+      notes.push(openedNote(open));
+      // Nothing planned for the page can run before the dialog is answered.
+      pageChanged = true;
     }
     return { pageChanged, note: notes.length === 0 ? '' : `; ${notes.join('; ')}` };
+  }
+
+  /** How the downloads the action caused ended (a navigation that left no document is usually one, announced a moment later). */
+  private async downloadNotes(mark: number, before: ActivityMark, activity: PageActivity, signal: AbortSignal | undefined): Promise<string[]> {
+    const now = activity.mark();
+    if (now.settledNavigations > before.settledNavigations && now.documents === before.documents) {
+      await this.downloads.waitForStart(mark, DOWNLOAD_START_GRACE_MS, signal);
+    }
+    return this.downloads.reportSince(mark, this.navigationTimeoutMs, signal);
   }
 
   async navigateFor(url: string, signal: AbortSignal | undefined): Promise<PageInfo> {
@@ -447,6 +579,20 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
 
   // ---- internals ----
 
+  /**
+   * A tab whose renderer no longer runs scripts (an endless loop) would fail every observation
+   * and action from now on: a new tab takes its place and the model is told why.
+   */
+  private async replaceHungPage(hung: Page, options?: CallOptions): Promise<Observation> {
+    const url = hung.url();
+    const fresh = await raceSignal(this.context.newPage(), anySignal(options?.signal, AbortSignal.timeout(this.actionTimeoutMs)));
+    await this.activate(fresh);
+    abandonHungPage(hung);
+    const observation = await this.observe(options);
+    observation.notice = `The page ${url} stopped responding (its scripts never yielded), so its tab was closed; this is a new blank tab.`;
+    return observation;
+  }
+
   /** The URL as navigate may open it: parsed, allowed by the egress policy, http(s) only. */
   private navigableUrl(url: string): URL {
     let parsed: URL;
@@ -475,7 +621,9 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
 
   private adopt(page: Page): void {
     this.activityOf(page);
-    page.on('dialog', (dialog) => this.answerDialog(dialog));
+    page.on('dialog', (dialog) => this.dialogs.handle(page, dialog));
+    page.on('download', (download) => this.downloads.capture(download));
+    void this.downloads.guard.watch(this.context, page);
     page.on('crash', () => {
       if (page === this.active) this.die('The page crashed');
     });
@@ -490,16 +638,6 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
     return activity;
   }
 
-  private answerDialog(dialog: Dialog): void {
-    const type = dialog.type();
-    const accept = type === 'alert' || type === 'beforeunload';
-    const handled: HandledDialog = { type, message: dialog.message().slice(0, 500), answer: accept ? 'accepted' : 'dismissed' };
-    this.lastDialog = handled;
-    this.dialogForObservation = handled;
-    this.dialogsSeen++;
-    (accept ? dialog.accept() : dialog.dismiss()).catch(() => undefined);
-  }
-
   private die(reason: string): void {
     if (this.deadReason !== undefined) return;
     this.deadReason = reason;
@@ -511,6 +649,12 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
         // a listener's failure must not stop the others from hearing about the crash
       }
     }
+  }
+
+  private refuseWhileDialogOpen(page: Page, what: string): void {
+    const open = this.dialogs.openOn(page);
+    // Chromium paints nothing while a dialog is up; waiting would only time out.
+    if (open !== undefined) throw new ScreenshotError(`${what} failed: a ${open.type} dialog is open on the page and must be answered first`, true);
   }
 
   private ensureAlive(): void {

@@ -1,14 +1,16 @@
 import type { ActionResult } from '../port.ts';
 import { failure } from './action-results.ts';
 import type { ActionHost } from './action-host.ts';
+import { waitForVisibleText } from './wait-for-text.ts';
 
 export const WAIT_FOR_DEFAULT_MS = 5_000;
 export const WAIT_FOR_MAX_MS = 10_000;
 const WAIT_FOR_MIN_MS = 100;
 
 /**
- * Waits until `text` is visible on the active page (across navigations), or without a text until
- * the page has finished loading, including a navigation that starts meanwhile.
+ * Waits until `text` is visible on the active page (across navigations, in its frames and open
+ * shadow roots), or without a text until the page has finished loading, including a navigation
+ * that starts meanwhile.
  */
 export async function waitForAction(
   host: ActionHost,
@@ -21,12 +23,12 @@ export async function waitForAction(
   const wanted = text?.trim() ?? '';
   let seen = false;
   const outcome = await host.watch(async () => {
+    if (wanted !== '') {
+      seen = await waitForVisibleText(page, wanted, timeoutMs);
+      return;
+    }
     try {
-      if (wanted === '') {
-        await page.waitForLoadState('load', { timeout: timeoutMs });
-      } else {
-        await page.getByText(wanted).filter({ visible: true }).first().waitFor({ state: 'visible', timeout: timeoutMs });
-      }
+      await page.waitForLoadState('load', { timeout: timeoutMs });
       seen = true;
     } catch (error) {
       if (!(error instanceof Error && error.name === 'TimeoutError')) throw error;

@@ -9,7 +9,7 @@
 //   spam              emits a 200 KB THOUGHT every step until a user update says "stop"
 //   repeat            scrolls down every step, forever (loop detection ends it)
 //   structured        first finishes with a result that misses the schema, then corrects it
-//   visit <url>       navigates to <url>, then finishes with the page title
+//   visit <url>       navigates to <url>, then finishes with the page title (or the browser's notice)
 //   form <name>|<email>|<country>   fills and submits the fixture registration form, then
 //                     finishes with the confirmation text
 export async function decide({ task, updates, observation, step, history, signal }) {
@@ -57,7 +57,10 @@ export async function decide({ task, updates, observation, step, history, signal
       }
       return { actions: [{ tool: 'done', args: { result: { name: 'Ada' } } }] };
     case 'visit':
-      if (history.some((h) => h.action.tool === 'navigate')) return { actions: [{ tool: 'done', args: { result: observation.title } }] };
+      if (history.some((h) => h.action.tool === 'navigate')) {
+        // A notice (e.g. a hung tab replaced) says more about the visit than the title.
+        return { actions: [{ tool: 'done', args: { result: observation.notice ?? observation.title } }] };
+      }
       return { actions: [{ tool: 'navigate', args: { url: arg } }] };
     case 'form':
       return fillForm(arg, observation);
