@@ -235,7 +235,20 @@ export type BrowserAction =
   /** Closes the tab at `index` (default: the active one); never the last tab. */
   | { kind: 'close_tab'; index?: number | undefined }
   /** Waits for `text` to be visible on the active page, or without text for the page to settle. */
-  | { kind: 'wait_for'; text?: string | undefined; timeoutMs?: number | undefined }
+  /**
+   * Waits for one thing: `text` visible; an element (`role` and/or `name`) visible; the URL to
+   * contain `urlContains`; a new document in the tab (`navigation`); or, with none, the page's
+   * load event. Frames and open shadow roots count.
+   */
+  | {
+      kind: 'wait_for';
+      text?: string | undefined;
+      role?: string | undefined;
+      name?: string | undefined;
+      urlContains?: string | undefined;
+      navigation?: boolean | undefined;
+      timeoutMs?: number | undefined;
+    }
   | { kind: 'read_text'; page?: number }
   /**
    * Puts session files (by name) into the file input with `index`, or into the file chooser that

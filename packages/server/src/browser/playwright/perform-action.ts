@@ -96,7 +96,7 @@ export async function performAction(
     case 'close_tab':
       return closeTabAction(host, action.index);
     case 'wait_for':
-      return waitForAction(host, action.text, action.timeoutMs, signal);
+      return waitForAction(host, action, signal);
     case 'read_text':
       return readTextAction(host, action.page ?? 1);
     case 'upload':

@@ -1,4 +1,7 @@
-import type { Frame, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
+
+/** What `wait_for` may wait to see: a text, or an element by role and/or accessible name. */
+export type VisibleTarget = { text: string } | { role?: string | undefined; name?: string | undefined };
 
 /**
  * Resolves true once `text` is visible anywhere on `page`: its document and open shadow roots
@@ -8,6 +11,27 @@ import type { Frame, Page } from 'playwright-core';
  * (the page closed), so the caller can tell a missing text from a dead page.
  */
 export function waitForVisibleText(page: Page, text: string, timeoutMs: number): Promise<boolean> {
+  return waitForVisible(page, { text }, timeoutMs);
+}
+
+/** The locator for `target` in one frame (role and text locators pierce open shadow roots). */
+function locatorIn(frame: Frame, target: VisibleTarget): Locator {
+  if ('text' in target) return frame.getByText(target.text);
+  const name = target.name;
+  if (target.role !== undefined) {
+    return frame.getByRole(target.role as Parameters<Frame['getByRole']>[0], name === undefined ? {} : { name });
+  }
+  // A name alone: whatever a person would call by that name.
+  const named = name ?? '';
+  return frame
+    .getByRole('button', { name: named })
+    .or(frame.getByRole('link', { name: named }))
+    .or(frame.getByLabel(named))
+    .or(frame.getByPlaceholder(named));
+}
+
+/** `waitForVisibleText` for any `VisibleTarget`. */
+export function waitForVisible(page: Page, target: VisibleTarget, timeoutMs: number): Promise<boolean> {
   return new Promise<boolean>((resolve, reject) => {
     const deadline = Date.now() + timeoutMs;
     const watched = new Set<Frame>();
@@ -24,8 +48,7 @@ export function waitForVisibleText(page: Page, text: string, timeoutMs: number):
       watched.add(frame);
       const left = deadline - Date.now();
       if (left <= 0) return;
-      frame
-        .getByText(text)
+      locatorIn(frame, target)
         .filter({ visible: true })
         .first()
         .waitFor({ state: 'visible', timeout: left })
