@@ -36,7 +36,7 @@ export const ConfigSchema = z.object({
   /** A shared or per-key Chromium is replaced after serving this many sessions (live ones keep it). 0 disables. */
   browserRecycleAfterSessions: z.coerce.number().int().min(0).max(1_000_000).default(500),
   /** … or once its own processes (renderers excluded) use more than this many MB. 0 disables. */
-  browserRecycleMb: z.coerce.number().int().min(0).max(1_000_000).default(1024),
+  browserRecycleMb: z.coerce.number().int().min(0).max(1_000_000).default(2048),
   /** Cap on live sessions (each holds a browser context, ~56 MB). Beyond it create answers 429. */
   maxSessions: z.coerce.number().int().min(1).max(10_000).default(50),
   /** A session with no client command and no agent step for this long is terminated. 0 disables. */

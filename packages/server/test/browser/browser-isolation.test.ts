@@ -146,3 +146,22 @@ describe('recycling', () => {
     expect((await next.navigate(`${probe.url}/read`)).title).toBe('probe');
   }, 60_000);
 });
+
+describe('a crash under session isolation', () => {
+  it("reaches only the sessions of the browser that died", async () => {
+    const pool = newPool('session');
+    const first = await pool.acquire({ sessionId: 'first' });
+    const second = await pool.acquire({ sessionId: 'second' });
+    const crashed: string[] = [];
+    for (const session of [first, second]) session.onCrash(() => crashed.push(session.sessionId));
+    // Each session's Chromium is a child of this process, launched in turn: kill the first one.
+    const [firstBrowser] = chromiumProcesses()
+      .filter((p) => p.ppid === process.pid)
+      .map((p) => p.pid)
+      .sort((a, b) => a - b);
+    process.kill(-firstBrowser!, 'SIGKILL'); // each browser runs in its own process group
+    await expect.poll(() => crashed, { timeout: 10_000 }).toEqual(['first']);
+    expect((await second.navigate(`${probe.url}/read`)).title).toBe('probe');
+    expect(pool.stats()).toMatchObject({ active: 1, browsers: 1 });
+  }, 60_000);
+});
