@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { descendantsOf, processMemory } from '../packages/server/src/util/process-tree.ts';
 
 export interface ChromiumMemory {
   processes: number;
@@ -8,61 +8,24 @@ export interface ChromiumMemory {
   rss_mb: number;
 }
 
-interface ProcessEntry {
-  pid: number;
-  ppid: number;
-  comm: string;
-}
-
-/**
- * Chromium processes descended from `root` (this process by default), read from /proc. The
- * same walk as packages/server/test/browser/chromium-processes.ts; bench keeps its own copy
- * rather than importing from a test folder.
- */
+/** Chromium processes descended from `root` (this process by default). */
 export function chromiumPids(root = process.pid): number[] {
-  const all: ProcessEntry[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      const fields = stat.slice(close + 2).split(' ');
-      // A zombie holds no memory; it only waits for its parent to reap it.
-      if (fields[0] === 'Z') continue;
-      all.push({ pid: Number(entry), ppid: Number(fields[1]), comm: stat.slice(stat.indexOf('(') + 1, close) });
-    } catch {
-      // the process exited while we were reading
-    }
-  }
-  const descendants = new Set<number>([root]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const p of all) {
-      if (!descendants.has(p.pid) && descendants.has(p.ppid)) {
-        descendants.add(p.pid);
-        grew = true;
-      }
-    }
-  }
-  return all.filter((p) => p.pid !== root && descendants.has(p.pid) && /chrom/i.test(p.comm)).map((p) => p.pid);
+  return descendantsOf(root)
+    .filter((p) => /chrom/i.test(p.comm))
+    .map((p) => p.pid);
 }
 
 /** PSS and RSS summed over this process's Chromium processes (from /proc/<pid>/smaps_rollup). */
 export function chromiumMemory(root = process.pid): ChromiumMemory {
-  let pssKb = 0;
-  let rssKb = 0;
+  let pss = 0;
+  let rss = 0;
   let processes = 0;
   for (const pid of chromiumPids(root)) {
-    let rollup: string;
-    try {
-      rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-    } catch {
-      continue; // exited between the walk and the read
-    }
+    const memory = processMemory(pid);
+    if (memory.rss === 0) continue; // exited between the walk and the read
     processes++;
-    pssKb += Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0);
-    rssKb += Number(/^Rss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0);
+    pss += memory.pss;
+    rss += memory.rss;
   }
-  return { processes, pss_mb: Math.round(pssKb / 102.4) / 10, rss_mb: Math.round(rssKb / 102.4) / 10 };
+  return { processes, pss_mb: Math.round(pss / 104_857.6) / 10, rss_mb: Math.round(rss / 104_857.6) / 10 };
 }

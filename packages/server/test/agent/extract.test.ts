@@ -1,13 +1,11 @@
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentHost, AgentRecord } from '../../src/agent/agent-host.ts';
 import { runAgentTask, type AgentOutcome } from '../../src/agent/agent-loop.ts';
 import { EXTRACT_TEXT_BUDGET } from '../../src/agent/extraction.ts';
-import type { SessionBrowser } from '../../src/browser/port.ts';
-import { createPlaywrightBrowserPool, type PlaywrightBrowserPool } from '../../src/browser/playwright/index.ts';
 import { createLanguageModel } from '../../src/llm/create-language-model.ts';
 import type { LanguageModel } from '../../src/llm/port.ts';
-import { startPagesServer, type PagesServer } from '../browser/observe-pages-server.ts';
+import { usePagesHarness } from '../browser/pages-harness.ts';
 import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../support/openai-compatible-server.ts';
 // @ts-expect-error a plain ES module policy, without types
 import { SCHEMA } from './fixtures/extract-policy.mjs';
@@ -22,26 +20,10 @@ const LONG_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><t
 const PRODUCTS = { products: [{ name: 'Rake', price: 12.5 }, { name: 'Spade', price: 30 }] };
 const AS_TEXT = { products: [{ name: 'Rake', price: '12.50' }, { name: 'Spade', price: '30.00' }] };
 
-let pages: PagesServer;
-let pool: PlaywrightBrowserPool;
-let browser: SessionBrowser | undefined;
+const pages = usePagesHarness('extract', { '/products.html': PRODUCTS_PAGE, '/long.html': LONG_PAGE });
 let llm: OpenAiCompatibleServer | undefined;
-let count = 0;
-
-beforeAll(async () => {
-  pages = await startPagesServer({ '/products.html': PRODUCTS_PAGE, '/long.html': LONG_PAGE });
-  pool = createPlaywrightBrowserPool({ warmContexts: 1, actionTimeoutMs: 2_000, navigationTimeoutMs: 10_000 });
-  await pool.start();
-});
-
-afterAll(async () => {
-  await pool.close();
-  await pages.close();
-});
 
 afterEach(async () => {
-  await browser?.close();
-  browser = undefined;
   await llm?.close();
   llm = undefined;
 });
@@ -58,7 +40,7 @@ function recordingHost(): AgentHost & { records: AgentRecord[] } {
 }
 
 async function run(task: string, model: LanguageModel, path = '/products.html'): Promise<{ outcome: AgentOutcome; host: ReturnType<typeof recordingHost> }> {
-  browser = await pool.acquire({ sessionId: `extract-${++count}` });
+  const browser = await pages.open();
   const host = recordingHost();
   const outcome = await runAgentTask({
     task,

@@ -1,53 +1,24 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Observation, ObservedElement, SessionBrowser } from '../../src/browser/port.ts';
-import { createPlaywrightBrowserPool, type PlaywrightBrowserPool } from '../../src/browser/playwright/index.ts';
+import { describe, expect, it } from 'vitest';
+import type { Observation, SessionBrowser } from '../../src/browser/port.ts';
 import type { PlaywrightSessionBrowser } from '../../src/browser/playwright/playwright-session-browser.ts';
 import { DIALOG_PAGES } from './dialog-input-frame-pages.ts';
-import { startPagesServer, type PagesServer } from './observe-pages-server.ts';
+import { elementNamed, usePagesHarness } from './pages-harness.ts';
 
-let pages: PagesServer;
-let pool: PlaywrightBrowserPool;
-let session: PlaywrightSessionBrowser | undefined;
-let count = 0;
-
-beforeAll(async () => {
-  pages = await startPagesServer(DIALOG_PAGES);
-  pool = createPlaywrightBrowserPool({ warmContexts: 1, actionTimeoutMs: 2_000, navigationTimeoutMs: 10_000 });
-  await pool.start();
-});
-
-afterAll(async () => {
-  await pool.close();
-  await pages.close();
-});
-
-afterEach(async () => {
-  await session?.close();
-  session = undefined;
-});
+const pages = usePagesHarness('dialogs', DIALOG_PAGES);
 
 async function open(): Promise<PlaywrightSessionBrowser> {
-  const acquired: SessionBrowser = await pool.acquire({ sessionId: `dialogs-${++count}` });
-  session = acquired as PlaywrightSessionBrowser;
-  await session.navigate(`${pages.url}/dialogs.html`);
-  return session;
-}
-
-function byName(observation: Observation, name: string): ObservedElement {
-  const found = observation.elements.find((e) => e.name === name);
-  if (found === undefined) throw new Error(`no element named '${name}' in ${JSON.stringify(observation.elements)}`);
-  return found;
+  return (await pages.open('/dialogs.html')) as PlaywrightSessionBrowser;
 }
 
 async function click(s: SessionBrowser, name: string) {
-  return s.act({ kind: 'click', index: byName(await s.observe(), name).index });
+  return s.act({ kind: 'click', index: elementNamed(await s.observe(), name).index });
 }
 
 describe('confirm dialogs wait for the model', () => {
   it('returns from the click at once, observes the open dialog without the page, refuses other actions, and takes the answer', async () => {
     const s = await open();
     const before = await s.observe();
-    const clicked = await s.act({ kind: 'click', index: byName(before, 'Delete draft').index });
+    const clicked = await s.act({ kind: 'click', index: elementNamed(before, 'Delete draft').index });
     expect(clicked).toEqual({
       ok: true,
       message: "Clicked button 'Delete draft'; a confirm dialog opened and waits for an answer: 'Delete the draft?'; answer it with answer_dialog",
@@ -69,7 +40,7 @@ describe('confirm dialogs wait for the model', () => {
     expect(await s.pageInfo()).toEqual({ url: `${pages.url}/dialogs.html`, title: 'Dialogs' });
     await expect(s.screenshot()).rejects.toThrow('Screenshot failed: a confirm dialog is open on the page and must be answered first');
 
-    const refused = await s.act({ kind: 'click', index: byName(before, 'Ask name').index });
+    const refused = await s.act({ kind: 'click', index: elementNamed(before, 'Ask name').index });
     expect(refused).toEqual({
       ok: false,
       message: "A confirm dialog is open on this tab ('Delete the draft?'): answer it with answer_dialog (accept true or false) before anything else",
@@ -82,7 +53,7 @@ describe('confirm dialogs wait for the model', () => {
     expect(after.text).toContain('deleted');
     expect(after.dialog).toBeUndefined();
     // The document stayed: indices from before the dialog still work.
-    expect(byName(after, 'Delete draft').index).toBe(byName(before, 'Delete draft').index);
+    expect(elementNamed(after, 'Delete draft').index).toBe(elementNamed(before, 'Delete draft').index);
 
     await click(s, 'Delete draft');
     expect(await s.act({ kind: 'answer_dialog', accept: false })).toEqual({
@@ -104,7 +75,7 @@ describe('confirm dialogs wait for the model', () => {
 
   it('reports a dialog opened by typing, and one opened later by a timer', async () => {
     const s = await open();
-    const typed = await s.act({ kind: 'type', index: byName(await s.observe(), 'Code').index, text: 'abc' });
+    const typed = await s.act({ kind: 'type', index: elementNamed(await s.observe(), 'Code').index, text: 'abc' });
     expect(typed).toMatchObject({ ok: true, pageChanged: true });
     expect(typed.message).toBe("Typed 3 characters into textbox 'Code'; a confirm dialog opened and waits for an answer: 'Use code abc?'; answer it with answer_dialog");
     await s.act({ kind: 'answer_dialog', accept: true });

@@ -1,41 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SessionBrowser } from '../../src/browser/port.ts';
-import { createPlaywrightBrowserPool, type PlaywrightBrowserPool } from '../../src/browser/playwright/index.ts';
-import { startPagesServer, type PagesServer } from './observe-pages-server.ts';
-
-let pages: PagesServer;
-let pool: PlaywrightBrowserPool;
-let session: SessionBrowser | undefined;
-let count = 0;
+import { usePagesHarness } from './pages-harness.ts';
 
 const BUTTONS = 400;
 const manyButtons = Array.from({ length: BUTTONS }, (_, i) => `<p><button type="button">B${i + 1}</button></p>`).join('\n');
 
-beforeAll(async () => {
-  pages = await startPagesServer({
-    '/many.html': `<!doctype html><html><head><title>Many</title></head><body><h1>Many buttons</h1>${manyButtons}</body></html>`,
-    '/prose.html': `<!doctype html><html><head><title>Prose</title></head><body><h1>Prose</h1>${Array.from({ length: 300 }, (_, i) => `<p>Paragraph ${i + 1} of a long article about nothing in particular.</p>`).join('')}<p>LAST PARAGRAPH</p></body></html>`,
-    '/few.html': `<!doctype html><html><head><title>Few</title></head><body><h1>Few</h1><button>One</button></body></html>`,
-  });
-  pool = createPlaywrightBrowserPool({ warmContexts: 1, actionTimeoutMs: 2_000, navigationTimeoutMs: 10_000 });
-  await pool.start();
+const pages = usePagesHarness('paging', {
+  '/many.html': `<!doctype html><html><head><title>Many</title></head><body><h1>Many buttons</h1>${manyButtons}</body></html>`,
+  '/prose.html': `<!doctype html><html><head><title>Prose</title></head><body><h1>Prose</h1>${Array.from({ length: 300 }, (_, i) => `<p>Paragraph ${i + 1} of a long article about nothing in particular.</p>`).join('')}<p>LAST PARAGRAPH</p></body></html>`,
+  '/few.html': `<!doctype html><html><head><title>Few</title></head><body><h1>Few</h1><button>One</button></body></html>`,
 });
-
-afterAll(async () => {
-  await pool.close();
-  await pages.close();
-});
-
-afterEach(async () => {
-  await session?.close();
-  session = undefined;
-});
-
-async function open(path: string): Promise<SessionBrowser> {
-  session = await pool.acquire({ sessionId: `paging-${++count}` });
-  await session.navigate(`${pages.url}${path}`);
-  return session;
-}
+const open = (path: string): Promise<SessionBrowser> => pages.open(path);
 
 const numbers = (names: string[]): number[] => names.map((n) => Number(n.slice(1)));
 

@@ -1,7 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SessionBrowser } from '../../src/browser/port.ts';
-import { createPlaywrightBrowserPool, type PlaywrightBrowserPool } from '../../src/browser/playwright/index.ts';
-import { startPagesServer, type PagesServer } from './observe-pages-server.ts';
+import { usePagesHarness } from './pages-harness.ts';
 
 const page = (title: string, body: string): string =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body>${body}</body></html>`;
@@ -31,32 +30,8 @@ const PAGES: Record<string, string> = {
   '/landing.html': page('Landing', '<p>Order placed</p>'),
 };
 
-let pages: PagesServer;
-let pool: PlaywrightBrowserPool;
-let session: SessionBrowser | undefined;
-let count = 0;
-
-beforeAll(async () => {
-  pages = await startPagesServer(PAGES);
-  pool = createPlaywrightBrowserPool({ warmContexts: 1, actionTimeoutMs: 2_000, navigationTimeoutMs: 10_000 });
-  await pool.start();
-});
-
-afterAll(async () => {
-  await pool.close();
-  await pages.close();
-});
-
-afterEach(async () => {
-  await session?.close();
-  session = undefined;
-});
-
-async function open(path: string): Promise<SessionBrowser> {
-  session = await pool.acquire({ sessionId: `wait-kinds-${++count}` });
-  await session.navigate(`${pages.url}${path}`);
-  return session;
-}
+const pages = usePagesHarness('wait-kinds', PAGES);
+const open = (path: string): Promise<SessionBrowser> => pages.open(path);
 
 describe('wait_for an element', () => {
   it('by role and name, inside an open shadow root', async () => {
