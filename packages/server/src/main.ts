@@ -110,6 +110,7 @@ async function serve(config: Config): Promise<number> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => stop('SIGHUP'));
   const url = await server.listen();
   logger.info({ url, dataDir: resolveDataDir(config, REPO_ROOT), model: config.model ?? null }, 'listening');
   process.stdout.write(`Steward listening on ${url}\n`);

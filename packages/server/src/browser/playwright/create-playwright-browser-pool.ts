@@ -189,6 +189,12 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
       ...(proxy === undefined ? {} : { proxy: { server: proxy.url, bypass: '<-loopback>' } }),
       // Playwright adds --no-sandbox by itself unless told the sandbox is wanted.
       chromiumSandbox: !isRoot,
+      // Playwright would kill the browser on these signals, racing the server's own orderly
+      // shutdown (running tasks recorded as interrupted, then close()). A server that dies
+      // without one still leaves nothing: Chromium exits when its DevTools pipe closes.
+      handleSIGTERM: false,
+      handleSIGINT: false,
+      handleSIGHUP: false,
       timeout: launchTimeoutMs,
     });
     counters.launches++;
