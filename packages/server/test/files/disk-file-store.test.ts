@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -180,5 +180,15 @@ describe('DiskFileStore', () => {
     await restarted.save(SESSION, 'more.bin', from(bytes(1000)), { source: 'upload' });
     await restarted.save(SESSION, 'most.bin', from(bytes(1000)), { source: 'upload' });
     expect(await restarted.room(SESSION)).toEqual({ bytes: 2500 - 2004, limit: 'session' });
+  });
+
+  it('removes what a save killed mid-write left behind, on the first use after a restart', async () => {
+    await store.save(SESSION, 'kept.csv', from(Buffer.from('x,y\n')), { source: 'download' });
+    writeFileSync(join(root, SESSION, '.part-left-by-a-killed-process'), bytes(700));
+    const restarted = new DiskFileStore({ root, maxFileBytes: 1000, maxSessionBytes: 2500 });
+    expect((await restarted.list(SESSION)).map((f) => f.name)).toEqual(['kept.csv']);
+    // The leftover counted against nothing and is gone once the session's files are used.
+    expect(await restarted.room(SESSION)).toEqual({ bytes: 1000, limit: 'file' });
+    expect(onDisk().some((entry) => entry.includes('.part-'))).toBe(false);
   });
 });

@@ -161,11 +161,27 @@ export class DiskFileStore implements SessionFileStore {
   private usage(sessionId: string): Promise<{ bytes: number }> {
     let usage = this.committed.get(sessionId);
     if (usage === undefined) {
-      usage = this.list(sessionId).then((files) => ({ bytes: files.reduce((sum, f) => sum + f.size, 0) }));
+      // First use in this process: no save of ours can be writing yet, so any temporary file is
+      // one a killed process left behind.
+      usage = this.removeLeftovers(sessionId)
+        .then(() => this.list(sessionId))
+        .then((files) => ({ bytes: files.reduce((sum, f) => sum + f.size, 0) }));
       usage.catch(() => this.committed.delete(sessionId));
       this.committed.set(sessionId, usage);
     }
     return usage;
+  }
+
+  /** Deletes the temporary files of saves that never finished (the process died mid-write). */
+  private async removeLeftovers(sessionId: string): Promise<void> {
+    const dir = this.dirOf(sessionId);
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch {
+      return; // no folder yet: nothing left over
+    }
+    await Promise.all(names.filter((name) => name.startsWith(TEMP_PREFIX)).map((name) => unlink(join(dir, name)).catch(() => undefined)));
   }
 
   private addWriting(sessionId: string, bytes: number): void {
