@@ -43,7 +43,7 @@ const PAGES: Record<string, string> = {
     <script>
       const params = new URLSearchParams(location.search);
       setTimeout(() => { document.getElementById('out').textContent = 'The results are ready'; }, Number(params.get('ms') ?? '300'));
-      if (params.get('go')) setTimeout(() => { location.href = params.get('go'); }, 300);
+      if (params.get('go')) setTimeout(() => { location.href = params.get('go'); }, Number(params.get('goms') ?? '300'));
     </script>`,
 };
 

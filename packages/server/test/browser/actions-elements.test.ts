@@ -162,7 +162,9 @@ describe('wait_for', () => {
   });
 
   it('follows a navigation to the page that shows the text, and reports the page change', async () => {
-    const browser = await open(`${pages.url}/late.html?go=/late.html%3Fms%3D0%26done%3D1`);
+    // The first page would show the text only after 8 s; it navigates after 1 s (while wait_for
+    // watches, even on a busy machine) to a page that shows it at once.
+    const browser = await open(`${pages.url}/late.html?ms=8000&goms=1000&go=/late.html%3Fms%3D0%26done%3D1`);
     const result = await browser.act({ kind: 'wait_for', text: 'results are ready', timeoutMs: 5_000 });
     expect(result.ok).toBe(true);
     expect(result.pageChanged).toBe(true);
