@@ -1,5 +1,4 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startPagesServer, type PagesServer } from './observe-pages-server.ts';
 
 /**
  * Small pages for widgets the fixture sites do not have (hover menus, ARIA switches, inner
@@ -47,30 +46,12 @@ const PAGES: Record<string, string> = {
     </script>`,
 };
 
-export interface ActionPages {
-  url: string;
-  close(): Promise<void>;
-}
+export type ActionPages = PagesServer;
 
-export async function startActionPages(): Promise<ActionPages> {
-  const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://pages.invalid').pathname;
-    const body = PAGES[path];
-    if (body === undefined) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"></head><body>${body}</body></html>`);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
-    },
-  };
+export function startActionPages(): Promise<ActionPages> {
+  const documents = Object.entries(PAGES).map(([path, body]) => [
+    path,
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"></head><body>${body}</body></html>`,
+  ]);
+  return startPagesServer(Object.fromEntries(documents));
 }

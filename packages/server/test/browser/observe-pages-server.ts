@@ -10,7 +10,7 @@ export interface PagesServer {
 export async function startPagesServer(pages: Record<string, string>): Promise<PagesServer> {
   const server = createServer((req, res) => {
     const body = pages[new URL(req.url ?? '/', 'http://x').pathname];
-    res.writeHead(body === undefined ? 404 : 200, { 'content-type': 'text/html; charset=utf-8' });
+    res.writeHead(body === undefined ? 404 : 200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
     res.end(body ?? 'not found');
   });
   await new Promise<void>((resolve, reject) => {

@@ -33,6 +33,19 @@ function splitAuthority(authority: string): { host: string; port: number } | und
   return match === null ? undefined : { host: match[1] ?? '', port: Number(match[2]) };
 }
 
+/** The sockets a test proxy holds, so closing it can drop them; their errors are expected noise. */
+function socketKeeper(): { sockets: Set<Duplex>; keep(socket: Duplex): void } {
+  const sockets = new Set<Duplex>();
+  return {
+    sockets,
+    keep(socket) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => undefined);
+    },
+  };
+}
+
 function listening(server: Server, sockets: Set<Duplex>, extra: { url: (port: number) => string; connections: () => number; targets: string[]; credentials: ProxyCredentials[] }): Promise<RecordingProxy> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -71,15 +84,10 @@ function splice(a: Duplex, b: Duplex): void {
 /** An HTTP proxy that serves CONNECT only (absolute-form requests get 405 and are recorded as such). */
 export async function startHttpConnectProxy(options: { credentials?: ProxyCredentials | undefined } = {}): Promise<RecordingProxy> {
   const server = createHttpServer();
-  const sockets = new Set<Duplex>();
+  const { sockets, keep } = socketKeeper();
   const targets: string[] = [];
   const credentials: ProxyCredentials[] = [];
   let connections = 0;
-  const keep = (socket: Duplex): void => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
-  };
   server.on('connection', (socket: Socket) => {
     connections++;
     keep(socket);
@@ -161,15 +169,10 @@ class ByteReader {
 
 /** A SOCKS5 server (RFC 1928, CONNECT only; RFC 1929 username/password when `credentials` is set). */
 export async function startSocks5Proxy(options: { credentials?: ProxyCredentials | undefined } = {}): Promise<RecordingProxy> {
-  const sockets = new Set<Duplex>();
+  const { sockets, keep } = socketKeeper();
   const targets: string[] = [];
   const credentials: ProxyCredentials[] = [];
   let connections = 0;
-  const keep = (socket: Duplex): void => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
-  };
 
   async function handshake(client: Socket): Promise<void> {
     const reader = new ByteReader(client);

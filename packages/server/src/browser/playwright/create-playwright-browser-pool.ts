@@ -95,7 +95,7 @@ interface ChromiumInstance {
   retired: boolean;
   /** Being closed by the pool (its disconnect is not a crash). */
   closing: boolean;
-  /** Per-key isolation: the key it serves; undefined while a dedicated browser waits in the warm pool. */
+  /** Dedicated isolation: the key (or session) it serves; undefined while it waits in the warm pool. */
   owner: string | undefined;
   pid: number | undefined;
 }
@@ -252,11 +252,16 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
   async function closeInstance(instance: ChromiumInstance): Promise<void> {
     if (instance.closing) return;
     instance.closing = true;
+    stopServing(instance);
+    await instance.browser.close().catch(() => undefined);
+    instances.delete(instance);
+  }
+
+  /** No new session will be given `instance`: it is no longer current or a key's, its warm contexts go. */
+  function stopServing(instance: ChromiumInstance): void {
     if (current === instance) current = undefined;
     if (instance.owner !== undefined && byKey.get(instance.owner) === instance) byKey.delete(instance.owner);
     discardWarm((w) => w.instance === instance);
-    await instance.browser.close().catch(() => undefined);
-    instances.delete(instance);
   }
 
   function discardWarm(match: (w: WarmContext) => boolean): void {
@@ -272,9 +277,7 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
     instances.delete(gone);
     if (gone.closing) return;
     gone.closing = true;
-    if (current === gone) current = undefined;
-    if (gone.owner !== undefined && byKey.get(gone.owner) === gone) byKey.delete(gone.owner);
-    discardWarm((w) => w.instance === gone);
+    stopServing(gone);
     if (closed) return;
     const affected = [...sessions].filter(([, instance]) => instance === gone).map(([session]) => session);
     logger.error({ sessions: affected.length, browser: gone.id }, 'browser disconnected; a new one is launched on the next acquire');
@@ -286,9 +289,7 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
     if (instance.retired || instance.closing || closed) return;
     instance.retired = true;
     counters.recycled++;
-    if (current === instance) current = undefined;
-    if (instance.owner !== undefined && byKey.get(instance.owner) === instance) byKey.delete(instance.owner);
-    discardWarm((w) => w.instance === instance);
+    stopServing(instance);
     logger.info({ browser: instance.id, why, ...detail, liveSessions: instance.sessions }, 'browser retired; new sessions get a fresh one');
     if (instance.sessions === 0) void closeInstance(instance);
     if (isolation === 'shared') {
@@ -407,7 +408,7 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
   }
 
   /** A context for a session of `apiKeyId`; its browser's `sessions` already counts it. */
-  async function takeContext(apiKeyId: string | undefined): Promise<WarmContext> {
+  async function takeContext(sessionId: string, apiKeyId: string | undefined): Promise<WarmContext> {
     if (isolation === 'key' && apiKeyId !== undefined) {
       const own = byKey.get(apiKeyId);
       if (own !== undefined && usable(own)) {
@@ -447,7 +448,7 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
       taken.instance.owner = apiKeyId;
       byKey.set(apiKeyId, taken.instance);
     } else if (isolation === 'session') {
-      taken.instance.owner = '';
+      taken.instance.owner = sessionId;
     }
     return taken;
   }
@@ -488,7 +489,7 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
       reserved++;
       let taken: WarmContext | undefined;
       try {
-        taken = await track(takeContext(acquireOptions.apiKeyId));
+        taken = await track(takeContext(acquireOptions.sessionId, acquireOptions.apiKeyId));
         if (taken.channel !== undefined && sessionPolicy !== undefined) {
           taken.channel.bind({ sessionId: acquireOptions.sessionId, policy: sessionPolicy, upstreamProxy: acquireOptions.upstreamProxy });
         }

@@ -44,12 +44,3 @@ export function scrollPage(args: ScrollArgs): ScrollResult {
   }
   return { moved, y: Math.round(y), height, viewportHeight: window.innerHeight };
 }
-
-export function visibleText(maxChars: number): string {
-  const text = document.body?.innerText ?? '';
-  return text
-    .slice(0, maxChars)
-    .replace(/[ \t]+\n/g, '\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
-}
