@@ -79,7 +79,31 @@ function ensureChromium() {
   process.exit(1);
 }
 
+/**
+ * The browser runs in a network namespace of its own (STEWARD_BROWSER_NETWORK_NAMESPACE, on by
+ * default): util-linux brings unshare and nsenter on every Debian machine; `ip` (iproute2) raises
+ * the namespace's loopback and is missing from minimal images.
+ */
+function ensureNetworkTools() {
+  if (process.env.STEWARD_BROWSER_NETWORK_NAMESPACE === 'off') return;
+  const found = ['/usr/bin', '/usr/sbin', '/bin', '/sbin'].some((dir) => isExecutable(join(dir, 'ip')));
+  if (found) return;
+  const isRoot = process.getuid?.() === 0;
+  if (isRoot && isExecutable('/usr/bin/apt-get')) {
+    say("'ip' is missing: installing Debian's iproute2 package (the browser's network namespace needs it)");
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    run('apt-get', ['update', '-qq'], { env });
+    run('apt-get', ['install', '-y', '-qq', 'iproute2'], { env });
+    return;
+  }
+  say("'ip' (iproute2) was not found: the browser's network namespace needs it.");
+  say(isRoot ? 'Install it (on Debian: apt-get install -y iproute2).' : 'Install it as root: sudo apt-get install -y iproute2.');
+  say('Or set STEWARD_BROWSER_NETWORK_NAMESPACE=off to run without it (WebRTC UDP from pages is then not contained).');
+  process.exit(1);
+}
+
 checkNode();
 ensureDependencies();
 ensureChromium();
+ensureNetworkTools();
 if (purpose === 'test') say('ready to test');

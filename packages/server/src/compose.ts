@@ -65,6 +65,7 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
     logger: logger.child({ component: 'browser' }),
     egress: {
       policy: egressPolicy,
+      networkNamespace: config.browserNetworkNamespace === 'on',
       onBlocked: (event) => egressLog.info({ sessionId: event.sessionId ?? null, host: event.host, port: event.port, reason: event.reason }, 'request refused by the egress policy'),
     },
   });

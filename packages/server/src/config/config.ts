@@ -33,6 +33,8 @@ export const ConfigSchema = z.object({
   warmContexts: z.coerce.number().int().min(0).max(32).default(2),
   /** `shared`: one Chromium, a context per session; `key`: a Chromium per API key; `session`: a Chromium per session. */
   browserIsolation: z.enum(['shared', 'key', 'session']).default('shared'),
+  /** `on`: Chromium runs in a network namespace whose only way out is the egress proxy; `off`: proxy settings only (WebRTC's UDP is not contained). */
+  browserNetworkNamespace: z.enum(['on', 'off']).default('on'),
   /** A shared or per-key Chromium is replaced after serving this many sessions (live ones keep it). 0 disables. */
   browserRecycleAfterSessions: z.coerce.number().int().min(0).max(1_000_000).default(500),
   /** … or once its own processes (renderers excluded) use more than this many MB. 0 disables. */

@@ -1,5 +1,5 @@
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { Server as NetServer, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { errorMessage } from '../../util/abort.ts';
 import { checkDestination, DestinationLookupError, type DestinationDecision, type EgressResolver } from '../../safety/check-destination.ts';
@@ -24,6 +24,12 @@ export interface EgressProxyOptions {
   onBlocked?: ((event: EgressBlockedEvent) => void) | undefined;
   resolveTimeoutMs?: number | undefined;
   connectTimeoutMs?: number | undefined;
+  /**
+   * Where each listener is opened: a listening server whose connections this proxy serves
+   * (the browser's network namespace hands them over, see `startNetworkNamespace`). Default: a
+   * new listener on 127.0.0.1 of the server's own namespace.
+   */
+  listen?: (() => Promise<NetServer>) | undefined;
 }
 
 /** One listener, used by one browser context; it applies the policy of the session bound to it. */
@@ -304,14 +310,19 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       client.on('close', () => upstream.destroy());
     }
 
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
+    const listener = options.listen === undefined ? server : await options.listen();
+    if (listener === server) {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
       });
-    });
-    const address = server.address();
+    } else {
+      listener.on('connection', (socket) => server.emit('connection', socket));
+    }
+    const address = listener.address();
     if (address === null || typeof address === 'string') throw new Error('egress proxy has no port');
     let closing: Promise<void> | undefined;
     const channel: EgressChannel = {
@@ -328,7 +339,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
         closing ??= new Promise<void>((resolve) => {
           channels.delete(channel);
           listeners.clear();
-          server.close(() => resolve());
+          listener.close(() => resolve());
           for (const socket of sockets) socket.destroy();
         });
         return closing;

@@ -3,6 +3,7 @@ import { errorMessage } from '../../util/abort.ts';
 import type { EgressResolver } from '../../safety/check-destination.ts';
 import type { EgressPolicy } from '../../safety/egress-policy.ts';
 import { startEgressProxy, type EgressBlockedEvent, type EgressChannel, type EgressProxy } from '../egress-proxy/egress-proxy.ts';
+import { startNetworkNamespace, type BrowserNetworkNamespace } from '../egress-proxy/network-namespace.ts';
 import {
   BrowserCapacityError,
   BrowserClosedError,
@@ -62,6 +63,19 @@ export interface PoolEgressOptions {
   resolver?: EgressResolver | undefined;
   /** Every refusal, with the session it happened in (none for a warm context not yet handed out). */
   onBlocked?: ((event: EgressBlockedEvent) => void) | undefined;
+  /**
+   * Default true: Chromium runs in a network namespace whose only way out is the proxy, so
+   * nothing a page does (WebRTC/UDP, QUIC, DNS, TCP around the proxy settings) reaches the
+   * network directly. A machine that cannot provide one makes launches fail with the fix.
+   * false: the proxy settings alone, which Chromium does not apply to WebRTC's UDP.
+   */
+  networkNamespace?: boolean | undefined;
+}
+
+/** The proxy every request goes through and the namespace that leaves the browser no other way. */
+interface EgressRuntime {
+  proxy: EgressProxy;
+  namespace: BrowserNetworkNamespace | undefined;
 }
 
 export interface PlaywrightBrowserPoolStats extends BrowserPoolStats {
@@ -136,7 +150,7 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
   const logger = options.logger ?? silentLogger;
   const egress = options.egress;
   const isRoot = process.getuid?.() === 0;
-  let egressProxy: Promise<EgressProxy> | undefined;
+  let egressRuntime: Promise<EgressRuntime> | undefined;
 
   /** Every browser running, whatever its role. */
   const instances = new Set<ChromiumInstance>();
@@ -178,12 +192,13 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
 
   async function launch(): Promise<ChromiumInstance> {
     if (closed) throw new BrowserClosedError('The browser pool is closed');
-    const proxy = egress === undefined ? undefined : await startProxy();
+    const runtime = egress === undefined ? undefined : await startEgress();
+    const proxy = runtime?.proxy;
     const id = `${process.pid}-${++instanceSeq}`;
     const launched = await chromium.launch({
-      executablePath,
+      executablePath: runtime?.namespace === undefined ? executablePath : runtime.namespace.launcher(executablePath),
       headless,
-      args: [...chromiumArgs(isRoot, { egressProxy: proxy !== undefined }), `${INSTANCE_SWITCH}=${id}`],
+      args: [...chromiumArgs(isRoot), `${INSTANCE_SWITCH}=${id}`],
       // Browser-wide fallback; each context names its own listener. `<-loopback>` removes
       // Chromium's implicit bypass, so loopback goes through the firewall like everything else.
       ...(proxy === undefined ? {} : { proxy: { server: proxy.url, bypass: '<-loopback>' } }),
@@ -218,14 +233,36 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
     return instance;
   }
 
-  function startProxy(): Promise<EgressProxy> {
+  function startEgress(): Promise<EgressRuntime> {
     if (egress === undefined) throw new Error('no egress policy');
-    egressProxy ??= startEgressProxy({ policy: egress.policy, resolver: egress.resolver, onBlocked: egress.onBlocked });
+    const starting = (egressRuntime ??= (async (): Promise<EgressRuntime> => {
+      const namespace = egress.networkNamespace === false ? undefined : await startNetworkNamespace();
+      try {
+        const proxy = await startEgressProxy({
+          policy: egress.policy,
+          resolver: egress.resolver,
+          onBlocked: egress.onBlocked,
+          ...(namespace === undefined ? {} : { listen: () => namespace.listen() }),
+        });
+        namespace?.onExit((reason) => {
+          // Browsers in the old namespace could not reach listeners opened in a new one: they
+          // drain, and new sessions get a browser in a fresh namespace.
+          logger.error({ reason }, "the browser's network namespace ended; its browsers are retired");
+          if (egressRuntime === starting) egressRuntime = undefined;
+          for (const instance of instances) retire(instance, 'network namespace ended', {});
+          void proxy.close();
+        });
+        return { proxy, namespace };
+      } catch (error) {
+        await namespace?.close();
+        throw error;
+      }
+    })());
     // A failed start is retried on the next launch.
-    egressProxy.catch(() => {
-      egressProxy = undefined;
+    starting.catch(() => {
+      if (egressRuntime === starting) egressRuntime = undefined;
     });
-    return egressProxy;
+    return starting;
   }
 
   const usable = (instance: ChromiumInstance): boolean => !instance.retired && !instance.closing && instance.browser.isConnected();
@@ -312,7 +349,7 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
   }
 
   async function createContext(instance: ChromiumInstance): Promise<WarmContext> {
-    const channel = egress === undefined ? undefined : await (await startProxy()).openChannel();
+    const channel = egress === undefined ? undefined : await (await startEgress()).proxy.openChannel();
     let context: BrowserContext;
     try {
       context = await instance.browser.newContext({
@@ -556,9 +593,16 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
         await Promise.allSettled(contexts.map((w) => w.context.close()));
         await Promise.allSettled([...instances].map((instance) => closeInstance(instance)));
         current = undefined;
-        const proxy = egressProxy;
-        egressProxy = undefined;
-        if (proxy !== undefined) await proxy.then((p) => p.close()).catch(() => undefined);
+        const runtime = egressRuntime;
+        egressRuntime = undefined;
+        if (runtime !== undefined) {
+          await runtime
+            .then(async ({ proxy, namespace }) => {
+              await proxy.close();
+              await namespace?.close();
+            })
+            .catch(() => undefined);
+        }
         logger.info({}, 'browser pool closed');
       })();
       return closing;

@@ -8,11 +8,13 @@ export const BASE_CHROMIUM_ARGS: readonly string[] = [
   '--disable-sync',
 ];
 
-/** Chromium's sandbox refuses to start as root, so root is the one case that disables it. */
-export function chromiumArgs(isRoot: boolean, options: { egressProxy?: boolean } = {}): string[] {
+/**
+ * Chromium's sandbox refuses to start as root, so root is the one case that disables it.
+ * No flag keeps WebRTC's UDP on the proxy (`--force-webrtc-ip-handling-policy` and the
+ * enterprise policy were measured to change nothing): the network namespace does (decision 0009).
+ */
+export function chromiumArgs(isRoot: boolean): string[] {
   const args = [...BASE_CHROMIUM_ARGS];
-  // WebRTC sends UDP straight to any address a page names; this keeps it on the proxy (TCP only).
-  if (options.egressProxy === true) args.push('--force-webrtc-ip-handling-policy=disable_non_proxied_udp');
   if (isRoot) args.push('--no-sandbox');
   return args;
 }
