@@ -1,0 +1,1 @@
+export type { WindowCount, WindowCounters } from './window-counters.ts';
