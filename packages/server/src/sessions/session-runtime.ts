@@ -1,5 +1,5 @@
 import type { ExecutionStatus } from '@steward/protocol';
-import type { BrowserPool, SessionBrowser, SessionBrowserOptions, StorageState } from '../browser/port.ts';
+import { BrowserClosedError, type BrowserPool, type SessionBrowser, type SessionBrowserOptions, type StorageState } from '../browser/port.ts';
 import { SerialQueue } from '../util/index.ts';
 
 /** A task in flight: how to stop it and what it is waiting for. Lives in memory only. */
@@ -43,6 +43,11 @@ export class SessionRuntime {
     this.lastActivity = lastActivity;
   }
 
+  /** Closed: the session ended (deleted, expired, or the server is stopping). */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   get hasBrowser(): boolean {
     return this.browser !== undefined;
   }
@@ -50,14 +55,14 @@ export class SessionRuntime {
   /** The session's browser context, created (once) on first need. */
   ensureBrowser(): Promise<SessionBrowser> {
     if (this.browser) return Promise.resolve(this.browser);
-    if (this.closed) return Promise.reject(new Error('Session runtime is closed'));
+    if (this.closed) return Promise.reject(new BrowserClosedError('Session runtime is closed'));
     this.browserPromise ??= this.pool
       .acquire({ ...this.browserOptions, sessionId: this.sessionId, storageState: this.storageState })
       .then(async (browser) => {
         this.browserPromise = undefined;
         if (this.closed) {
           await browser.close();
-          throw new Error('Session runtime is closed');
+          throw new BrowserClosedError('Session runtime is closed');
         }
         this.storageState = undefined;
         this.browser = browser;

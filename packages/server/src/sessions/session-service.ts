@@ -2,10 +2,8 @@ import type { AgentName, ExecutionStatus, SnapshotMode } from '@steward/protocol
 import {
   BrowserCapacityError,
   BrowserClosedError,
-  EgressBlockedError,
-  NavigationError,
-  ScreenshotError,
   type AcquireOptions,
+  type SessionBrowser,
   type SessionBrowserOptions,
   type LiveInput,
   type ScreencastFrame,
@@ -17,6 +15,7 @@ import type { Subscription } from '../bus/port.ts';
 import { EgressPolicyError } from '../safety/index.ts';
 import { errorMessage, newId } from '../util/index.ts';
 import type { SessionEvent } from './session-events.ts';
+import { browserFailure } from './browser-failures.ts';
 import { SessionCore, type SessionDeps } from './session-core.ts';
 import { SessionRuntime } from './session-runtime.ts';
 import { hasActiveTask, INITIAL_STATE } from './state-machine.ts';
@@ -226,27 +225,12 @@ export class SessionService {
 
   async navigate(apiKeyId: string, sessionId: string, url: string): Promise<string> {
     const runtime = await this.liveRuntime(apiKeyId, sessionId);
-    const browser = await this.browserOf(runtime);
-    try {
-      return (await browser.navigate(url)).url;
-    } catch (error) {
-      if (error instanceof EgressBlockedError) throw new AppError('url_blocked', { detail: `The URL is blocked by the egress policy: ${error.reason}`, cause: error });
-      if (error instanceof NavigationError) throw new AppError('navigation_failed', { detail: `The page could not be loaded: ${error.message}`, cause: error });
-      throw error;
-    }
+    return this.useBrowser(runtime, async (browser) => (await browser.navigate(url)).url);
   }
 
   async screenshot(apiKeyId: string, sessionId: string): Promise<{ jpeg: Buffer; url: string; title: string }> {
     const runtime = await this.liveRuntime(apiKeyId, sessionId);
-    const browser = await this.browserOf(runtime);
-    try {
-      return await browser.screenshot();
-    } catch (error) {
-      if (error instanceof ScreenshotError) {
-        throw new AppError(error.dialogOpen ? 'dialog_open' : 'screenshot_failed', { detail: error.message, cause: error });
-      }
-      throw error;
-    }
+    return this.useBrowser(runtime, (browser) => browser.screenshot());
   }
 
   /** `vnc_url` of a session (absent once it is terminated). */
@@ -270,11 +254,13 @@ export class SessionService {
   async liveStream(record: SessionRecord, onFrame: (frame: ScreencastFrame) => void, onEnd: () => void): Promise<{ stop(): Promise<void> }> {
     const runtime = this.core.runtimes.get(record.id);
     if (!runtime || record.status === 'terminated') throw new AppError('session_terminated');
-    const browser = await this.browserOf(runtime);
-    const screencast = await browser.startScreencast((frame) => {
-      this.core.touch(record.id);
-      onFrame(frame);
-    });
+    const { browser, screencast } = await this.useBrowser(runtime, async (browser) => ({
+      browser,
+      screencast: await browser.startScreencast((frame) => {
+        this.core.touch(record.id);
+        onFrame(frame);
+      }),
+    }));
     const subscription = this.deps.bus.subscribe(record.id, {
       onEvent: (event) => {
         if (event.kind === 'closed') onEnd();
@@ -294,13 +280,14 @@ export class SessionService {
     const runtime = this.core.runtimes.get(record.id);
     if (!runtime || record.status === 'terminated') throw new AppError('session_terminated');
     this.core.touch(record.id);
-    const browser = await this.browserOf(runtime);
-    try {
-      await browser.input(event);
-    } catch (error) {
-      if (error instanceof BrowserClosedError) throw error;
-      throw new AppError('bad_request', { detail: errorMessage(error), cause: error });
-    }
+    await this.useBrowser(runtime, async (browser) => {
+      try {
+        await browser.input(event);
+      } catch (error) {
+        if (error instanceof BrowserClosedError) throw error;
+        throw new AppError('bad_request', { detail: errorMessage(error), cause: error });
+      }
+    });
   }
 
   /** Ends every task (stored as interrupted), closes every context. Sessions stay for the next start. */
@@ -384,12 +371,12 @@ export class SessionService {
     return runtime;
   }
 
-  private async browserOf(runtime: SessionRuntime) {
+  /** Runs a client's browser call; its failures become catalog errors (a racing DELETE: 409). */
+  private async useBrowser<T>(runtime: SessionRuntime, use: (browser: SessionBrowser) => Promise<T>): Promise<T> {
     try {
-      return await runtime.ensureBrowser();
+      return await use(await runtime.ensureBrowser());
     } catch (error) {
-      if (error instanceof BrowserCapacityError) throw new AppError('browser_unavailable', { retryAfter: 10, cause: error });
-      throw error;
+      throw browserFailure(error, runtime.isClosed || this.core.runtimes.get(runtime.sessionId) !== runtime);
     }
   }
 
