@@ -11,6 +11,7 @@ import { PageDataFence } from './page-data-fence.ts';
 import { profileFor } from './profiles.ts';
 import { stepMessages, systemPrompt } from './prompt.ts';
 import { AGENT_TOOLS, toolSpecs, type ToolResult } from './tools/index.ts';
+import { TypedSecrets } from './typed-secrets.ts';
 
 export interface AgentTaskInput {
   task: string;
@@ -42,8 +43,21 @@ const MAX_CONSECUTIVE_FAILURES = 5;
 /**
  * observe → decide → act → record, until `done`, a stop condition, or cancellation.
  * Questions suspend the loop inside `ask_user` (the host waits for the answer).
+ *
+ * Text typed into a sensitive field (a password) leaves the task nowhere: not in what is
+ * recorded (through the guarded host), not in the outcome, not in an error (see `TypedSecrets`).
  */
 export async function runAgentTask(input: AgentTaskInput): Promise<AgentOutcome> {
+  const secrets = new TypedSecrets();
+  try {
+    return secrets.redact(await runLoop({ ...input, host: secrets.guard(input.host) }, secrets));
+  } catch (error) {
+    secrets.redactError(error);
+    throw error;
+  }
+}
+
+async function runLoop(input: AgentTaskInput, secrets: TypedSecrets): Promise<AgentOutcome> {
   const { browser, model, host, signal } = input;
   const profile = profileFor(input.agentName ?? 'agi-0');
   const outputValidator = input.outputSchema === undefined ? undefined : compileOutputSchema(input.outputSchema);
@@ -74,7 +88,9 @@ export async function runAgentTask(input: AgentTaskInput): Promise<AgentOutcome>
   for (let step = 1; step <= input.maxSteps; step++) {
     await host.checkpoint(signal);
     updates.push(...host.takeUpdates());
-    const observation = fitObservation(await browser.observe({ signal }), profile.observation);
+    const seen = await browser.observe({ signal });
+    secrets.observe(seen);
+    const observation = fitObservation(seen, profile.observation);
     const messages = stepMessages({
       task: input.task,
       updates,
@@ -103,15 +119,18 @@ export async function runAgentTask(input: AgentTaskInput): Promise<AgentOutcome>
       signal,
       ...(input.modelTimeoutMs === undefined ? {} : { timeoutMs: input.modelTimeoutMs }),
     });
+    // Before anything of the decision is recorded: its thought may repeat what it is about to type.
+    secrets.screen(decision.actions);
+    const thought = secrets.redact(decision.thought);
     if (decision.usage) {
       usage.inputTokens += decision.usage.inputTokens;
       usage.outputTokens += decision.usage.outputTokens;
     }
     // The THOUGHT first: it is what people watch, so it goes out before the bookkeeping.
-    if (decision.thought) await host.record({ type: 'THOUGHT', content: decision.thought, metadata: { step } });
-    await host.record({ type: 'LOG', content: { thought: decision.thought ?? null, actions: decision.actions }, metadata: { kind: 'model_output', step, usage: decision.usage ? withCost(decision.usage) : null }, internal: true });
+    if (thought) await host.record({ type: 'THOUGHT', content: thought, metadata: { step } });
+    await host.record({ type: 'LOG', content: { thought: thought ?? null, actions: decision.actions.map((a) => secrets.mask(a)) }, metadata: { kind: 'model_output', step, usage: decision.usage ? withCost(decision.usage) : null }, internal: true });
     // The latest thought is the agent's working plan; the next prompt shows it so it can revise it.
-    if (decision.thought) plan = decision.thought;
+    if (thought) plan = thought;
 
     if (decision.actions.length === 0) {
       turnsWithoutAction++;
@@ -133,15 +152,17 @@ export async function runAgentTask(input: AgentTaskInput): Promise<AgentOutcome>
       const signature = `${observation.url}|${action.tool}|${JSON.stringify(action.args ?? {})}`;
       const times = (repeats.get(signature) ?? 0) + 1;
       repeats.set(signature, times);
+      // What is recorded and what the model is shown again: never the text typed into a password.
+      const shown = secrets.mask(action);
       if (times >= profile.repeatFailAt && !result.final) {
-        await recordStep(host, step, action, result, observation.url);
+        await recordStep(host, step, shown, result, observation.url);
         return { kind: 'failed', error: `Stuck: ${action.tool} on ${observation.url} was repeated ${times} times without progress.`, metadata: summary(step) };
       }
       if (times >= profile.repeatWarnAt && !result.final) {
         result.message += ` (You have done exactly this ${times} times on this page; it is not working. Try a different approach, ask the user, or finish with success=false.)`;
       }
-      await recordStep(host, step, action, result, observation.url);
-      history.push({ step, ...(decision.thought ? { thought: decision.thought } : {}), action, result: { ok: result.ok, message: result.message } });
+      await recordStep(host, step, shown, result, observation.url);
+      history.push({ step, ...(thought ? { thought } : {}), action: shown, result: { ok: result.ok, message: secrets.redact(result.message) } });
       if (result.final) {
         const metadata = summary(step);
         return result.final.success

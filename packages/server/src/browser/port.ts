@@ -152,6 +152,12 @@ export interface ObservedElement {
   input?: InputDetails;
   /** For file inputs (role `file`, `value` = the chosen file names): the types the page asks for, when it says. */
   accept?: string;
+  /**
+   * A field whose value is a secret: a password, or an input the page marks as a one-time code,
+   * card number or security code (`autocomplete`). Its `value` is `••••` when filled, and what the
+   * agent types into it is masked in everything Steward records.
+   */
+  sensitive?: true;
   /** True when the element was not in the previous observation of this session. */
   isNew: boolean;
 }

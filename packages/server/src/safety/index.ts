@@ -6,3 +6,4 @@ export {
   type DestinationDecision,
   type EgressResolver,
 } from './check-destination.ts';
+export { MIN_REDACTED_LENGTH, SECRET_MASK, SecretRedactor } from './secret-redactor.ts';

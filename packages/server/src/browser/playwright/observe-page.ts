@@ -39,6 +39,7 @@ export interface RawElement {
   options?: string[];
   input?: { type: string; min?: string; max?: string; step?: string; format?: string };
   accept?: string;
+  sensitive?: true;
   isNew: boolean;
 }
 
@@ -258,12 +259,23 @@ export function observePage(args: ObserveArgs): RawObservation | null {
     return ownText(el) || clean(el.getAttribute('title') ?? '');
   };
 
+  // Fields whose value is a secret: passwords, and what autocomplete names as one (one-time
+  // codes, card numbers and security codes). Their value is never shown, and the agent loop masks
+  // what it types into them.
+  const SECRET_AUTOCOMPLETE = ['current-password', 'new-password', 'one-time-code', 'cc-number', 'cc-csc'];
+  const isSensitive = (el: Element): boolean => {
+    if (el.tagName !== 'INPUT' && el.tagName !== 'TEXTAREA') return false;
+    if (el.tagName === 'INPUT' && (el as HTMLInputElement).type === 'password') return true;
+    const tokens = (el.getAttribute('autocomplete') ?? '').toLowerCase().split(/\s+/);
+    return tokens.some((token) => SECRET_AUTOCOMPLETE.includes(token));
+  };
+
   const valueOf = (el: Element): string | undefined => {
     const tag = el.tagName;
+    if (isSensitive(el)) return (el as HTMLInputElement).value === '' ? undefined : '••••';
     if (tag === 'INPUT') {
       const input = el as HTMLInputElement;
       if (['checkbox', 'radio', 'submit', 'button', 'reset', 'image'].includes(input.type)) return undefined;
-      if (input.type === 'password') return input.value === '' ? undefined : '••••';
       // The chosen files' names (`value` would be C:\fakepath\…).
       if (input.type === 'file') return input.files === null || input.files.length === 0 ? undefined : cut(Array.from(input.files, (f) => f.name).join(', '), 200);
       return input.value === '' ? undefined : cut(input.value, 200);
@@ -400,6 +412,7 @@ export function observePage(args: ObserveArgs): RawObservation | null {
       if (href) item.href = href.startsWith('javascript:') ? 'javascript:…' : cut(href, 300);
     }
     if (states.length > 0) item.states = states;
+    if (isSensitive(el)) item.sensitive = true;
     if (tag === 'input' && (el as HTMLInputElement).type === 'file') {
       const file = el as HTMLInputElement;
       if (file.accept !== '') item.accept = cut(file.accept, 200);
