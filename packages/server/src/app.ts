@@ -1,6 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { RateLimiter } from './api/rate-limiter.ts';
-import { registerAuth, registerErrorHandler, registerJsonParser, registerRequestLog, registerRoutes, type ApiDeps } from './api/index.ts';
+import { registerAuth, registerErrorHandler, registerJsonParser, registerRateLimits, registerRequestLog, registerRoutes, type ApiDeps } from './api/index.ts';
 
 export interface BuildAppOptions extends ApiDeps {
   logger: FastifyBaseLogger | false;
@@ -26,7 +25,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   registerRequestLog(app);
   registerErrorHandler(app);
   registerJsonParser(app);
-  registerAuth(app, options.keys, new RateLimiter(options.rateLimitPerMinute));
+  registerAuth(app, { keys: options.keys, sessions: options.sessions, limits: registerRateLimits(app, options.counters, options.rateLimits) });
   registerRoutes(app, options);
   return app;
 }

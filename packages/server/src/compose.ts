@@ -5,6 +5,7 @@ import { AGENT_NAMES } from '@steward/protocol';
 import { buildApp } from './app.ts';
 import { createPlaywrightBrowserPool, type PlaywrightBrowserPool } from './browser/playwright/index.ts';
 import { InMemoryEventBus } from './bus/memory/in-memory-event-bus.ts';
+import { InMemoryWindowCounters } from './counters/memory/in-memory-window-counters.ts';
 import type { Config } from './config/index.ts';
 import { createModelRegistry } from './llm/index.ts';
 import { EgressPolicy } from './safety/index.ts';
@@ -105,13 +106,20 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
       maxSessionBytes: Math.floor(config.maxSessionFilesMb * 1_048_576),
     }),
   });
+  // In process: each API node counts its own traffic (a shared store is the cluster's adapter).
+  const counters = new InMemoryWindowCounters();
   const app = buildApp({
     logger,
     sessions,
     keys,
     sse: { heartbeatMs: config.sseHeartbeatS * 1000, maxBufferBytes: config.sseMaxBufferBytes },
     models: AGENT_NAMES,
-    rateLimitPerMinute: config.rateLimitPerMinute,
+    rateLimits: {
+      perKeyPerMinute: config.rateLimitPerMinute,
+      authFailuresPerMinute: config.authFailuresPerMinute,
+      livePerSessionPerMinute: config.liveViewPerMinute,
+    },
+    counters,
   });
 
   let closed = false;
@@ -136,6 +144,7 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
       await webhooks.drain(5_000);
       await webhooks.close();
       await browsers.close();
+      await counters.close();
       await store.close();
     },
   };

@@ -1,11 +1,15 @@
+import type { WindowCounters } from '../counters/index.ts';
 import type { ApiKeyService, SessionService } from '../sessions/index.ts';
+import type { RateLimitSettings } from './rate-limiter.ts';
 
 export interface ApiDeps {
   sessions: SessionService;
   keys: ApiKeyService;
   sse: { heartbeatMs: number; maxBufferBytes: number };
-  /** Requests per minute per key; 0 disables. */
-  rateLimitPerMinute: number;
+  /** Quotas per key, per client address (failed authentication) and per live session. */
+  rateLimits: RateLimitSettings;
+  /** Where the rate limits count (in memory, or a store shared by API nodes). */
+  counters: WindowCounters;
   /** Agent names offered by `GET /v1/models`. */
   models: readonly string[];
 }

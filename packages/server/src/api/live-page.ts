@@ -65,7 +65,15 @@ const point = (e) => {
 };
 screen.addEventListener('click', (e) => { screen.focus(); send({ type: 'click', ...point(e) }); });
 screen.addEventListener('contextmenu', (e) => { e.preventDefault(); send({ type: 'click', button: 'right', ...point(e) }); });
-screen.addEventListener('wheel', (e) => { e.preventDefault(); send({ type: 'wheel', ...point(e), deltaX: e.deltaX, deltaY: e.deltaY }); }, { passive: false });
+// A trackpad fires ~60 wheel events a second: they are summed and sent at most ten times a
+// second, so scrolling stays well inside the session's live-view quota.
+let wheel = null;
+screen.addEventListener('wheel', (e) => {
+  e.preventDefault();
+  if (wheel) { wheel.deltaX += e.deltaX; wheel.deltaY += e.deltaY; return; }
+  wheel = { type: 'wheel', ...point(e), deltaX: e.deltaX, deltaY: e.deltaY };
+  setTimeout(() => { const sum = wheel; wheel = null; send(sum); }, 100);
+}, { passive: false });
 screen.addEventListener('keydown', (e) => {
   e.preventDefault();
   if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey) send({ type: 'type', text: e.key });

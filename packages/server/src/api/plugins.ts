@@ -1,40 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, ERROR_CATALOG, isAppError } from '../errors/index.ts';
-import type { ApiKeyService } from '../sessions/index.ts';
 import { parseJsonSafe } from '../util/index.ts';
-import type { RateLimiter } from './rate-limiter.ts';
 import { ValidationFailed } from './validate.ts';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Id of the API key that authenticated the request (set by the auth hook). */
-    apiKeyId: string;
-  }
-}
-
-/** Requests that need no key: the live page of the OpenAPI document and the health probe. */
-const PUBLIC_ROUTES = new Set(['/healthz', '/v1/openapi.json']);
-
-/**
- * Authorization: Bearer <key> on every route but the public ones. 401 missing/unknown, 403 revoked,
- * 429 over the key's rate limit.
- */
-export function registerAuth(app: FastifyInstance, keys: ApiKeyService, limiter: RateLimiter): void {
-  app.decorateRequest('apiKeyId', '');
-  app.addHook('onRequest', async (request) => {
-    if (PUBLIC_ROUTES.has(request.routeOptions.url ?? '')) return;
-    const header = request.headers.authorization;
-    // Live-view routes may be opened with the capability token of `vnc_url` instead of a key;
-    // the route checks the token against the session.
-    const config = request.routeOptions.config as { liveToken?: boolean } | undefined;
-    if (config?.liveToken && header === undefined && typeof (request.query as Record<string, unknown>)['token'] === 'string') return;
-    const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const record = await keys.authenticate(match?.[1]);
-    const wait = limiter.take(record.id);
-    if (wait > 0) throw new AppError('rate_limited', { retryAfter: wait, detail: `Too many requests for this API key; retry in ${wait} s.` });
-    request.apiKeyId = record.id;
-  });
-}
 
 /**
  * JSON bodies: an empty body is no body (SDKs send Content-Type on bodiless POSTs), invalid JSON

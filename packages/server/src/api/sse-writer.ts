@@ -10,6 +10,8 @@ export interface SseWriterOptions {
   /** Whether heartbeats are sent as `heartbeat` events (else as comments, to keep proxies open). */
   heartbeatEvents: boolean;
   onClose: (reason: 'client' | 'server' | 'slow') => void;
+  /** More header lines for the response head, each ending in CRLF (the rate-limit fields). */
+  headerLines?: string | undefined;
 }
 
 /**
@@ -35,7 +37,7 @@ export class SseWriter {
     socket.setNoDelay(true);
     socket.write(
       'HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-cache, no-transform\r\n' +
-        `Date: ${new Date().toUTCString()}\r\nConnection: close\r\nX-Accel-Buffering: no\r\n\r\n`,
+        `Date: ${new Date().toUTCString()}\r\nConnection: close\r\nX-Accel-Buffering: no\r\n${options.headerLines ?? ''}\r\n`,
     );
     socket.on('close', () => this.finish('client'));
     this.heartbeat = setInterval(() => this.sendHeartbeat(), options.heartbeatMs);

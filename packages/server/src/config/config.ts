@@ -50,8 +50,12 @@ export const ConfigSchema = z.object({
   navigationTimeoutS: seconds(15),
   actionTimeoutS: seconds(5),
 
-  /** Requests per minute per API key (token bucket, bursts up to the same number). 0 disables. */
+  /** Requests per API key per minute (a fixed 60 s window). 0 disables. */
   rateLimitPerMinute: z.coerce.number().int().min(0).default(3000),
+  /** Failed authentications (401) per client address per minute; past it the address gets 429, good key or not. 0 disables. */
+  authFailuresPerMinute: z.coerce.number().int().min(0).default(30),
+  /** Live-view requests (input, page, stream) per session per minute, whoever sends them. 0 disables. */
+  liveViewPerMinute: z.coerce.number().int().min(0).default(600),
 
   /** Largest file a session may keep (an upload, or a download the agent caused), in MB (fractions allowed). */
   maxFileMb: z.coerce.number().positive().max(1_000_000).default(50),

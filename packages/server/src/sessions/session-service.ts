@@ -250,6 +250,14 @@ export class SessionService {
     return record;
   }
 
+  /**
+   * Whether `token` is the live-view token of `sessionId`: an HMAC check alone, no store read,
+   * so the auth hook can count a wrong token as a failed authentication before any lookup.
+   */
+  isLiveToken(sessionId: string, token: string): boolean {
+    return this.deps.liveView.tokens.verify(sessionId, token);
+  }
+
   /** Screen frames of an authorized session until `stop`; `onEnd` when the session goes away. */
   async liveStream(record: SessionRecord, onFrame: (frame: ScreencastFrame) => void, onEnd: () => void): Promise<{ stop(): Promise<void> }> {
     const runtime = this.core.runtimes.get(record.id);

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LiveInputRequest, LiveTokenQuery, type SuccessResponse } from '@steward/protocol';
 import type { ApiDeps, SessionParams } from '../api-deps.ts';
 import { livePage } from '../live-page.ts';
+import { rateLimitHeaderLines } from '../rate-limiter.ts';
 import { parseInput } from '../validate.ts';
 
 /** Frames a viewer may fall behind by before frames are skipped for it (video drops, never queues). */
@@ -31,7 +32,7 @@ export function liveViewRoute(app: FastifyInstance, deps: ApiDeps): void {
     socket.setNoDelay(true);
     socket.write(
       `HTTP/1.1 200 OK\r\nContent-Type: multipart/x-mixed-replace; boundary=${BOUNDARY}\r\nCache-Control: no-store\r\n` +
-        `Date: ${new Date().toUTCString()}\r\nConnection: close\r\n\r\n--${BOUNDARY}\r\n`,
+        `Date: ${new Date().toUTCString()}\r\nConnection: close\r\n${rateLimitHeaderLines(reply)}\r\n--${BOUNDARY}\r\n`,
     );
     let ended = false;
     let stream: { stop(): Promise<void> } | undefined;

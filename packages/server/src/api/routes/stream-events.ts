@@ -4,6 +4,7 @@ import type { SessionEvent } from '../../sessions/index.ts';
 import type { MessageRecord } from '../../store/index.ts';
 import type { ApiDeps, SessionParams } from '../api-deps.ts';
 import { sseFrame } from '../serializers.ts';
+import { rateLimitHeaderLines } from '../rate-limiter.ts';
 import { SseWriter } from '../sse-writer.ts';
 import { parseInput } from '../validate.ts';
 
@@ -34,6 +35,7 @@ export function streamEventsRoute(app: FastifyInstance, { sessions, sse }: ApiDe
       maxBufferBytes: sse.maxBufferBytes,
       heartbeatMs: sse.heartbeatMs,
       heartbeatEvents: !wanted || wanted.has('heartbeat'),
+      headerLines: rateLimitHeaderLines(reply),
       onClose: (reason) => {
         subscription?.unsubscribe();
         if (reason === 'slow') request.log.warn({ sessionId }, 'SSE client fell behind; connection dropped');
