@@ -132,7 +132,7 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`${error.message}\n\n${USAGE}\n`);
       process.exit(2);
     }
-    if (error instanceof ConfigError || (error instanceof Error && error.name === 'ModelSpecError')) {
+    if (error instanceof ConfigError || (error instanceof Error && (error.name === 'ModelSpecError' || error.name === 'SecretKeyError'))) {
       process.stderr.write(`${error.message}\n`);
       process.exit(1);
     }

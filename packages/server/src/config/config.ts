@@ -15,6 +15,14 @@ export const ConfigSchema = z.object({
   publicUrl: z.url().optional(),
   /** Where the SQLite database and other state live. Relative paths are resolved against the repository root. */
   dataDir: z.string().min(1).default('.steward'),
+  /**
+   * The key that seals secrets at rest (proxy and webhook URLs, saved browser state): 32 bytes as
+   * 64 hex digits or base64. Default: a key generated into `<dataDir>/secret.key` on first start.
+   */
+  secretKey: z
+    .string()
+    .regex(/^\s*(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)\s*$/, 'expected 32 bytes as 64 hex digits or as base64 (e.g. `openssl rand -base64 32`)')
+    .optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   /** Model for `agi-0`: `openai:<m>`, `anthropic:<m>`, `google:<m>`, `openai-compatible:<m>@<url>`, `script:<path>`. */

@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { AesGcmSecretBox } from '../../src/store/secrets/aes-gcm-secret-box.ts';
 import { createSqliteStore } from '../../src/store/sqlite/create-sqlite-store.ts';
 import { STORE_MIGRATIONS } from '../../src/store/sql/migrations/store-migrations.ts';
 import { openSqliteDatabase } from '../../src/store/sqlite/open-sqlite-database.ts';
@@ -11,20 +13,21 @@ import { apiKey, environment, runStoreContract, session } from './store-contract
 
 const tempRoot = mkdtempSync(join(tmpdir(), 'steward-store-'));
 let fileCounter = 0;
+const secrets = new AesGcmSecretBox(randomBytes(32));
 const tempPath = (): string => join(tempRoot, `db-${++fileCounter}`, 'steward.sqlite');
 
 afterAll(() => {
   rmSync(tempRoot, { recursive: true, force: true });
 });
 
-runStoreContract('sqlite :memory:', () => Promise.resolve(createSqliteStore({ path: ':memory:' })));
-runStoreContract('sqlite file', () => Promise.resolve(createSqliteStore({ path: tempPath() })));
+runStoreContract('sqlite :memory:', () => Promise.resolve(createSqliteStore({ path: ':memory:', secrets })));
+runStoreContract('sqlite file', () => Promise.resolve(createSqliteStore({ path: tempPath(), secrets })));
 
 describe('createSqliteStore', () => {
   it('creates the missing parent directory, the tables and the indexes', async () => {
     const path = tempPath();
     expect(existsSync(join(path, '..'))).toBe(false);
-    const store = createSqliteStore({ path, busyTimeoutMs: 1234 });
+    const store = createSqliteStore({ path, busyTimeoutMs: 1234, secrets });
     await store.migrate();
     await store.close();
     expect(existsSync(path)).toBe(true);
@@ -42,13 +45,14 @@ describe('createSqliteStore', () => {
     }
   });
 
-  it('sets synchronous, busy_timeout and foreign keys on the connection it opens', () => {
+  it('sets synchronous, busy_timeout, foreign keys and secure_delete on the connection it opens', () => {
     const database = openSqliteDatabase({ path: tempPath(), busyTimeoutMs: 1234 });
     try {
       expect(database.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(database.pragma('synchronous', { simple: true })).toBe(1);
       expect(database.pragma('busy_timeout', { simple: true })).toBe(1234);
       expect(database.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(database.pragma('secure_delete', { simple: true })).toBe(1);
     } finally {
       database.close();
     }
@@ -70,7 +74,7 @@ describe('createSqliteStore', () => {
     writeFileSync(blocker, 'not a directory');
     let thrown: unknown;
     try {
-      createSqliteStore({ path: join(blocker, 'child', 'x.sqlite') });
+      createSqliteStore({ path: join(blocker, 'child', 'x.sqlite'), secrets });
     } catch (error) {
       thrown = error;
     }
@@ -79,7 +83,7 @@ describe('createSqliteStore', () => {
   });
 
   it('throws UnknownSessionError for an append to a missing session', async () => {
-    const store = createSqliteStore({ path: ':memory:' });
+    const store = createSqliteStore({ path: ':memory:', secrets });
     await store.migrate();
     await expect(store.appendMessage('missing', { type: 'LOG', content: 'x', metadata: {}, internal: false })).rejects.toBeInstanceOf(UnknownSessionError);
     await store.close();
@@ -87,7 +91,7 @@ describe('createSqliteStore', () => {
 
   it('keeps everything across a restart on the same file, and migrate() twice is harmless', async () => {
     const path = tempPath();
-    const first = createSqliteStore({ path });
+    const first = createSqliteStore({ path, secrets });
     await first.migrate();
     await first.migrate();
     await first.insertApiKey(apiKey());
@@ -104,7 +108,7 @@ describe('createSqliteStore', () => {
     const sessionBefore = await first.getSession('session-1');
     await first.close();
 
-    const second = createSqliteStore({ path });
+    const second = createSqliteStore({ path, secrets });
     await second.migrate();
     await second.migrate();
     expect(await second.getApiKey('key-1')).toEqual(keyBefore);

@@ -1,10 +1,17 @@
 import type { Selectable } from 'kysely';
 import type { AgentName, ExecutionStatus, MessageType, SessionStatus } from '@steward/protocol';
 import type { ApiKeyRecord, EnvironmentRecord, MessageContent, MessageRecord, SessionRecord } from '../records.ts';
+import { isSealed, type SecretBox } from '../secrets/secret-box.ts';
 import type { ApiKeysTable, EnvironmentsTable, EpochMs, MessagesTable, SessionsTable } from './store-database.ts';
 
 // Rows are written only by this adapter, so their JSON and enum values are trusted on the way
 // back; a parse failure here means a corrupted database and is allowed to throw.
+// Secret columns are sealed here and nowhere else (see store-database.ts for which).
+
+/** A secret column's text: opened when sealed; a row from before sealing still reads as it was. */
+export function openColumn(text: string, secrets: SecretBox): string {
+  return isSealed(text) ? secrets.open(text) : text;
+}
 
 export function toEpochMs(date: Date): number {
   return date.getTime();
@@ -42,7 +49,7 @@ export function rowToApiKey(row: Selectable<ApiKeysTable>): ApiKeyRecord {
   };
 }
 
-export function sessionToRow(session: SessionRecord): Selectable<SessionsTable> {
+export function sessionToRow(session: SessionRecord, secrets: SecretBox): Selectable<SessionsTable> {
   return {
     id: session.id,
     api_key_id: session.apiKeyId,
@@ -52,16 +59,16 @@ export function sessionToRow(session: SessionRecord): Selectable<SessionsTable> 
     created_at: toEpochMs(session.createdAt),
     updated_at: toEpochMs(session.updatedAt),
     last_activity_at: toEpochMs(session.lastActivityAt),
-    webhook_url: session.webhookUrl,
+    webhook_url: session.webhookUrl === null ? null : secrets.seal(session.webhookUrl),
     max_steps: session.maxSteps,
     goal: session.goal,
     environment_id: session.environmentId,
     last_message_id: session.lastMessageId,
-    options: JSON.stringify(session.options),
+    options: secrets.seal(JSON.stringify(session.options)),
   };
 }
 
-export function rowToSession(row: Selectable<SessionsTable>): SessionRecord {
+export function rowToSession(row: Selectable<SessionsTable>, secrets: SecretBox): SessionRecord {
   return {
     id: row.id,
     apiKeyId: row.api_key_id,
@@ -71,12 +78,12 @@ export function rowToSession(row: Selectable<SessionsTable>): SessionRecord {
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
     lastActivityAt: toDate(row.last_activity_at),
-    webhookUrl: row.webhook_url,
+    webhookUrl: row.webhook_url === null ? null : openColumn(row.webhook_url, secrets),
     maxSteps: Number(row.max_steps),
     goal: row.goal,
     environmentId: row.environment_id,
     lastMessageId: Number(row.last_message_id),
-    options: JSON.parse(row.options) as Record<string, unknown>,
+    options: JSON.parse(openColumn(row.options, secrets)) as Record<string, unknown>,
   };
 }
 
@@ -99,23 +106,23 @@ export function rowToMessage(row: Selectable<MessagesTable>): MessageRecord {
   };
 }
 
-export function environmentToRow(environment: EnvironmentRecord): Selectable<EnvironmentsTable> {
+export function environmentToRow(environment: EnvironmentRecord, secrets: SecretBox): Selectable<EnvironmentsTable> {
   return {
     id: environment.id,
     api_key_id: environment.apiKeyId,
     source_session_id: environment.sourceSessionId,
-    storage_state: JSON.stringify(environment.storageState),
+    storage_state: secrets.seal(JSON.stringify(environment.storageState)),
     is_default: environment.isDefault ? 1 : 0,
     created_at: toEpochMs(environment.createdAt),
   };
 }
 
-export function rowToEnvironment(row: Selectable<EnvironmentsTable>): EnvironmentRecord {
+export function rowToEnvironment(row: Selectable<EnvironmentsTable>, secrets: SecretBox): EnvironmentRecord {
   return {
     id: row.id,
     apiKeyId: row.api_key_id,
     sourceSessionId: row.source_session_id,
-    storageState: JSON.parse(row.storage_state) as Record<string, unknown>,
+    storageState: JSON.parse(openColumn(row.storage_state, secrets)) as Record<string, unknown>,
     isDefault: Number(row.is_default) === 1,
     createdAt: toDate(row.created_at),
   };

@@ -10,6 +10,7 @@ import type {
   SessionPatch,
   SessionRecord,
 } from '../records.ts';
+import { isSealed, SecretBoxError, type SecretBox } from '../secrets/secret-box.ts';
 import { StoreError, UnknownSessionError } from '../store-error.ts';
 import { storeMigrationProvider } from './migrations/store-migrations.ts';
 import {
@@ -28,7 +29,27 @@ import type { SessionsTable, StoreDatabase } from './store-database.ts';
 export interface SqlStoreOptions {
   /** Stamps messages appended without a timestamp. */
   clock?: Clock | undefined;
+  /** Seals the secret columns (store-database.ts says which). There is no unsealed mode. */
+  secrets: SecretBox;
+  /** How this dialect makes deleted rows leave the database files; none: the dialect's own behaviour. */
+  scrubber?: DeletedDataScrubber | undefined;
 }
+
+/**
+ * Deleted rows gone from the files, not just from queries: SQLite, even with `secure_delete`,
+ * keeps earlier versions of pages in its WAL until a checkpoint, and a database written before
+ * `secure_delete` keeps freed pages as they were.
+ */
+export interface DeletedDataScrubber {
+  /** After a delete: no earlier copy of the deleted rows stays readable in the files. */
+  afterDelete(db: Kysely<StoreDatabase>): Promise<void>;
+  /** Rewrites the whole database (once, after legacy rows were sealed). */
+  rebuild(db: Kysely<StoreDatabase>): Promise<void>;
+}
+
+/** What the key-check row seals; any text would do, a fixed one makes the check a comparison. */
+const KEY_CHECK_TEXT = 'steward secret key check';
+const KEY_CHECK_ID = 'store';
 
 /**
  * `Store` over any Kysely dialect. Queries stay within SQL that SQLite and PostgreSQL share
@@ -38,10 +59,14 @@ export interface SqlStoreOptions {
 export class SqlStore implements Store {
   readonly #db: Kysely<StoreDatabase>;
   readonly #clock: Clock;
+  readonly #secrets: SecretBox;
+  readonly #scrubber: DeletedDataScrubber | undefined;
 
-  constructor(db: Kysely<StoreDatabase>, options: SqlStoreOptions = {}) {
+  constructor(db: Kysely<StoreDatabase>, options: SqlStoreOptions) {
     this.#db = db;
     this.#clock = options.clock ?? systemClock;
+    this.#secrets = options.secrets;
+    this.#scrubber = options.scrubber;
   }
 
   async migrate(): Promise<void> {
@@ -55,6 +80,59 @@ export class SqlStore implements Store {
 
   async close(): Promise<void> {
     await this.#db.destroy();
+  }
+
+  /**
+   * True when the key-check row opens with this store's key; false when there is none yet (a new
+   * database, or one from before sealing). Throws `SecretBoxError` when the row was sealed with
+   * another key: nothing sealed here would open, so the caller must stop. Call after `migrate`.
+   */
+  async verifySecretKey(): Promise<boolean> {
+    const row = await this.#db.selectFrom('secret_key_check').select('sealed').where('id', '=', KEY_CHECK_ID).executeTakeFirst();
+    if (row === undefined) return false;
+    if (this.#secrets.open(row.sealed) !== KEY_CHECK_TEXT) throw new SecretBoxError('The key-check row opened to unexpected text.');
+    return true;
+  }
+
+  /**
+   * Seals every secret column still in plain text (rows written before sealing existed) and
+   * stores the key-check row, in one transaction; then, when it sealed anything, rebuilds the
+   * database so no plain copy stays behind in freed pages. Returns how many rows it sealed.
+   */
+  async sealStoredSecrets(): Promise<number> {
+    const sealed = await this.#db.transaction().execute(async (trx) => {
+      let count = 0;
+      const sessions = await trx.selectFrom('sessions').select(['id', 'options', 'webhook_url']).execute();
+      for (const row of sessions) {
+        const plainWebhook = row.webhook_url !== null && !isSealed(row.webhook_url);
+        if (isSealed(row.options) && !plainWebhook) continue;
+        await trx
+          .updateTable('sessions')
+          .set({
+            options: isSealed(row.options) ? row.options : this.#secrets.seal(row.options),
+            webhook_url: row.webhook_url === null || !plainWebhook ? row.webhook_url : this.#secrets.seal(row.webhook_url),
+          })
+          .where('id', '=', row.id)
+          .execute();
+        count++;
+      }
+      const environments = await trx.selectFrom('environments').select(['id', 'storage_state']).execute();
+      for (const row of environments) {
+        if (isSealed(row.storage_state)) continue;
+        await trx.updateTable('environments').set({ storage_state: this.#secrets.seal(row.storage_state) }).where('id', '=', row.id).execute();
+        count++;
+      }
+      const check = await trx.selectFrom('secret_key_check').select('id').where('id', '=', KEY_CHECK_ID).executeTakeFirst();
+      if (check === undefined) {
+        await trx
+          .insertInto('secret_key_check')
+          .values({ id: KEY_CHECK_ID, sealed: this.#secrets.seal(KEY_CHECK_TEXT), created_at: toEpochMs(this.#clock.now()) })
+          .execute();
+      }
+      return count;
+    });
+    if (sealed > 0) await this.#scrubber?.rebuild(this.#db);
+    return sealed;
   }
 
   async insertApiKey(key: ApiKeyRecord): Promise<void> {
@@ -91,13 +169,25 @@ export class SqlStore implements Store {
       .execute();
   }
 
+  async ensureWebhookSecret(apiKeyId: string, candidate: string): Promise<string> {
+    // DO NOTHING on conflict is the one upsert form SQLite and PostgreSQL share; whoever inserted
+    // first (this process, another server, the CLI), everyone then reads that row.
+    await this.#db
+      .insertInto('webhook_secrets')
+      .values({ api_key_id: apiKeyId, secret: this.#secrets.seal(candidate), created_at: toEpochMs(this.#clock.now()) })
+      .onConflict((oc) => oc.column('api_key_id').doNothing())
+      .execute();
+    const row = await this.#db.selectFrom('webhook_secrets').select('secret').where('api_key_id', '=', apiKeyId).executeTakeFirstOrThrow();
+    return this.#secrets.open(row.secret);
+  }
+
   async insertSession(session: SessionRecord): Promise<void> {
-    await this.#db.insertInto('sessions').values(sessionToRow(session)).execute();
+    await this.#db.insertInto('sessions').values(sessionToRow(session, this.#secrets)).execute();
   }
 
   async getSession(id: string): Promise<SessionRecord | undefined> {
     const row = await this.#db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
-    return row === undefined ? undefined : rowToSession(row);
+    return row === undefined ? undefined : rowToSession(row, this.#secrets);
   }
 
   async listSessions(apiKeyId: string): Promise<SessionRecord[]> {
@@ -108,7 +198,7 @@ export class SqlStore implements Store {
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .execute();
-    return rows.map(rowToSession);
+    return rows.map((row) => rowToSession(row, this.#secrets));
   }
 
   async listLiveSessions(): Promise<SessionRecord[]> {
@@ -119,20 +209,22 @@ export class SqlStore implements Store {
       .orderBy('created_at')
       .orderBy('id')
       .execute();
-    return rows.map(rowToSession);
+    return rows.map((row) => rowToSession(row, this.#secrets));
   }
 
   async updateSession(id: string, patch: SessionPatch): Promise<SessionRecord | undefined> {
     const set = sessionPatchToRow(patch);
     if (Object.keys(set).length === 0) return this.getSession(id);
     const row = await this.#db.updateTable('sessions').set(set).where('id', '=', id).returningAll().executeTakeFirst();
-    return row === undefined ? undefined : rowToSession(row);
+    return row === undefined ? undefined : rowToSession(row, this.#secrets);
   }
 
   async deleteSession(id: string): Promise<boolean> {
     // Messages go with it through the foreign key's ON DELETE CASCADE (SQLite: foreign_keys = ON).
     const result = await this.#db.deleteFrom('sessions').where('id', '=', id).executeTakeFirst();
-    return result.numDeletedRows > 0n;
+    const deleted = result.numDeletedRows > 0n;
+    if (deleted) await this.#scrubber?.afterDelete(this.#db);
+    return deleted;
   }
 
   async appendMessage(sessionId: string, message: NewMessage): Promise<MessageRecord> {
@@ -192,12 +284,12 @@ export class SqlStore implements Store {
   }
 
   async insertEnvironment(environment: EnvironmentRecord): Promise<void> {
-    await this.#db.insertInto('environments').values(environmentToRow(environment)).execute();
+    await this.#db.insertInto('environments').values(environmentToRow(environment, this.#secrets)).execute();
   }
 
   async getEnvironment(id: string): Promise<EnvironmentRecord | undefined> {
     const row = await this.#db.selectFrom('environments').selectAll().where('id', '=', id).executeTakeFirst();
-    return row === undefined ? undefined : rowToEnvironment(row);
+    return row === undefined ? undefined : rowToEnvironment(row, this.#secrets);
   }
 
   async getEnvironmentBySession(sessionId: string): Promise<EnvironmentRecord | undefined> {
@@ -209,7 +301,7 @@ export class SqlStore implements Store {
       .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirst();
-    return row === undefined ? undefined : rowToEnvironment(row);
+    return row === undefined ? undefined : rowToEnvironment(row, this.#secrets);
   }
 
   async getDefaultEnvironment(apiKeyId: string): Promise<EnvironmentRecord | undefined> {
@@ -222,7 +314,7 @@ export class SqlStore implements Store {
       .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirst();
-    return row === undefined ? undefined : rowToEnvironment(row);
+    return row === undefined ? undefined : rowToEnvironment(row, this.#secrets);
   }
 }
 

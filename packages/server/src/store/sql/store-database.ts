@@ -5,7 +5,10 @@ import type { Generated } from 'kysely';
  * - instants are epoch milliseconds (`bigint`); PostgreSQL drivers may hand them back as strings,
  *   so readers always go through `Number()`;
  * - booleans are `integer` 0/1 (SQLite has no boolean type and cannot bind JS booleans);
- * - JSON is `text`, parsed in one place (row-mappers.ts).
+ * - JSON is `text`, parsed in one place (row-mappers.ts);
+ * - secrets (session options with `proxy_url`, the webhook URL, saved browser state) are `text`
+ *   sealed by the store's `SecretBox` (`v1:…`); rows from before sealing hold plain text until
+ *   the first start with a key seals them.
  */
 
 export type EpochMs = number | string;
@@ -30,11 +33,13 @@ export interface SessionsTable {
   created_at: EpochMs;
   updated_at: EpochMs;
   last_activity_at: EpochMs;
+  /** Sealed. */
   webhook_url: string | null;
   max_steps: number;
   goal: string | null;
   environment_id: string;
   last_message_id: Generated<number>;
+  /** Sealed JSON. */
   options: string;
 }
 
@@ -54,8 +59,24 @@ export interface EnvironmentsTable {
   id: string;
   api_key_id: string;
   source_session_id: string;
+  /** Sealed JSON. */
   storage_state: string;
   is_default: Flag;
+  created_at: EpochMs;
+}
+
+/** One row, sealed with the secret key, to check the key at start-up (migration 0003). */
+export interface SecretKeyCheckTable {
+  id: string;
+  sealed: string;
+  created_at: EpochMs;
+}
+
+/** Each API key's webhook signing secret (migration 0004). */
+export interface WebhookSecretsTable {
+  api_key_id: string;
+  /** Sealed. */
+  secret: string;
   created_at: EpochMs;
 }
 
@@ -64,4 +85,6 @@ export interface StoreDatabase {
   sessions: SessionsTable;
   messages: MessagesTable;
   environments: EnvironmentsTable;
+  webhook_secrets: WebhookSecretsTable;
+  secret_key_check: SecretKeyCheckTable;
 }

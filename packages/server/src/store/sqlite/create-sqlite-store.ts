@@ -1,6 +1,7 @@
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { Clock } from '../../util/clock.ts';
-import { SqlStore } from '../sql/sql-store.ts';
+import type { SecretBox } from '../secrets/secret-box.ts';
+import { SqlStore, type DeletedDataScrubber } from '../sql/sql-store.ts';
 import type { StoreDatabase } from '../sql/store-database.ts';
 import { openSqliteDatabase, type SqliteDatabaseOptions } from './open-sqlite-database.ts';
 import { withStatementCache } from './statement-cache.ts';
@@ -8,7 +9,27 @@ import { withStatementCache } from './statement-cache.ts';
 export interface SqliteStoreOptions extends SqliteDatabaseOptions {
   /** Stamps messages appended without a timestamp. Default: the system clock. */
   clock?: Clock | undefined;
+  /** Seals the secret columns; the composition root builds it from the secret key. */
+  secrets: SecretBox;
 }
+
+/**
+ * With `secure_delete` a delete zeroes the rows in the pages it writes, but those pages go to the
+ * WAL first and earlier frames of the same pages (holding the rows) stay in the -wal file until a
+ * checkpoint and are only overwritten when the WAL restarts. A TRUNCATE checkpoint copies the WAL
+ * back into the database and cuts the -wal file to zero bytes. It cannot finish while another
+ * process reads an old snapshot (a backup, a SQL shell); the next delete's checkpoint then does.
+ */
+export const sqliteScrubber: DeletedDataScrubber = {
+  async afterDelete(db) {
+    await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
+  },
+  async rebuild(db) {
+    // Rewrites every page, so freed pages written before secure_delete was on go too.
+    await sql`VACUUM`.execute(db);
+    await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
+  },
+};
 
 /**
  * The embedded store: one better-sqlite3 connection in WAL mode behind Kysely. Opening is
@@ -21,5 +42,5 @@ export interface SqliteStoreOptions extends SqliteDatabaseOptions {
 export function createSqliteStore(options: SqliteStoreOptions): SqlStore {
   const database = openSqliteDatabase(options);
   const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-  return new SqlStore(db, { clock: options.clock });
+  return new SqlStore(db, { clock: options.clock, secrets: options.secrets, scrubber: sqliteScrubber });
 }

@@ -1,6 +1,8 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001-initial.ts';
 import * as visibleMessagesIndex from './0002-visible-messages-index.ts';
+import * as secretKeyCheck from './0003-secret-key-check.ts';
+import * as webhookSecrets from './0004-webhook-secrets.ts';
 
 /**
  * Every migration, keyed by a name that sorts in the order they must run. Append only: a shipped
@@ -9,6 +11,8 @@ import * as visibleMessagesIndex from './0002-visible-messages-index.ts';
 export const STORE_MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-initial': initial,
   '0002-visible-messages-index': visibleMessagesIndex,
+  '0003-secret-key-check': secretKeyCheck,
+  '0004-webhook-secrets': webhookSecrets,
 });
 
 /** In-code provider: migrations ship inside the bundle, nothing is read from disk at run time. */
