@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
 import { composeServer, type StewardServer } from '../../src/compose.ts';
 import { ConfigSchema, type Config } from '../../src/config/index.ts';
 
@@ -31,11 +32,16 @@ export interface TestServer {
  * The real server (real SQLite, real Chromium, real HTTP on loopback) built in-process by the
  * same composition root as `main.ts`, with a fresh data dir. The model defaults to the test policy.
  */
-export async function startTestServer(overrides: Partial<Record<keyof Config, unknown>> = {}, env: Record<string, string | undefined> = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Partial<Record<keyof Config, unknown>> = {},
+  env: Record<string, string | undefined> = {},
+  /** A logger to see what the server logs (the default logs nothing). */
+  options: { logger?: Logger } = {},
+): Promise<TestServer> {
   const dataDir = (overrides['dataDir'] as string | undefined) ?? mkdtempSync(join(tmpdir(), 'steward-test-'));
   // Fixture sites and receivers live on loopback, which the egress firewall refuses by default.
   const config = ConfigSchema.parse({ port: 0, logLevel: 'silent', warmContexts: 1, model: TEST_POLICY, egressAllow: '127.0.0.0/8', ...overrides, dataDir });
-  const server = await composeServer({ config, env, repoRoot: REPO_ROOT });
+  const server = await composeServer({ config, env, repoRoot: REPO_ROOT, ...(options.logger === undefined ? {} : { logger: options.logger }) });
   const url = await server.listen();
   const key = (await server.keys.create('test')).key;
 

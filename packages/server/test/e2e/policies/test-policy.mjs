@@ -12,6 +12,13 @@
 //   visit <url>       navigates to <url>, then finishes with the page title (or the browser's notice)
 //   form <name>|<email>|<country>   fills and submits the fixture registration form, then
 //                     finishes with the confirmation text
+//   secret <base-url> ...  visits <base-url>/storage/secret/ (a cookie and localStorage), then
+//                     registers on <base-url>/form/ typing TYPED_SECRET into the password field,
+//                     and names that password in its thought and in its result, as a careless
+//                     model would: what Steward records must show it nowhere
+/** The password `secret` types; never part of a task text, so any copy of it came from typing. */
+export const TYPED_SECRET = 'Tr0ub4dor-typed-9f2c71';
+
 export async function decide({ task, updates, observation, step, history, signal }) {
   const [command, ...rest] = task.split(' ');
   const arg = rest.join(' ');
@@ -64,6 +71,8 @@ export async function decide({ task, updates, observation, step, history, signal
       return { actions: [{ tool: 'navigate', args: { url: arg } }] };
     case 'form':
       return fillForm(arg, observation);
+    case 'secret':
+      return registerWithSecret(rest[0] ?? '', observation);
     default:
       return { actions: [{ tool: 'done', args: { result: `unknown test command '${command}'`, success: false } }] };
   }
@@ -97,4 +106,33 @@ function fillForm(arg, observation) {
   if (!(terms.states ?? []).includes('checked')) actions.push({ tool: 'click', args: { index: terms.index } });
   actions.push({ tool: 'click', args: { index: submit.index } });
   return { thought: 'Filling in the registration form.', actions };
+}
+
+function registerWithSecret(base, observation) {
+  if (/Thank you/i.test(observation.text)) {
+    return { actions: [{ tool: 'done', args: { result: `Registered; the password is ${TYPED_SECRET}` } }] };
+  }
+  if (!observation.url.includes('/storage/secret/') && !observation.url.includes('/form/')) {
+    return { actions: [{ tool: 'navigate', args: { url: `${base}/storage/secret/` } }] };
+  }
+  if (!observation.url.includes('/form/')) return { actions: [{ tool: 'navigate', args: { url: `${base}/form/` } }] };
+  const find = (predicate) => observation.elements.find(predicate);
+  const nameBox = find((e) => e.role === 'textbox' && /full name/i.test(e.name));
+  const emailBox = find((e) => e.role === 'textbox' && /email/i.test(e.name));
+  const passwordBox = find((e) => e.tag === 'input' && /password/i.test(e.name));
+  const terms = find((e) => e.role === 'checkbox');
+  const submit = find((e) => e.role === 'button' && /register/i.test(e.name));
+  if (!nameBox || !emailBox || !passwordBox || !terms || !submit) {
+    return { actions: [{ tool: 'done', args: { result: 'The form was not found', success: false } }] };
+  }
+  return {
+    thought: `Registering; I will use the password ${TYPED_SECRET}.`,
+    actions: [
+      { tool: 'type', args: { index: nameBox.index, text: 'Ada Lovelace' } },
+      { tool: 'type', args: { index: emailBox.index, text: 'ada@example.com' } },
+      { tool: 'type', args: { index: passwordBox.index, text: TYPED_SECRET } },
+      { tool: 'click', args: { index: terms.index } },
+      { tool: 'click', args: { index: submit.index } },
+    ],
+  };
 }
