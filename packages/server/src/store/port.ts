@@ -26,6 +26,12 @@ export interface Store {
   /** Marks the key revoked at `at`. False when no such key exists. Revoking twice keeps the first time. */
   revokeApiKey(id: string, at: Date): Promise<boolean>;
   touchApiKey(id: string, at: Date): Promise<void>;
+  /**
+   * The webhook signing secret of an API key: the one stored, or, when the key has none yet,
+   * `candidate`, stored first. Concurrent calls, from several processes too, all get the one that
+   * was stored. It is a secret: adapters that seal secrets at rest seal it.
+   */
+  ensureWebhookSecret(apiKeyId: string, candidate: string): Promise<string>;
 
   insertSession(session: SessionRecord): Promise<void>;
   getSession(id: string): Promise<SessionRecord | undefined>;

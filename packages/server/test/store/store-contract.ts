@@ -437,6 +437,21 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       });
     });
 
+    describe('webhook secrets', () => {
+      it('stores the first candidate of a key and returns it ever after', async () => {
+        expect(await store.ensureWebhookSecret('key-1', 'whsec_first')).toBe('whsec_first');
+        expect(await store.ensureWebhookSecret('key-1', 'whsec_second')).toBe('whsec_first');
+        expect(await store.ensureWebhookSecret('key-2', 'whsec_other')).toBe('whsec_other');
+        expect(await store.ensureWebhookSecret('key-1', 'whsec_third')).toBe('whsec_first');
+      });
+
+      it('gives concurrent first calls the one secret that was stored', async () => {
+        const results = await Promise.all(Array.from({ length: 10 }, (_, i) => store.ensureWebhookSecret('key-1', `whsec_${i}`)));
+        expect(new Set(results).size).toBe(1);
+        expect(await store.ensureWebhookSecret('key-1', 'whsec_late')).toBe(results[0]);
+      });
+    });
+
     it('migrate() again on a store with data changes nothing', async () => {
       await store.insertApiKey(apiKey());
       await store.insertSession(session());

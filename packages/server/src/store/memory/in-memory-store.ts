@@ -16,6 +16,7 @@ export class InMemoryStore implements Store {
   private readonly sessions = new Map<string, SessionRecord>();
   private readonly messages = new Map<string, MessageRecord[]>();
   private readonly environments = new Map<string, EnvironmentRecord>();
+  private readonly webhookSecrets = new Map<string, string>();
 
   async migrate(): Promise<void> {}
   async close(): Promise<void> {}
@@ -44,6 +45,13 @@ export class InMemoryStore implements Store {
   async touchApiKey(id: string, at: Date): Promise<void> {
     const key = this.keys.get(id);
     if (key && (key.lastUsedAt === null || key.lastUsedAt < at)) key.lastUsedAt = new Date(at);
+  }
+
+  async ensureWebhookSecret(apiKeyId: string, candidate: string): Promise<string> {
+    const stored = this.webhookSecrets.get(apiKeyId);
+    if (stored !== undefined) return stored;
+    this.webhookSecrets.set(apiKeyId, candidate);
+    return candidate;
   }
 
   async insertSession(session: SessionRecord): Promise<void> {
