@@ -10,7 +10,7 @@ import type { Config } from './config/index.ts';
 import { createModelRegistry } from './llm/index.ts';
 import { EgressPolicy } from './safety/index.ts';
 import { systemResolver } from './browser/egress-proxy/index.ts';
-import { ApiKeyService, LiveViewTokens, SessionService, WebhookDispatcher, webhookEgressCheck, type SessionEvent } from './sessions/index.ts';
+import { ApiKeyService, LiveViewTokens, SessionService, WebhookDispatcher, webhookEgressCheck, WebhookSecrets, type SessionEvent } from './sessions/index.ts';
 import { liveViewSecret, openStore, resolveDataDir } from './open-store.ts';
 import { DiskFileStore } from './files/disk/disk-file-store.ts';
 import type { Store } from './store/index.ts';
@@ -77,6 +77,8 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
     // Webhook deliveries pass the same egress policy as the browser, and connect to exactly the
     // address that was checked (a second DNS answer is never consulted).
     beforeSend: webhookEgressCheck(egressPolicy, systemResolver),
+    // Standard Webhooks signatures under each key's secret (`steward keys webhook-secret <id>`).
+    secrets: new WebhookSecrets(store),
   });
   const bus = new InMemoryEventBus<SessionEvent>({ logger });
   const keys = new ApiKeyService(store, systemClock);

@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore, resolveDataDir } from './open-store.ts';
 import { ConfigError, loadConfig, type Config } from './config/index.ts';
-import { ApiKeyService } from './sessions/index.ts';
+import { ApiKeyService, WebhookSecrets } from './sessions/index.ts';
 import { systemClock } from './util/index.ts';
 
 /** The repository root: relative data dirs and `script:` paths resolve against it. */
@@ -15,6 +15,8 @@ Commands:
   keys create --name NAME   create an API key; the key is printed alone on the last line
   keys list                 list API keys (id, name, prefix, created, revoked)
   keys revoke ID            revoke an API key
+  keys webhook-secret ID    print the secret that signs the webhooks of this key's sessions
+                            (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature)
   help                      show this text
 
 Configuration is read from STEWARD_* environment variables; see docs/configuration.md.`;
@@ -68,6 +70,18 @@ async function keysCommand(config: Config, args: string[]): Promise<number> {
           return 1;
         }
         process.stdout.write(`Revoked API key ${id}.\n`);
+        return 0;
+      }
+      case 'webhook-secret': {
+        const id = rest[0];
+        if (id === undefined) throw new UsageError('keys webhook-secret needs the key id (see keys list).');
+        if ((await store.getApiKey(id)) === undefined) {
+          process.stderr.write(`No API key with id ${id}.\n`);
+          return 1;
+        }
+        // Created on first use and kept in the store: the server signs with the same one.
+        const secret = await new WebhookSecrets(store).secretFor(id);
+        process.stdout.write(`Webhook signing secret of API key ${id} (verify webhook-signature with it):\n${secret}\n`);
         return 0;
       }
       default:

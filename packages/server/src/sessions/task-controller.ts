@@ -123,7 +123,7 @@ export class TaskController {
     if (end.kind === 'done') {
       await this.core.append(record.id, { type: 'DONE', content: end.content, metadata: end.metadata, internal: false });
       const updated = await this.core.apply(record, { type: 'task_finished' });
-      this.core.webhook(updated, 'task.completed', webhookPayloads.taskCompleted());
+      this.core.webhook(updated, 'task.completed', webhookPayloads.taskCompleted(end.content));
       return updated;
     }
     const metadata = { ...(end.metadata ?? {}), code: end.code, status_code: STATUS_CODE_BY_FAILURE[end.code] };

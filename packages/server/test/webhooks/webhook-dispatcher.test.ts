@@ -11,7 +11,7 @@ const NOW = new Date('2024-01-15T10:30:00.123Z');
 const frozenClock = { now: () => new Date(NOW) };
 
 function session(id = 'sess-1', status: WebhookSession['status'] = 'ready'): WebhookSession {
-  return { id, status, agentName: 'agi-0', createdAt: new Date('2024-01-15T10:29:59Z'), vncUrl: 'http://vnc-instance:5900' };
+  return { id, apiKeyId: 'key-1', status, agentName: 'agi-0', createdAt: new Date('2024-01-15T10:29:59Z'), vncUrl: 'http://vnc-instance:5900' };
 }
 
 /** Hangs a reply until `release` is called. */
@@ -46,7 +46,7 @@ const EXAMPLES: { event: WebhookEventName; status: WebhookSession['status']; ext
   { event: 'session.status_changed', status: 'paused', extra: webhookPayloads.statusChanged('running', 'paused') },
   { event: 'session.deleted', status: 'ready', extra: webhookPayloads.sessionDeleted() },
   { event: 'task.started', status: 'running', extra: webhookPayloads.taskStarted('Find the cheapest flight') },
-  { event: 'task.completed', status: 'ready', extra: webhookPayloads.taskCompleted() },
+  { event: 'task.completed', status: 'ready', extra: webhookPayloads.taskCompleted('Found 3 flights') },
   { event: 'task.question', status: 'ready', extra: webhookPayloads.taskQuestion('Morning or evening?') },
   { event: 'task.error', status: 'ready', extra: webhookPayloads.taskError('Connection timeout') },
 ];
@@ -82,7 +82,7 @@ describe('WebhookDispatcher delivery', () => {
         ...extra,
       });
       expect(log.withMsg('webhook_delivered')).toEqual([
-        { sessionId: 'sess-1', event, host: `127.0.0.1:${r.port}`, attempt: 1, status: 200 },
+        { sessionId: 'sess-1', event, webhookId: expect.stringMatching(/^msg_[A-Za-z0-9_-]{22}$/), host: `127.0.0.1:${r.port}`, attempt: 1, status: 200 },
       ]);
     });
   }
@@ -111,7 +111,7 @@ describe('WebhookDispatcher retries', () => {
   it('retries after a 500 and stops at the first 2xx, with the same body', async () => {
     const r = await receiver((_req, i) => ({ status: i === 0 ? 500 : 204 }));
     const { d, log } = dispatcher();
-    d.send(r.url(), 'task.completed', session(), webhookPayloads.taskCompleted());
+    d.send(r.url(), 'task.completed', session(), webhookPayloads.taskCompleted('Found 3 flights'));
     await log.waitFor('webhook_delivered');
     expect(r.requests).toHaveLength(2);
     expect(r.requests[1]?.body).toBe(r.requests[0]?.body);
@@ -199,7 +199,7 @@ describe('WebhookDispatcher ordering and concurrency', () => {
     const s = session();
     d.send(r.url(), 'task.started', s, webhookPayloads.taskStarted('go'));
     d.send(r.url(), 'session.status_changed', s, webhookPayloads.statusChanged('running', 'paused'));
-    d.send(r.url(), 'task.completed', s, webhookPayloads.taskCompleted());
+    d.send(r.url(), 'task.completed', s, webhookPayloads.taskCompleted('Found 3 flights'));
     await log.waitFor('webhook_delivered', 3);
     expect(r.bodies().map((b) => b.event)).toEqual([
       'task.started',
@@ -231,7 +231,7 @@ describe('WebhookDispatcher ordering and concurrency', () => {
     const { d, log } = dispatcher();
     d.send(r.url(), 'task.started', session(), webhookPayloads.taskStarted('go'));
     await r.waitForRequests(1);
-    d.send(r.url(), 'task.completed', session(), webhookPayloads.taskCompleted());
+    d.send(r.url(), 'task.completed', session(), webhookPayloads.taskCompleted('Found 3 flights'));
     expect(d.pendingCount()).toBe(2);
     hung.release();
     await log.waitFor('webhook_delivered', 2);
@@ -247,7 +247,7 @@ describe('WebhookDispatcher ordering and concurrency', () => {
     const { d, log } = dispatcher({ maxQueuedPerSession: 2 });
     d.send(r.url(), 'task.started', session(), webhookPayloads.taskStarted('go'));
     d.send(r.url(), 'task.question', session(), webhookPayloads.taskQuestion('?'));
-    d.send(r.url(), 'task.completed', session(), webhookPayloads.taskCompleted());
+    d.send(r.url(), 'task.completed', session(), webhookPayloads.taskCompleted('Found 3 flights'));
     expect(log.withMsg('webhook_failed_permanently')).toEqual([
       expect.objectContaining({ event: 'task.completed', reason: 'queue_full' }),
     ]);
@@ -389,7 +389,7 @@ describe('WebhookDispatcher drain and close', () => {
     cleanups.push(async () => hung.release());
     const { d, log } = dispatcher({ timeoutMs: 10_000 });
     d.send(r.url(), 'task.started', session(), webhookPayloads.taskStarted('go'));
-    d.send(r.url(), 'task.completed', session(), webhookPayloads.taskCompleted());
+    d.send(r.url(), 'task.completed', session(), webhookPayloads.taskCompleted('Found 3 flights'));
     await r.waitForRequests(1);
     await d.close();
     expect(d.pendingCount()).toBe(0);

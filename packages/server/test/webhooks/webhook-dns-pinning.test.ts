@@ -27,7 +27,7 @@ const TLS = {
   key: readFileSync(new URL('./tls/hooks-test.key', import.meta.url)),
 };
 
-const session: WebhookSession = { id: 'sess-1', status: 'ready', agentName: 'agi-0', createdAt: new Date('2024-01-15T10:29:59Z') };
+const session: WebhookSession = { id: 'sess-1', apiKeyId: 'key-1', status: 'ready', agentName: 'agi-0', createdAt: new Date('2024-01-15T10:29:59Z') };
 
 interface CountingListener {
   port: number;
@@ -150,7 +150,7 @@ describe('webhook delivery is pinned to the address the egress check approved', 
     // One resolution, by the check; the connection did not ask DNS again.
     expect(dnsScript.queries).toEqual([HOST]);
     expect(systemLookups).toEqual([]);
-    expect(log.withMsg('webhook_delivered')).toEqual([{ sessionId: 'sess-1', event: 'session.created', host: `${HOST}:${port}`, attempt: 1, status: 200 }]);
+    expect(log.withMsg('webhook_delivered')).toEqual([{ sessionId: 'sess-1', event: 'session.created', webhookId: expect.any(String), host: `${HOST}:${port}`, attempt: 1, status: 200 }]);
   });
 
   it('a retry checks again and refuses once the name has rebound, without connecting', async () => {

@@ -5,6 +5,8 @@ import type { WebhookSession } from '../../src/sessions/webhooks/webhook-types.t
 
 const session: WebhookSession = {
   id: '550e8400-e29b-41d4-a716-446655440000',
+  // Never on the wire: the documented example below must come out exactly.
+  apiKeyId: 'key-1',
   status: 'ready',
   agentName: 'agi-0',
   createdAt: new Date('2024-01-15T10:30:00Z'),
@@ -17,7 +19,8 @@ describe('webhookPayloads', () => {
     expect(webhookPayloads.sessionDeleted()).toEqual({});
     expect(webhookPayloads.statusChanged('running', 'paused')).toEqual({ old_status: 'running', new_status: 'paused' });
     expect(webhookPayloads.taskStarted('Find flights')).toEqual({ message: 'Find flights' });
-    expect(webhookPayloads.taskCompleted()).toEqual({ result: { status: 'success', message: 'Task completed successfully' } });
+    expect(webhookPayloads.taskCompleted('Found 3 flights')).toEqual({ result: { status: 'success', message: 'Task completed successfully' }, content: 'Found 3 flights' });
+    expect(webhookPayloads.taskCompleted({ summary: 'Found 3', flights: [1, 2, 3] })).toMatchObject({ content: { summary: 'Found 3', flights: [1, 2, 3] } });
     expect(webhookPayloads.taskQuestion('Morning or evening?')).toEqual({ question: 'Morning or evening?', context: {} });
     expect(webhookPayloads.taskError('Connection timeout')).toEqual({ error: 'Connection timeout', details: {} });
   });

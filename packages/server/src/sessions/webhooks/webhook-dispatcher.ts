@@ -2,8 +2,9 @@ import { delay, errorMessage, isAbortError } from '../../util/abort.ts';
 import { systemClock, type Clock } from '../../util/clock.ts';
 import { buildWebhookBody } from './webhook-payloads.ts';
 import { nextRetryDelay, type WebhookRetryPolicy } from './webhook-retry-policy.ts';
+import { newWebhookId, signatureHeaders } from './webhook-signature.ts';
 import { createHttpWebhookTransport, type WebhookTransport } from './webhook-transport.ts';
-import type { WebhookEventName, WebhookLogger, WebhookSession } from './webhook-types.ts';
+import type { WebhookEventName, WebhookLogger, WebhookSecretSource, WebhookSession } from './webhook-types.ts';
 
 /** Where a checked delivery may connect: the address the check resolved the host to and approved. */
 export interface WebhookDestination {
@@ -36,12 +37,20 @@ export interface WebhookDispatcherOptions {
   beforeSend?: WebhookBeforeSend | undefined;
   /** Deliveries waiting per session and URL (the one in flight included); more are dropped and logged. */
   maxQueuedPerSession?: number | undefined;
+  /**
+   * Signs every attempt the Standard Webhooks way with the session's key's secret. Without it
+   * deliveries go unsigned (unit tests of delivery itself); the composition root always sets it.
+   */
+  secrets?: WebhookSecretSource | undefined;
 }
 
 interface Delivery {
+  /** `webhook-id`: one per event, kept across retries so receivers can drop duplicates. */
+  id: string;
   url: URL;
   event: WebhookEventName;
   sessionId: string;
+  apiKeyId: string;
   body: string;
 }
 
@@ -65,6 +74,7 @@ export class WebhookDispatcher {
   readonly #userAgent: string;
   readonly #beforeSend: WebhookBeforeSend | undefined;
   readonly #maxQueued: number;
+  readonly #secrets: WebhookSecretSource | undefined;
   readonly #queues = new Map<string, Delivery[]>();
   readonly #runners = new Set<Promise<void>>();
   readonly #closed = new AbortController();
@@ -82,6 +92,7 @@ export class WebhookDispatcher {
     this.#userAgent = options.userAgent ?? 'AgencyAPI-Webhooks/1.0';
     this.#beforeSend = options.beforeSend;
     this.#maxQueued = options.maxQueuedPerSession ?? 100;
+    this.#secrets = options.secrets;
   }
 
   /** Queues one delivery and returns at once; never throws, whatever happens to the delivery. */
@@ -92,7 +103,7 @@ export class WebhookDispatcher {
         this.#logger.warn({ sessionId: session.id, event, reason: 'invalid_url' }, 'webhook_failed_permanently');
         return;
       }
-      const delivery: Delivery = { url: target, event, sessionId: session.id, body: '' };
+      const delivery: Delivery = { id: newWebhookId(), url: target, event, sessionId: session.id, apiKeyId: session.apiKeyId, body: '' };
       if (this.#closed.signal.aborted) {
         this.#logFailed(delivery, 0, { reason: 'closed' });
         return;
@@ -224,18 +235,18 @@ export class WebhookDispatcher {
 
   async #attempt(delivery: Delivery, address: string | undefined, signal: AbortSignal): Promise<AttemptOutcome> {
     try {
+      const headers: Record<string, string> = {
+        'Content-Type': 'application/json',
+        'X-Event-Type': delivery.event,
+        'User-Agent': this.#userAgent,
+      };
+      if (this.#secrets !== undefined) {
+        // Signed per attempt (the timestamp is the attempt's), always with the delivery's one id.
+        const secret = await this.#secrets.secretFor(delivery.apiKeyId);
+        Object.assign(headers, signatureHeaders(secret, delivery.id, this.#clock.now(), delivery.body));
+      }
       // The transport never follows a redirect: it would reach a host the destination check never saw.
-      const response = await this.#transport({
-        url: delivery.url,
-        address,
-        headers: {
-          'Content-Type': 'application/json',
-          'X-Event-Type': delivery.event,
-          'User-Agent': this.#userAgent,
-        },
-        body: delivery.body,
-        signal,
-      });
+      const response = await this.#transport({ url: delivery.url, address, headers, body: delivery.body, signal });
       if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status };
       return { ok: false, status: response.status };
     } catch (error) {
@@ -245,7 +256,7 @@ export class WebhookDispatcher {
 
   #logFields(delivery: Delivery, attempt: number): Record<string, unknown> {
     // Host only: paths and queries of webhook URLs often carry tokens.
-    return { sessionId: delivery.sessionId, event: delivery.event, host: delivery.url.host, attempt };
+    return { sessionId: delivery.sessionId, event: delivery.event, webhookId: delivery.id, host: delivery.url.host, attempt };
   }
 
   #logFailed(delivery: Delivery, attempt: number, details: Record<string, unknown>): void {

@@ -1,4 +1,5 @@
 import type { SessionStatus } from '@steward/protocol';
+import type { MessageContent } from '../../store/index.ts';
 import { isoTimestamp } from '../../util/clock.ts';
 import type { WebhookEventName, WebhookSession } from './webhook-types.ts';
 
@@ -21,9 +22,13 @@ export const webhookPayloads = {
   sessionDeleted: (): Record<string, never> => ({}),
   /** `task.started`; `message` is the task text. */
   taskStarted: (message: string): { message: string } => ({ message }),
-  /** `task.completed`; the documented body carries a fixed result, not the agent's answer. */
-  taskCompleted: (): { result: { status: 'success'; message: string } } => ({
+  /**
+   * `task.completed`: the documented fixed `result`, and the agent's answer (the DONE message's
+   * `content`, text or structured data) as the extra field `content`.
+   */
+  taskCompleted: (content: MessageContent): { result: { status: 'success'; message: string }; content: MessageContent } => ({
     result: { status: 'success', message: 'Task completed successfully' },
+    content,
   }),
   /** `task.question` */
   taskQuestion: (question: string): { question: string; context: Record<string, unknown> } => ({ question, context: {} }),

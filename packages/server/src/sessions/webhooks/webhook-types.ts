@@ -9,10 +9,20 @@ export type WebhookEventName = WebhookEvent;
  */
 export interface WebhookSession {
   id: string;
+  /** The key the session belongs to: its webhook secret signs the delivery. Not on the wire. */
+  apiKeyId: string;
   status: SessionStatus;
   agentName: string;
   createdAt: Date;
   vncUrl?: string | undefined;
+}
+
+/**
+ * Where the dispatcher gets the signing secret of a key (`WebhookSecrets`). The secret never
+ * leaves the dispatcher: it is neither logged nor put in the body.
+ */
+export interface WebhookSecretSource {
+  secretFor(apiKeyId: string): Promise<string>;
 }
 
 /** The part of a pino logger the dispatcher uses. */
