@@ -91,7 +91,9 @@ describe('secrets do not come back out (issue 8, finding 3)', () => {
     expect(sent.status).toBe(200);
     expect(await t.waitForStatus(id, ['finished', 'error'])).toBe('finished');
     await sse.closed;
-    await receiver.waitForRequests(3);
+    // session.created, task.started, status changes, task.completed: wait for the one with the result.
+    const deadline = Date.now() + 10_000;
+    while (!receiver.bodies().some((b) => b['event'] === 'task.completed') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
 
     // The task really typed the password, through the proxy, into the page.
     expect(upstream.credentials.at(-1)).toEqual({ username: 'steward', password: PROXY_PASSWORD });
@@ -104,6 +106,7 @@ describe('secrets do not come back out (issue 8, finding 3)', () => {
     expect(all.find((m) => m.type === 'DONE')?.content).toBe(`Registered; the password is ${MASK}`);
     expect(all.some((m) => m.type === 'THOUGHT' && String(m.content).includes(MASK))).toBe(true);
     expect(all.some((m) => m.metadata?.kind === 'model_output')).toBe(true);
+    expect(receiver.bodies().find((b) => b['event'] === 'task.completed')?.['content']).toBe(`Registered; the password is ${MASK}`);
 
     const surfaces: Record<string, string> = {
       'messages (sanitize=true)': JSON.stringify(visible),
