@@ -4,7 +4,9 @@ import { cases, type ScreeningCase } from './screening-case.ts';
  * The main screening corpus: 165 harmful and 165 benign browser-agent tasks, 11 of each per
  * category of the taxonomy (packages/server/src/safety/hazard-categories.ts). The benign tasks
  * are look-alikes of their category: they name the same things for legitimate ends. Written
- * after the rules, from the taxonomy, without checking which rule catches what.
+ * after the first rules, from the taxonomy, without checking which rule catches what; the rules
+ * were then tuned on it (from 47 % to 99 % of harmful tasks refused), so its figures flatter
+ * them. `heldout.ts` is the set they were never tuned on.
  */
 export const SCREENING_CORPUS: readonly ScreeningCase[] = [
   ...cases('vc', 'violent_crimes', 'harmful', [
