@@ -1,8 +1,10 @@
 import type { Frame, Page } from 'playwright-core';
 import type { ObservedElement } from '../port.ts';
 import type { FrameIndices } from './frame-indices.ts';
+import { frameShownCheck, newFrameMark } from './frame-marks.ts';
 import { observePage, type ObserveArgs, type RawObservation } from './observe-page.ts';
 import { runInPage } from './run-in-page.ts';
+import { createVisibilityProbe } from './visibility-probe.ts';
 
 /** What `observe()` builds its Observation from (tabs and dialogs are the session's part). */
 export interface MergedObservation {
@@ -18,7 +20,7 @@ export interface MergedObservation {
 }
 
 export interface ObserveFramesOptions {
-  limits: Omit<ObserveArgs, 'indexFloor' | 'frameRootOnly'>;
+  limits: Omit<ObserveArgs, 'indexFloor' | 'frameRootOnly' | 'frameMark'>;
   indexFloor: number;
   frameIndices: FrameIndices;
   /** Bound on each frame's own run; a frame that does not answer in time is reported, not waited for. */
@@ -34,12 +36,14 @@ const MIN_FRAME_TEXT = 200;
  * Observes the page's main document (with its shadow roots and same-origin frames) and then,
  * only when it met frames it could not enter, each cross-origin frame on its own. Elements of
  * those frames get session-wide indices from `frameIndices`; their text follows the page's,
- * headed by the frame's title.
+ * headed by the frame's title. A cross-origin frame counts only when a person can see it where
+ * it stands (`frame-marks.ts`).
  */
 export async function observeFrames(page: Page, options: ObserveFramesOptions): Promise<MergedObservation> {
   const { limits, frameIndices } = options;
   const textBudget = Math.max(limits.textBudget - NOTES_RESERVE, 0);
-  const main = await runInPage(page, observePage, { ...limits, textBudget, indexFloor: options.indexFloor });
+  const frameMark = newFrameMark();
+  const main = await runInPage(page, observePage, { ...limits, textBudget, indexFloor: options.indexFloor, frameMark }, createVisibilityProbe);
   if (main === null) throw new Error('The page observation returned nothing');
 
   let next = Math.max(options.indexFloor, main.maxIndex);
@@ -60,13 +64,17 @@ export async function observeFrames(page: Page, options: ObserveFramesOptions): 
       ...limits,
       indexFloor: 0,
       frameRootOnly: true,
+      frameMark,
       maxElements: Math.max(limits.maxElements - elements.length, 0),
       textBudget: Math.max(Math.floor(textLeft / Math.max(main.hiddenFrames, 1)), 0),
     };
     const runs = await Promise.all(frames.map((frame) => observeFrame(frame, frameArgs, options.frameTimeoutMs)));
+    // Marks are read once every run has written its own (a frame's run marks the frames inside it).
+    const shownCheck = frameShownCheck(page, frameMark);
+    const shown = await Promise.all(frames.map((frame, i) => (runs[i] === null ? false : shownCheck(frame))));
     for (const [i, run] of runs.entries()) {
       const frame = frames[i];
-      if (run === null || frame === undefined) continue;
+      if (run === null || frame === undefined || shown[i] !== true) continue;
       observedFrames++;
       hiddenFrames += run.hiddenFrames;
       totalElements += run.totalElements;
@@ -124,7 +132,7 @@ async function observeFrame(frame: Frame, args: ObserveArgs, timeoutMs: number):
     timer = setTimeout(() => resolve(null), timeoutMs);
   });
   try {
-    return await Promise.race([runInPage(frame, observePage, args).catch(() => null), timeout]);
+    return await Promise.race([runInPage(frame, observePage, args, createVisibilityProbe).catch(() => null), timeout]);
   } finally {
     clearTimeout(timer);
   }

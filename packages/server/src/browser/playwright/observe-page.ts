@@ -13,7 +13,12 @@
  * A frame it cannot reach is observed by its own run (`frameRootOnly`), whose indices are local
  * to that frame's registry and mapped to session-wide ones on the Node side (`frame-indices.ts`);
  * `docId` tells the Node side when such a frame has loaded a new document.
+ *
+ * Only what a person can see counts (`probe`, see `visibility-probe.ts`): text hidden from people
+ * is left out of the outline and of element names, and elements nobody can see are not listed.
  */
+
+import type { VisibilityProbe } from './visibility-probe.ts';
 
 export interface ObserveArgs {
   indexFloor: number;
@@ -26,6 +31,8 @@ export interface ObserveArgs {
    * null anywhere else, because the run of the frame's nearest reachable ancestor covers it.
    */
   frameRootOnly?: boolean | undefined;
+  /** Written on the frame elements a person sees (see `frame-marks.ts`). */
+  frameMark?: string | undefined;
 }
 
 export interface RawElement {
@@ -74,7 +81,7 @@ export interface RegistryDescription {
   inputType?: string;
 }
 
-export function observePage(args: ObserveArgs): RawObservation | null {
+export function observePage(args: ObserveArgs, probe: VisibilityProbe): RawObservation | null {
   type Registry = {
     next: number;
     byElement: WeakMap<Element, number>;
@@ -134,40 +141,49 @@ export function observePage(args: ObserveArgs): RawObservation | null {
   };
   const cut = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
-  const visibility = new Map<Element, boolean>();
-  const isVisible = (el: Element): boolean => {
-    const known = visibility.get(el);
-    if (known !== undefined) return known;
-    const rect = el.getBoundingClientRect();
-    let visible = rect.width > 1 || rect.height > 1;
-    if (visible && typeof el.checkVisibility === 'function') {
-      visible = el.checkVisibility({ visibilityProperty: true });
-    }
-    visibility.set(el, visible);
-    return visible;
-  };
-  // A file input is often hidden behind a styled label: people click the label, the input takes
-  // the files, so the input is listed (named by its label) for `upload`.
-  const isLabelledFileInput = (el: Element): boolean =>
-    el.tagName === 'INPUT' && (el as HTMLInputElement).type === 'file' && Array.from((el as HTMLInputElement).labels ?? []).some(isVisible);
+  // A file input, checkbox or radio button is often hidden behind a styled label: people click
+  // the label and the input takes the click, so the input is listed (named by its label).
+  const HIDDEN_BEHIND_LABEL = new Set(['file', 'checkbox', 'radio']);
+  const isLabelledHiddenInput = (el: Element): boolean =>
+    el.tagName === 'INPUT' &&
+    HIDDEN_BEHIND_LABEL.has((el as HTMLInputElement).type) &&
+    Array.from((el as HTMLInputElement).labels ?? []).some(probe.elementShown);
 
   // Text of an element without the text of nested form controls (a <label> around a <select>
-  // would otherwise be named after every option).
-  const ownText = (el: Element): string => {
-    let out = '';
+  // would otherwise be named after every option), and only text a person sees: text that only
+  // screen readers get (an icon button's sr-only label) names an element that shows no text.
+  // `hiddenOnly`: it has text, and none of it reaches anyone but the model.
+  type ContentText = { text: string; hiddenOnly: boolean };
+  const contentTexts = new Map<Element, ContentText>();
+  const contentText = (el: Element): ContentText => {
+    const known = contentTexts.get(el);
+    if (known !== undefined) return known;
+    let shown = '';
+    let assistive = '';
+    let hiddenText = false;
     const walk = (node: Node): void => {
       for (const child of Array.from(node.childNodes)) {
-        if (child.nodeType === 3) out += child.textContent ?? '';
-        else if (child.nodeType === 1) {
+        if (child.nodeType === 3) {
+          const raw = child.textContent ?? '';
+          if (raw.trim() === '') {
+            shown += raw;
+            assistive += raw;
+            continue;
+          }
+          const state = probe.textState(child as Text);
+          if (state === 'shown') shown += raw;
+          else if (state === 'assistive') assistive += ` ${raw} `;
+          else hiddenText = true;
+        } else if (child.nodeType === 1) {
           const tag = (child as Element).tagName;
           if (tag === 'SELECT' || tag === 'TEXTAREA' || tag === 'OPTION' || SKIP_TEXT_PARENTS.has(tag)) continue;
           if (tag === 'INPUT') {
             const input = child as HTMLInputElement;
-            if (input.type === 'submit' || input.type === 'button') out += ` ${input.value} `;
+            if ((input.type === 'submit' || input.type === 'button') && probe.elementRendered(input)) shown += ` ${input.value} `;
             continue;
           }
           if (tag === 'IMG') {
-            out += ` ${(child as HTMLImageElement).alt} `;
+            if (probe.elementRendered(child as Element)) shown += ` ${(child as HTMLImageElement).alt} `;
             continue;
           }
           walk(child);
@@ -175,8 +191,12 @@ export function observePage(args: ObserveArgs): RawObservation | null {
       }
     };
     walk(el);
-    return clean(out);
+    const text = clean(shown) || clean(assistive);
+    const result = { text, hiddenOnly: text === '' && hiddenText };
+    contentTexts.set(el, result);
+    return result;
   };
+  const ownText = (el: Element): string => contentText(el).text;
 
   const roleOf = (el: Element): string => {
     const explicit = el.getAttribute('role');
@@ -205,6 +225,12 @@ export function observePage(args: ObserveArgs): RawObservation | null {
 
   const isFormControl = (el: Element): boolean =>
     el.tagName === 'INPUT' || el.tagName === 'SELECT' || el.tagName === 'TEXTAREA';
+  // A link or button whose only text is hidden from people (transparent, the colour of the page,
+  // zero-size) shows nothing to click: it is there for the model alone.
+  const showsNothing = (el: Element): boolean =>
+    !isFormControl(el) &&
+    ['aria-label', 'aria-labelledby', 'title'].every((attribute) => clean(el.getAttribute(attribute) ?? '') === '') &&
+    contentText(el).hiddenOnly;
 
   // Inputs whose value has a type, with the format `type` must write for the date-like ones
   // (the same table as typed-input.ts, which checks the text; this script cannot import it).
@@ -289,7 +315,7 @@ export function observePage(args: ObserveArgs): RawObservation | null {
       return selected.length === 0 ? undefined : cut(selected.join(', '), 200);
     }
     if ((el as HTMLElement).isContentEditable) {
-      const text = clean(el.textContent ?? '');
+      const text = ownText(el);
       return text === '' ? undefined : cut(text, 200);
     }
     const now = el.getAttribute('aria-valuenow');
@@ -332,7 +358,11 @@ export function observePage(args: ObserveArgs): RawObservation | null {
     const interactive = new Set(Array.from(root.querySelectorAll(INTERACTIVE)));
     for (const el of Array.from(root.querySelectorAll('*'))) {
       if (interactive.has(el)) {
-        if (!(el.tagName === 'INPUT' && (el as HTMLInputElement).type === 'hidden') && (isVisible(el) || isLabelledFileInput(el))) {
+        if (
+          !(el.tagName === 'INPUT' && (el as HTMLInputElement).type === 'hidden') &&
+          (probe.elementShown(el) || isLabelledHiddenInput(el)) &&
+          !showsNothing(el)
+        ) {
           candidates.push({ el, order: candidates.length });
         }
       }
@@ -349,7 +379,7 @@ export function observePage(args: ObserveArgs): RawObservation | null {
     const frames: Element[] = [];
     walkTree(doc, frames);
     for (const frame of frames) {
-      if (!isVisible(frame)) continue;
+      if (!probe.markFrame(frame, args.frameMark)) continue;
       let inner: Document | null = null;
       try {
         inner = (frame as HTMLIFrameElement).contentDocument;
@@ -421,7 +451,10 @@ export function observePage(args: ObserveArgs): RawObservation | null {
     const input = inputDetails(el);
     if (input !== undefined) item.input = input;
     if (tag === 'select') {
-      const options = Array.from((el as HTMLSelectElement).options).map((o) => cut(clean(o.label || o.text), 60));
+      // A hidden option never shows in the list a person opens.
+      const options = Array.from((el as HTMLSelectElement).options)
+        .filter((o) => !o.hidden && (o.ownerDocument.defaultView ?? window).getComputedStyle(o).display !== 'none')
+        .map((o) => cut(clean(o.label || o.text), 60));
       item.options = options.length > args.maxOptions
         ? [...options.slice(0, args.maxOptions), `…(${options.length - args.maxOptions} more)`]
         : options;
@@ -441,7 +474,7 @@ export function observePage(args: ObserveArgs): RawObservation | null {
     }
   }
 
-  // Text outline: every visible text node is attributed to its nearest block (heading,
+  // Text outline: every text node a person sees is attributed to its nearest block (heading,
   // paragraph, list item, table row) or, outside blocks, to its nearest container; text that
   // only labels a link or button is left to the element list.
   type Line = { el: Element; kind: string; parts: string[]; cell: Element | null };
@@ -454,11 +487,11 @@ export function observePage(args: ObserveArgs): RawObservation | null {
     if (parent === null || SKIP_TEXT_PARENTS.has(parent.tagName)) return true;
     const raw = node.textContent ?? '';
     const blank = raw.trim() === '';
-    if (!blank && !isVisible(parent)) return true;
     const block = closestComposed(parent, BLOCKS);
     if (block === null && closestComposed(parent, INLINE_INTERACTIVE) !== null) return true;
     const owner = block ?? closestComposed(parent, CONTAINERS);
     if (owner === null) return true;
+    if (!blank && probe.textState(node as Text) !== 'shown') return true;
     let line = lines.get(owner);
     if (line === undefined) {
       if (blank) return true;

@@ -6,12 +6,20 @@
  * `innerText` stops short: into open shadow roots (with their slotted content) and same-origin
  * frames, each frame's text under a `[frame: <title>]` line. Frames of other origins are
  * counted; the Node side reads each of them with its own run (`frameRootOnly`).
+ *
+ * Only text a person sees counts (`probe`, see `visibility-probe.ts`): a subtree holding text
+ * hidden from people is walked node by node instead of read with `innerText`, which keeps
+ * transparent, off-screen, clipped and aria-hidden text.
  */
+
+import type { VisibilityProbe } from './visibility-probe.ts';
 
 export interface PageTextArgs {
   maxChars: number;
   /** As in `observe-page.ts`: run only in a frame whose parent is out of reach, else return null. */
   frameRootOnly?: boolean | undefined;
+  /** Written on the frame elements a person sees (see `frame-marks.ts`). */
+  frameMark?: string | undefined;
 }
 
 export interface PageTextRun {
@@ -22,18 +30,25 @@ export interface PageTextRun {
   hiddenFrames: number;
 }
 
-export function pageText(args: PageTextArgs): PageTextRun | null {
+export function pageText(args: PageTextArgs, probe: VisibilityProbe): PageTextRun | null {
   if (args.frameRootOnly === true) {
     if (window.parent === window || window.frameElement !== null) return null;
     if (window.innerWidth <= 2 || window.innerHeight <= 2) return null;
   }
   const SKIP = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'HEAD']);
+  // Controls render their own text (options, a textarea's value): innerText reads them when the
+  // control itself shows.
+  const CONTROLS = new Set(['SELECT', 'OPTION', 'OPTGROUP', 'DATALIST', 'TEXTAREA']);
   const isFrame = (el: Element): boolean => el.tagName === 'IFRAME' || el.tagName === 'FRAME';
   // Nodes of a same-origin frame come from another window: `instanceof` this window's classes fails.
   const isShadowRoot = (node: Node): node is ShadowRoot => node.nodeType === 11 && 'host' in node;
   const hasInnerText = (el: Element): el is HTMLElement => typeof (el as HTMLElement).innerText === 'string';
+  // innerText reads every option of a select, also those its list never shows.
+  const shownOptions = (select: HTMLSelectElement): HTMLOptionElement[] =>
+    Array.from(select.options).filter((o) => !o.hidden && (o.ownerDocument.defaultView ?? window).getComputedStyle(o).display !== 'none');
 
-  // Elements innerText cannot render for us (shadow hosts, slots, frames) and their ancestors.
+  // Elements innerText cannot render for us (shadow hosts, slots, frames, anything holding text
+  // a person cannot see) and their ancestors.
   const walked = new Set<Element>();
   const markWithAncestors = (el: Element): void => {
     let at: Element | null = el;
@@ -43,6 +58,7 @@ export function pageText(args: PageTextArgs): PageTextRun | null {
       at = at.parentElement ?? (isShadowRoot(root) ? root.host : null);
     }
   };
+  const hiddenControls = new Set<Element>();
   const scan = (root: Document | ShadowRoot): void => {
     for (const el of Array.from(root.querySelectorAll('*'))) {
       if (el.shadowRoot !== null) {
@@ -50,6 +66,25 @@ export function pageText(args: PageTextArgs): PageTextRun | null {
         scan(el.shadowRoot);
       }
       if (isFrame(el) || (el.tagName === 'SLOT' && isShadowRoot(root))) markWithAncestors(el);
+      // A control innerText would read although nobody sees it (transparent, off-screen).
+      if ((el.tagName === 'SELECT' || el.tagName === 'TEXTAREA') && !probe.elementShown(el) && el.checkVisibility({ visibilityProperty: true })) {
+        hiddenControls.add(el);
+        markWithAncestors(el);
+      } else if (el.tagName === 'SELECT' && shownOptions(el as HTMLSelectElement).length < (el as HTMLSelectElement).options.length) {
+        markWithAncestors(el);
+      }
+    }
+    const doc = root.nodeType === 9 ? (root as Document) : root.ownerDocument!;
+    const texts = doc.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = texts.nextNode(); node !== null; node = texts.nextNode()) {
+      const parent = node.parentElement;
+      if ((node.textContent ?? '').trim() === '' || (parent !== null && (SKIP.has(parent.tagName) || CONTROLS.has(parent.tagName)))) continue;
+      // innerText itself leaves out what is not rendered (display: none, visibility: hidden).
+      if (parent !== null && !parent.checkVisibility({ visibilityProperty: true }) && getComputedStyle(parent).display !== 'contents') continue;
+      if (probe.textState(node as Text) === 'shown') continue;
+      const up = node.parentNode;
+      const owner = parent ?? (up !== null && isShadowRoot(up) ? up.host : null);
+      if (owner !== null) markWithAncestors(owner);
     }
   };
 
@@ -60,19 +95,29 @@ export function pageText(args: PageTextArgs): PageTextRun | null {
     parts.push(text);
     length += text.length;
   };
+  // Collapsed like rendered text: a space after a space (or a line break) is dropped, so
+  // text left out between two words leaves one space.
+  const pushWords = (text: string): void => {
+    const words = text.replace(/\s+/g, ' ');
+    const last = parts[parts.length - 1] ?? '\n';
+    const out = /\s$/.test(last) ? words.replace(/^ /, '') : words;
+    if (out !== '') push(out);
+  };
   const full = (): boolean => length >= args.maxChars;
   const isBlock = (display: string): boolean => !display.startsWith('inline') && display !== 'contents';
 
   const render = (node: Node): void => {
     if (full()) return;
     if (node.nodeType === 3) {
+      const raw = node.textContent ?? '';
       const parent = node.parentElement;
-      if (parent === null || getComputedStyle(parent).visibility !== 'hidden') push((node.textContent ?? '').replace(/\s+/g, ' '));
+      const control = parent !== null && CONTROLS.has(parent.tagName);
+      if (raw.trim() === '' || control || probe.textState(node as Text) === 'shown') pushWords(raw);
       return;
     }
     if (node.nodeType !== 1) return;
     const el = node as Element;
-    if (SKIP.has(el.tagName)) return;
+    if (SKIP.has(el.tagName) || hiddenControls.has(el)) return;
     if (el.tagName === 'BR') {
       push('\n');
       return;
@@ -91,6 +136,8 @@ export function pageText(args: PageTextArgs): PageTextRun | null {
       else if (style.visibility !== 'hidden') push((el.textContent ?? '').replace(/\s+/g, ' '));
     } else if (isFrame(el)) {
       renderFrame(el as HTMLIFrameElement);
+    } else if (el.tagName === 'SELECT') {
+      for (const option of shownOptions(el as HTMLSelectElement)) push(`${option.label || option.text}\n`);
     } else if (el.shadowRoot !== null) {
       for (const child of Array.from(el.shadowRoot.childNodes)) render(child);
     } else if (el.tagName === 'SLOT') {
@@ -101,6 +148,7 @@ export function pageText(args: PageTextArgs): PageTextRun | null {
     }
   };
   const renderFrame = (frame: HTMLIFrameElement): void => {
+    if (!probe.markFrame(frame, args.frameMark)) return;
     let inner: Document | null = null;
     try {
       inner = frame.contentDocument;
@@ -108,8 +156,7 @@ export function pageText(args: PageTextArgs): PageTextRun | null {
       inner = null;
     }
     if (inner === null || inner.body === null) {
-      const rect = frame.getBoundingClientRect();
-      if (rect.width > 2 && rect.height > 2) hiddenFrames++;
+      hiddenFrames++;
       return;
     }
     scan(inner);

@@ -2,8 +2,10 @@ import type { Frame, Page } from 'playwright-core';
 import type { ActionResult } from '../port.ts';
 import { failure } from './action-results.ts';
 import type { ActionHost } from './action-host.ts';
+import { frameShownCheck, newFrameMark } from './frame-marks.ts';
 import { pageText, type PageTextArgs, type PageTextRun } from './page-text.ts';
 import { runInPage } from './run-in-page.ts';
+import { createVisibilityProbe } from './visibility-probe.ts';
 
 export const READ_TEXT_PAGE_CHARS = 8_000;
 const READ_TEXT_MAX_CHARS = 2_000_000;
@@ -29,21 +31,25 @@ export async function readTextAction(host: ActionHost, pageNumber: number): Prom
 
 /**
  * The visible text of the page: its documents, open shadow roots and same-origin frames in
- * reading order, then each cross-origin frame under a `[frame: <title>]` line. A frame that does
- * not answer within `frameTimeoutMs` is noted, not waited for.
+ * reading order, then each cross-origin frame a person can see under a `[frame: <title>]` line
+ * (`frame-marks.ts`). A frame that does not answer within `frameTimeoutMs` is noted, not waited for.
  */
 export async function readPageText(page: Page, frameTimeoutMs: number): Promise<string> {
-  const main = await runInPage(page, pageText, { maxChars: READ_TEXT_MAX_CHARS });
+  const frameMark = newFrameMark();
+  const main = await runInPage(page, pageText, { maxChars: READ_TEXT_MAX_CHARS, frameMark }, createVisibilityProbe);
   if (main === null) throw new Error('Reading the page text returned nothing');
   const sections = [main.text];
   let length = main.text.length;
   let unread = main.hiddenFrames;
   if (main.hiddenFrames > 0) {
     const frames = page.frames().filter((frame) => frame !== page.mainFrame() && !frame.isDetached());
-    const args: PageTextArgs = { maxChars: READ_TEXT_MAX_CHARS, frameRootOnly: true };
+    const args: PageTextArgs = { maxChars: READ_TEXT_MAX_CHARS, frameRootOnly: true, frameMark };
     const runs = await Promise.all(frames.map((frame) => readFrame(frame, args, frameTimeoutMs)));
-    for (const run of runs) {
-      if (run === null) continue;
+    // Marks are read once every run has written its own (a frame's run marks the frames inside it).
+    const shownCheck = frameShownCheck(page, frameMark);
+    const shown = await Promise.all(frames.map((frame, i) => (runs[i] === null ? false : shownCheck(frame))));
+    for (const [i, run] of runs.entries()) {
+      if (run === null || shown[i] !== true) continue;
       unread += run.hiddenFrames - 1;
       if (length >= READ_TEXT_MAX_CHARS) continue;
       const section = `[frame: ${run.title || run.url}]\n${run.text}`;
@@ -66,7 +72,7 @@ async function readFrame(frame: Frame, args: PageTextArgs, timeoutMs: number): P
     timer = setTimeout(() => resolve(null), timeoutMs);
   });
   try {
-    return await Promise.race([runInPage(frame, pageText, args).catch(() => null), timeout]);
+    return await Promise.race([runInPage(frame, pageText, args, createVisibilityProbe).catch(() => null), timeout]);
   } finally {
     clearTimeout(timer);
   }
