@@ -50,6 +50,8 @@ module.exports = {
     },
     vendor('playwright-core', 'browser/playwright/'),
     vendor('socks', 'browser/egress-proxy/'),
+    // The linear-time regex engine: one adapter, so every client or model pattern runs through its bounds.
+    vendor('re2', 'safety/linear-pattern\\.ts$'),
     vendor('kysely', 'store/'),
     vendor('better-sqlite3', 'store/'),
     vendor('ai', 'llm/'),

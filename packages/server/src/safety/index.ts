@@ -7,6 +7,7 @@ export {
   type EgressResolver,
 } from './check-destination.ts';
 export { MIN_REDACTED_LENGTH, SECRET_MASK, SecretRedactor } from './secret-redactor.ts';
+export { compileLinearPattern, MAX_PATTERN_SUBJECT_LENGTH, MAX_PATTERN_WEIGHT, PatternRefusedError, type LinearPattern } from './linear-pattern.ts';
 export { HAZARD_CATEGORIES, HAZARD_CATEGORY_INFO, isHazardCategory, type HazardCategory, type HazardCategoryInfo } from './hazard-categories.ts';
 export { IntentRules, screenIntent, type ScreeningVerdict } from './intent-rules.ts';
 export { AMPLIFIERS, SCREENING_RULES, SHARED_GUARDS, type ScreeningRule } from './screening-rules.ts';
