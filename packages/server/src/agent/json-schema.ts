@@ -1,22 +1,25 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { errorMessage } from '../util/abort.ts';
+import { InvalidOutputSchemaError } from './invalid-output-schema-error.ts';
+import { boundedSchema } from './json-schema-bounds.ts';
+import { compileWithLinearPatterns } from './json-schema-patterns.ts';
+
+export { InvalidOutputSchemaError } from './invalid-output-schema-error.ts';
 
 /**
  * A validator for a client's or the agent's JSON Schema (`output_schema`, an `extract` schema);
- * throws `InvalidOutputSchemaError` when it is not one. `label` names the schema in the message.
+ * throws `InvalidOutputSchemaError` when it is not one, or not one Steward runs: beyond the
+ * bounds of `boundedSchema`, or with a pattern the linear-time engine refuses. Checking a value
+ * never takes the event loop for long (docs/decisions/0006-linear-time-patterns.md). `label`
+ * names the schema in the message.
  */
 export function compileOutputSchema(schema: Record<string, unknown>, label = 'output_schema'): z.ZodType {
+  const bounded = boundedSchema(schema, label);
   try {
-    return z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
+    return compileWithLinearPatterns(bounded, label);
   } catch (error) {
+    if (error instanceof InvalidOutputSchemaError) throw error;
     throw new InvalidOutputSchemaError(`${label} is not a usable JSON Schema: ${errorMessage(error)}`, { cause: error });
-  }
-}
-
-export class InvalidOutputSchemaError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'InvalidOutputSchemaError';
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { schemaProblems } from '../json-schema.ts';
 import { defineTool } from './tool.ts';
 
 export const doneTool = defineTool({
@@ -12,9 +13,8 @@ export const doneTool = defineTool({
   async execute(context, args) {
     const success = args.success ?? true;
     if (success && context.outputSchema) {
-      const checked = context.outputSchema.safeParse(args.result);
-      if (!checked.success) {
-        const problems = checked.error.issues.map((i) => `${i.path.join('.') || 'result'}: ${i.message}`).join('; ');
+      const problems = schemaProblems(context.outputSchema, args.result);
+      if (problems !== undefined) {
         return { ok: false, message: `The result does not match the required format: ${problems}. Call done again with a corrected result.` };
       }
     }
