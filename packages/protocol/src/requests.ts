@@ -26,6 +26,17 @@ export const QueryBoolean = z
 const Url = z.string().max(MAX_URL_LENGTH);
 
 /** Longest `proxy_url`: room for long credentials, not for a document. */
+/**
+ * A non-negative integer in a query or header value: decimal digits only. (`z.coerce.number()`
+ * read `0x10` as 16, an empty value as 0 and `1e3` as 1000: a client sending those has a bug
+ * that a guess would hide.)
+ */
+export const DecimalInteger = z
+  .string()
+  .regex(/^[0-9]+$/, 'value is not a valid integer: decimal digits only')
+  .transform(Number)
+  .pipe(z.int().min(0));
+
 export const MAX_PROXY_URL_LENGTH = 1000;
 
 const PROXY_URL_SHAPE = /^(?:http|socks5h?):\/\/(?:([^@/?#]*)@)?(?:\[[0-9a-f:.]+\]|[^\s:/?#@[\]]+):(\d{1,5})\/?$/i;
@@ -97,7 +108,7 @@ export type NavigateRequest = z.infer<typeof NavigateRequest>;
 
 /** GET /v1/sessions/{id}/messages (spec §1.8). */
 export const GetMessagesQuery = z.object({
-  after_id: z.coerce.number().int().min(0).default(0),
+  after_id: DecimalInteger.default(0),
   sanitize: QueryBoolean.default(true),
 });
 export type GetMessagesQuery = z.infer<typeof GetMessagesQuery>;
@@ -123,7 +134,7 @@ export const StreamEventsQuery = z.object({
       }
       return out;
     }),
-  after_id: z.coerce.number().int().min(0).optional(),
+  after_id: DecimalInteger.optional(),
 });
 export type StreamEventsQuery = z.infer<typeof StreamEventsQuery>;
 
@@ -132,6 +143,10 @@ export const DeleteSessionQuery = z.object({
   save_snapshot_mode: z
     .string()
     .default('none')
+/** Headers of GET /v1/sessions/{id}/events: `Last-Event-ID` resumes after that message id and wins over `after_id`. */
+export const StreamEventsHeaders = z.object({ 'last-event-id': DecimalInteger.optional() });
+export type StreamEventsHeaders = z.infer<typeof StreamEventsHeaders>;
+
     .transform((value, ctx) => {
       const v = value.trim().toLowerCase();
       if (v === 'auto') return 'none' as const;

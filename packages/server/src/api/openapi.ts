@@ -5,8 +5,10 @@ import {
   GetMessagesQuery,
   ListModelsQuery,
   LiveInputRequest,
+  LiveTokenQuery,
   NavigateRequest,
   SendMessageRequest,
+  StreamEventsHeaders,
   StreamEventsQuery,
   UploadFileQuery,
 } from '@steward/protocol';
@@ -18,10 +20,10 @@ const errorResponse = { description: 'Error body of spec §9.1', content: { 'app
 const ok = (description: string, body?: Json): Json => ({ description, ...(body ? { content: { 'application/json': { schema: body } } } : {}) });
 const sessionId = { name: 'session_id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 
-/** Query parameters of a zod object schema, as OpenAPI parameters. */
-function queryParameters(type: z.ZodType): Json[] {
+/** Query (or header) parameters of a zod object schema, as OpenAPI parameters. */
+function queryParameters(type: z.ZodType, where: 'query' | 'header' = 'query'): Json[] {
   const properties = (schema(type)['properties'] ?? {}) as Record<string, Json>;
-  return Object.entries(properties).map(([name, value]) => ({ name, in: 'query', required: false, schema: value }));
+  return Object.entries(properties).map(([name, value]) => ({ name, in: where, required: false, schema: value }));
 }
 
 function operation(summary: string, options: { params?: Json[]; body?: z.ZodType; ok: Json; codes?: number[] }): Json {
@@ -97,7 +99,7 @@ export function buildOpenApiDocument(): Json {
         get: operation('Poll messages', { params: [sessionId, ...queryParameters(GetMessagesQuery)], ok: ok('{messages, status, has_agent}', { type: 'object', properties: { messages: { type: 'array', items: { $ref: '#/components/schemas/Message' } }, status: { type: 'string' }, has_agent: { type: 'boolean' } } }) }),
       },
       '/v1/sessions/{session_id}/events': {
-        get: operation('Server-Sent Events (Last-Event-ID resumes)', { params: [sessionId, ...queryParameters(StreamEventsQuery)], ok: { description: 'text/event-stream' } }),
+        get: operation('Server-Sent Events (Last-Event-ID resumes)', { params: [sessionId, ...queryParameters(StreamEventsQuery), ...queryParameters(StreamEventsHeaders, 'header')], ok: { description: 'text/event-stream' } }),
       },
       '/v1/sessions/{session_id}/pause': { post: operation('Pause the task', { params: [sessionId], ok: ok('Paused', Success), codes: [409] }) },
       '/v1/sessions/{session_id}/resume': { post: operation('Resume the task', { params: [sessionId], ok: ok('Resumed', Success), codes: [409] }) },
@@ -107,13 +109,13 @@ export function buildOpenApiDocument(): Json {
       },
       '/v1/sessions/{session_id}/screenshot': { get: operation('JPEG screenshot as a data URL', { params: [sessionId], ok: ok('{screenshot, url, title}') }) },
       '/v1/sessions/{session_id}/live': {
-        get: operation('Live view page (vnc_url); accepts ?token= instead of a key', { params: [sessionId], ok: { description: 'text/html' } }),
+        get: operation('Live view page (vnc_url); accepts ?token= instead of a key', { params: [sessionId, ...queryParameters(LiveTokenQuery)], ok: { description: 'text/html' } }),
       },
       '/v1/sessions/{session_id}/live/stream': {
-        get: operation('Live view MJPEG stream; accepts ?token=', { params: [sessionId], ok: { description: 'multipart/x-mixed-replace of image/jpeg' } }),
+        get: operation('Live view MJPEG stream; accepts ?token=', { params: [sessionId, ...queryParameters(LiveTokenQuery)], ok: { description: 'multipart/x-mixed-replace of image/jpeg' } }),
       },
       '/v1/sessions/{session_id}/live/input': {
-        post: operation('Mouse and keyboard input for the live view; accepts ?token=', { params: [sessionId], body: LiveInputRequest, ok: ok('Input sent', Success) }),
+        post: operation('Mouse and keyboard input for the live view; accepts ?token=', { params: [sessionId, ...queryParameters(LiveTokenQuery)], body: LiveInputRequest, ok: ok('Input sent', Success) }),
       },
       '/v1/sessions/{session_id}/files': {
         post: {

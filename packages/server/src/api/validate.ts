@@ -12,7 +12,7 @@ export class ValidationFailed extends AppError {
 }
 
 /** Parses untrusted input against a protocol schema; 422 with every problem when it fails. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, location: 'body' | 'query' | 'path'): z.infer<S> {
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, location: 'body' | 'query' | 'path' | 'header'): z.infer<S> {
   const value = input === undefined || input === null ? {} : input;
   if (location === 'body' && (typeof value !== 'object' || Array.isArray(value))) {
     throw new ValidationFailed([{ loc: ['body'], msg: 'Input should be a JSON object', type: 'model_attributes_type' }]);

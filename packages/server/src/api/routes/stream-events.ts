@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { StreamEventsQuery, type EventType } from '@steward/protocol';
+import { StreamEventsHeaders, StreamEventsQuery, type EventType } from '@steward/protocol';
 import type { SessionEvent } from '../../sessions/index.ts';
 import type { MessageRecord } from '../../store/index.ts';
 import type { ApiDeps, SessionParams } from '../api-deps.ts';
@@ -18,11 +18,10 @@ const ENDS_TASK = new Set(['DONE', 'ERROR']);
 export function streamEventsRoute(app: FastifyInstance, { sessions, sse }: ApiDeps): void {
   app.get<{ Params: SessionParams }>('/v1/sessions/:session_id/events', async (request, reply) => {
     const query = parseInput(StreamEventsQuery, request.query, 'query');
+    const headers = parseInput(StreamEventsHeaders, { 'last-event-id': request.headers['last-event-id'] }, 'header');
     const sessionId = request.params.session_id;
     await sessions.get(request.apiKeyId, sessionId);
-    const header = request.headers['last-event-id'];
-    const fromHeader = typeof header === 'string' && /^\d+$/.test(header.trim()) ? Number(header.trim()) : undefined;
-    const resumeAfter = fromHeader ?? query.after_id;
+    const resumeAfter = headers['last-event-id'] ?? query.after_id;
     const includeInternal = !query.sanitize;
     const wanted: ReadonlySet<EventType> | undefined = query.event_types ? new Set(query.event_types) : undefined;
 
