@@ -7,7 +7,7 @@ import { createPlaywrightBrowserPool, type PlaywrightBrowserPool } from './brows
 import { InMemoryEventBus } from './bus/memory/in-memory-event-bus.ts';
 import { InMemoryWindowCounters } from './counters/memory/in-memory-window-counters.ts';
 import type { Config } from './config/index.ts';
-import { createModelRegistry } from './llm/index.ts';
+import { createLanguageModel, createModelRegistry } from './llm/index.ts';
 import { EgressPolicy } from './safety/index.ts';
 import { systemResolver } from './browser/egress-proxy/index.ts';
 import { ApiKeyService, LiveViewTokens, SessionService, WebhookDispatcher, webhookEgressCheck, WebhookSecrets, type SessionEvent } from './sessions/index.ts';
@@ -50,6 +50,8 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
   const { config, env, repoRoot } = options;
   const logger = options.logger ?? pino({ level: config.logLevel });
   const models = createModelRegistry({ mainSpec: config.model, fastSpec: config.fastModel, env, cwd: repoRoot, timeoutMs: config.modelTimeoutS * 1000 });
+  // Built now, like the task models: a bad spec or a missing key stops the server at start-up.
+  const screeningModel = config.screeningModel === undefined ? undefined : createLanguageModel(config.screeningModel, { env, cwd: repoRoot, timeoutMs: config.modelTimeoutS * 1000, toolChoice: 'required' });
   // Built first: a bad STEWARD_EGRESS_ALLOW entry stops the server before anything starts.
   const egressPolicy = new EgressPolicy({ allow: EgressPolicy.parseAllowList(config.egressAllow) });
   const egressLog = logger.child({ component: 'egress' });
@@ -99,6 +101,7 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
       taskTimeoutMs: config.taskTimeoutS * 1000,
       modelTimeoutMs: config.modelTimeoutS * 1000,
     },
+    screeningModel,
     modelHelp: NO_MODEL_HELP,
     prices: modelPrices(config),
     liveView: { tokens: new LiveViewTokens(liveViewSecret(config, repoRoot)), baseUrl: () => config.publicUrl?.replace(/\/$/, '') ?? listeningUrl },

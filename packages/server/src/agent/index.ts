@@ -2,3 +2,5 @@ export { runAgentTask, compileOutputSchema, InvalidOutputSchemaError, type Agent
 export { AGENT_PROFILES, profileFor, type AgentProfile } from './profiles.ts';
 export type { AgentHost, AgentRecord } from './agent-host.ts';
 export { AGENT_TOOLS, toolSpecs } from './tools/index.ts';
+export { classifyIntent, IntentClassifierError, SCREENING_VERDICT_TOOL, type ClassifyIntentInput, type IntentClassification } from './intent-classifier.ts';
+export type { PaymentStep, PaymentTokenFacts, TaskPayments } from './task-payments.ts';

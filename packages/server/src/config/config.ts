@@ -35,6 +35,8 @@ export const ConfigSchema = z.object({
   fastModelPrice: z.string().regex(/^\d+(\.\d+)?,\d+(\.\d+)?$/, 'expected "input,output" USD per million tokens, e.g. 0.15,0.6').optional(),
   /** Per model call deadline. */
   modelTimeoutS: seconds(60),
+  /** Model that classifies tasks the intent-screening rules are unsure about (a model spec); unset: the task's own model. */
+  screeningModel: z.string().min(1).optional(),
 
   chromiumPath: z.string().min(1).default('/usr/bin/chromium'),
   /** Pre-created browser contexts kept ready so that creating a session does not wait for Chromium. */

@@ -7,6 +7,7 @@ export {
   type LanguageModel,
   type ModelRegistry,
   type PromptMessage,
+  type ScreeningRequest,
   type ToolCall,
   type ToolSpec,
 } from './port.ts';

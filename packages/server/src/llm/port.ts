@@ -40,6 +40,21 @@ export interface DecideContext {
    * whose arguments are the data: `{ tool: 'extract_result', args: <data matching schema> }`.
    */
   extraction?: ExtractionRequest;
+  /**
+   * Set when the call is no agent step but intent screening asking whether `task` is harmful
+   * (then `observation` is null and `history` empty). The answer is one call of the single tool
+   * offered: `{ tool: 'screening_verdict', args: { harmful, category, reason } }`.
+   */
+  screening?: ScreeningRequest;
+}
+
+export interface ScreeningRequest {
+  /** The text to screen: a task, a follow-up message or a session goal. */
+  text: string;
+  /** The categories `category` may take (`none` when not harmful). */
+  categories: readonly string[];
+  /** What the rules recognised that made them unsure. */
+  flagged: string;
 }
 
 export interface ExtractionRequest {

@@ -47,7 +47,7 @@ export const HAZARD_CATEGORY_INFO: Readonly<Record<HazardCategory, HazardCategor
     advice: `If someone is in danger, call your local emergency number. ${REPHRASE}`,
   },
   non_violent_crimes: {
-    label: 'non-violent crime (fraud, scams, cybercrime, stolen goods, illegal drugs or weapons)',
+    label: 'non-violent crime',
     source: 'ailuminate-v1.0',
     covers: 'fraud, scams, phishing, malware, hacking systems one does not own, money laundering, counterfeit goods or documents, buying or selling stolen goods, illegal drugs or unlicensed firearms, theft, arson',
     advice: `Tasks that protect against, detect or report such things are fine. ${REPHRASE}`,
@@ -71,7 +71,7 @@ export const HAZARD_CATEGORY_INFO: Readonly<Record<HazardCategory, HazardCategor
     advice: 'If you are thinking about ending your life, please talk to someone now: call or text 988 in the US, or find a local line at findahelpline.com.',
   },
   indiscriminate_weapons: {
-    label: 'indiscriminate weapons (chemical, biological, radiological, nuclear, explosive)',
+    label: 'indiscriminate weapons',
     source: 'ailuminate-v1.0',
     covers: 'making, acquiring or using chemical, biological, radiological or nuclear weapons, explosives or bombs, poisoning water or food supplies',
     advice: `History, policy and safety research about these weapons is fine. ${REPHRASE}`,
@@ -83,7 +83,7 @@ export const HAZARD_CATEGORY_INFO: Readonly<Record<HazardCategory, HazardCategor
     advice: 'Research, history, reporting hate speech and countering it are fine; say so in the task.',
   },
   privacy: {
-    label: 'privacy (doxxing, stalking)',
+    label: 'privacy violation',
     source: 'ailuminate-v1.0',
     covers: 'finding or publishing a private person’s address, phone, routine or location against their will, tracking or spying on someone',
     advice: 'Finding or removing your own information, or contacting someone through official channels, is fine; say so in the task.',
@@ -113,7 +113,7 @@ export const HAZARD_CATEGORY_INFO: Readonly<Record<HazardCategory, HazardCategor
     advice: 'Securing or recovering your own account is fine; say that it is yours.',
   },
   carding: {
-    label: 'carding (stolen payment cards)',
+    label: 'carding',
     source: 'agent',
     covers: 'buying, testing or using stolen card data (dumps, fullz, CVVs), card skimmers, using a card that is not the user’s',
     advice: 'Payments with your own card, and test card numbers in a payment sandbox, are fine; say so in the task.',
@@ -125,7 +125,7 @@ export const HAZARD_CATEGORY_INFO: Readonly<Record<HazardCategory, HazardCategor
     advice: 'Reporting or blocking harassment aimed at you is fine; say so in the task.',
   },
   spam: {
-    label: 'spam and fake engagement',
+    label: 'spam or fake engagement',
     source: 'agent',
     covers: 'unsolicited bulk messages, fake reviews, fake accounts, bought followers or likes, astroturfing',
     advice: 'Messages to people who opted in, and spotting or reporting fake reviews, are fine; say so in the task.',

@@ -10,6 +10,8 @@ export interface ScreeningVerdict {
   /** For a refusal, a sentence the user can act on; it names what was recognised, never the task's words. */
   reason: string;
   ruleId: string | null;
+  /** What the deciding rule recognises ("stolen payment card data"); null for allow. */
+  recognised: string | null;
 }
 
 type Piece = { kind: 'words'; words: readonly string[] } | { kind: 'prefix'; stems: readonly string[] } | { kind: 'any' } | { kind: 'number' };
@@ -108,9 +110,9 @@ export class IntentRules {
     }
     if (uncertain) {
       const { rule } = uncertain;
-      return { verdict: 'uncertain', category: rule.category, reason: `The task mentions ${rule.recognised}; whether it is harmful depends on its context.`, ruleId: rule.id };
+      return { verdict: 'uncertain', category: rule.category, reason: `The task mentions ${rule.recognised}; whether it is harmful depends on its context.`, ruleId: rule.id, recognised: rule.recognised };
     }
-    return { verdict: 'allow', category: null, reason: 'No screening rule matched.', ruleId: null };
+    return { verdict: 'allow', category: null, reason: 'No screening rule matched.', ruleId: null, recognised: null };
   }
 
   /** The phrases each list matched, by rule, for reading why a task got its verdict (eval, tests). */
@@ -195,6 +197,7 @@ function refusal(rule: ScreeningRule): ScreeningVerdict {
     category: rule.category,
     reason: `Steward refused this task: it asks for ${rule.recognised} (${info.label}). ${info.advice}`,
     ruleId: rule.id,
+    recognised: rule.recognised,
   };
 }
 

@@ -608,7 +608,7 @@ export const SCREENING_RULES: readonly ScreeningRule[] = [
   {
     id: 'carding-terms',
     category: 'carding',
-    recognised: 'stolen payment card data (carding)',
+    recognised: 'stolen payment card data',
     object: [
       'carding', 'carder', 'carders', 'fullz', 'full z', 'cvv dump*', 'cvv shop*', 'cvvs', 'cc dump*', 'card dump*', 'dumps with pin*',
       'dumps and pins', 'dumps pin', 'track 1 and 2', 'track 2 data', 'track1', 'track2', 'non vbv', 'nonvbv', 'bin attack*',

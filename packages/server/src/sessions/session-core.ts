@@ -2,7 +2,7 @@ import type { WebhookEvent } from '@steward/protocol';
 import type { BrowserPool } from '../browser/port.ts';
 import type { EventBus } from '../bus/port.ts';
 import { AppError } from '../errors/index.ts';
-import type { ModelRegistry } from '../llm/port.ts';
+import type { LanguageModel, ModelRegistry } from '../llm/port.ts';
 import type { SessionFileStore } from '../files/index.ts';
 import type { MessageRecord, NewMessage, SessionRecord, Store } from '../store/index.ts';
 import type { Clock } from '../util/index.ts';
@@ -48,6 +48,11 @@ export interface SessionDeps {
   prices?: Readonly<Record<string, { input: number; output: number }>> | undefined;
   /** Live view: token signer and the public base URL (known once the server listens). */
   liveView: { tokens: LiveViewTokens; baseUrl: () => string };
+  /**
+   * STEWARD_SCREENING_MODEL: classifies what the screening rules are unsure about. Unset: the
+   * task's own model does (docs/trust-and-safety.md).
+   */
+  screeningModel?: LanguageModel | undefined;
   /** Where sessions keep their files (uploads, downloads); without it the file routes answer 404. */
   files?: SessionFileStore | undefined;
 }

@@ -17,6 +17,11 @@ export interface RunningTask {
   answer?: { resolve: (text: string) => void } | undefined;
   /** An answer that arrived while paused, delivered on resume. */
   pendingAnswer?: string | undefined;
+  /**
+   * Follow-ups still being screened by the classifier, in the order they were sent; later ones
+   * wait behind it so the agent reads them in order.
+   */
+  screening?: Promise<void> | undefined;
 }
 
 /**

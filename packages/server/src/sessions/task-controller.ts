@@ -7,6 +7,7 @@ import { errorMessage } from '../util/index.ts';
 import type { SessionCore } from './session-core.ts';
 import type { RunningTask, SessionRuntime } from './session-runtime.ts';
 import { hasActiveTask } from './state-machine.ts';
+import { TaskScreener, type ScreeningOutcome } from './task-screener.ts';
 import { webhookPayloads } from './webhooks/index.ts';
 
 export interface SendMessageInput {
@@ -16,7 +17,18 @@ export interface SendMessageInput {
 }
 
 /** Why a task ended without a result; becomes `metadata.code` of its ERROR message. */
-export type TaskFailureCode = 'failed' | 'cancelled' | 'timeout' | 'model_error' | 'no_model' | 'browser_crashed' | 'interrupted' | 'session_ended' | 'internal_error';
+export type TaskFailureCode =
+  | 'failed'
+  | 'cancelled'
+  | 'timeout'
+  | 'model_error'
+  | 'no_model'
+  | 'browser_crashed'
+  | 'interrupted'
+  | 'session_ended'
+  | 'internal_error'
+  | 'task_refused'
+  | 'screening_failed';
 
 const STATUS_CODE_BY_FAILURE: Record<TaskFailureCode, number> = {
   failed: 500,
@@ -28,14 +40,22 @@ const STATUS_CODE_BY_FAILURE: Record<TaskFailureCode, number> = {
   interrupted: 500,
   session_ended: 410,
   internal_error: 500,
+  task_refused: 403,
+  screening_failed: 503,
 };
+
+type TaskEnd = { kind: 'error'; code: TaskFailureCode; error: string; metadata?: Record<string, unknown> } | { kind: 'done'; content: MessageContent; metadata: Record<string, unknown> };
 
 /**
  * Starts, steers and ends tasks: `/message`, pause, resume, cancel, and the agent's own questions.
  * Every state change happens under the session's lock and stores its message before its status.
  */
 export class TaskController {
-  constructor(private readonly core: SessionCore) {}
+  private readonly screener: TaskScreener;
+
+  constructor(private readonly core: SessionCore) {
+    this.screener = new TaskScreener({ logger: core.deps.logger, timeoutMs: core.deps.limits.modelTimeoutMs });
+  }
 
   sendMessage(apiKeyId: string, sessionId: string, input: SendMessageInput): Promise<void> {
     return this.withRuntime(apiKeyId, sessionId, async (record, runtime) => {
@@ -52,17 +72,60 @@ export class TaskController {
         await this.start(record, runtime, input);
         return;
       }
-      if (record.executionStatus === 'waiting_for_input' && task.answer) {
-        await this.core.apply(record, { type: 'answer_received' });
-        const answer = task.answer;
-        task.answer = undefined;
-        answer.resolve(input.message);
-      } else if (record.executionStatus === 'paused' && task.pausedFrom === 'waiting_for_input') {
-        task.pendingAnswer = input.message;
-      } else {
-        task.updates.push(input.message);
-      }
+      await this.followUp(record, runtime, task, input.message);
     });
+  }
+
+  /**
+   * A message sent while a task runs reaches the agent only once screened: rules at once (a
+   * refusal ends the task), the classifier in the background for what they are unsure about.
+   * Follow-ups are handed over in the order they were sent. Caller holds the lock.
+   */
+  private async followUp(record: SessionRecord, runtime: SessionRuntime, task: RunningTask, text: string): Promise<void> {
+    const verdict = this.screener.rules(text);
+    const context = { sessionId: record.id, what: 'follow-up' as const, signal: task.abort.signal };
+    if (verdict.verdict === 'refuse') {
+      await this.endTask(record, runtime, refusalEnd(this.screener.refusal(verdict, context)));
+      return;
+    }
+    if (verdict.verdict === 'allow' && task.screening === undefined) {
+      await this.handOver(record, task, text);
+      return;
+    }
+    const { deps } = this.core;
+    const model = deps.screeningModel ?? deps.models.forAgent(record.agentName);
+    const screened = (task.screening ?? Promise.resolve()).then(async () => {
+      const outcome: ScreeningOutcome = verdict.verdict === 'allow' ? { kind: 'allow' } : await this.screener.classify(text, verdict, model, context);
+      await runtime.lock.run(async () => {
+        if (task.finalized) return;
+        const current = await this.core.read(record.id);
+        if (!current) return;
+        if (outcome.kind === 'allow') await this.handOver(current, task, text);
+        else await this.endTask(current, runtime, refusalEnd(outcome));
+      });
+    });
+    task.screening = screened.catch((error: unknown) => {
+      // Cancelled while classifying: the task is over and nothing is handed over.
+      if (!task.finalized) deps.logger.error({ err: error, sessionId: record.id }, 'screening a follow-up failed');
+    });
+    const tail = task.screening;
+    void tail.then(() => {
+      if (task.screening === tail) task.screening = undefined;
+    });
+  }
+
+  /** The follow-up becomes the answer the agent waits for, or an update it reads at its next step. */
+  private async handOver(record: SessionRecord, task: RunningTask, text: string): Promise<void> {
+    if (record.executionStatus === 'waiting_for_input' && task.answer) {
+      await this.core.apply(record, { type: 'answer_received' });
+      const answer = task.answer;
+      task.answer = undefined;
+      answer.resolve(text);
+    } else if (record.executionStatus === 'paused' && task.pausedFrom === 'waiting_for_input') {
+      task.pendingAnswer = text;
+    } else {
+      task.updates.push(text);
+    }
   }
 
   pause(apiKeyId: string, sessionId: string): Promise<void> {
@@ -104,11 +167,7 @@ export class TaskController {
    * Ends the running task, if any, with an ERROR (used by cancel, terminate, crash and shutdown).
    * Caller holds the lock.
    */
-  async endTask(
-    record: SessionRecord,
-    runtime: SessionRuntime,
-    end: { kind: 'error'; code: TaskFailureCode; error: string; metadata?: Record<string, unknown> } | { kind: 'done'; content: MessageContent; metadata: Record<string, unknown> },
-  ): Promise<SessionRecord> {
+  async endTask(record: SessionRecord, runtime: SessionRuntime, end: TaskEnd): Promise<SessionRecord> {
     const task = runtime.task;
     if (!task || task.finalized) return record;
     task.finalized = true;
@@ -129,7 +188,8 @@ export class TaskController {
     const metadata = { ...(end.metadata ?? {}), code: end.code, status_code: STATUS_CODE_BY_FAILURE[end.code] };
     await this.core.append(record.id, { type: 'ERROR', content: end.error, metadata, internal: false });
     const updated = await this.core.apply(record, { type: end.code === 'cancelled' ? 'task_cancelled' : 'task_failed' });
-    this.core.webhook(updated, 'task.error', webhookPayloads.taskError(end.error));
+    const details = end.code === 'task_refused' || end.code === 'screening_failed' ? { code: end.code, category: end.metadata?.['category'] ?? null } : {};
+    this.core.webhook(updated, 'task.error', webhookPayloads.taskError(end.error, details));
     return updated;
   }
 
@@ -146,13 +206,21 @@ export class TaskController {
 
   private async run(record: SessionRecord, runtime: SessionRuntime, task: RunningTask, input: SendMessageInput): Promise<void> {
     const { deps } = this.core;
-    const finish = (end: Parameters<TaskController['endTask']>[2]): Promise<unknown> =>
+    const finish = (end: TaskEnd): Promise<unknown> =>
       runtime.lock.run(async () => {
         if (task.finalized) return;
         const current = await this.core.read(record.id);
         if (current) await this.endTask(current, runtime, end);
       });
 
+    // Screening comes before anything else: a refused task (or session goal, which arrives as the
+    // first task) touches neither a model step nor the browser, not even its start_url.
+    const verdict = this.screener.rules(input.message);
+    const context = { sessionId: record.id, what: 'task' as const, signal: task.abort.signal };
+    if (verdict.verdict === 'refuse') {
+      await finish(refusalEnd(this.screener.refusal(verdict, context)));
+      return;
+    }
     const model = deps.models.forAgent(record.agentName);
     if (!model) {
       await finish({ kind: 'error', code: 'no_model', error: deps.modelHelp });
@@ -163,6 +231,13 @@ export class TaskController {
     const signal = AbortSignal.any(signals);
     let outcome: AgentOutcome;
     try {
+      if (verdict.verdict === 'uncertain') {
+        const screened = await this.screener.classify(input.message, verdict, deps.screeningModel ?? model, { ...context, signal });
+        if (screened.kind !== 'allow') {
+          await finish(refusalEnd(screened));
+          return;
+        }
+      }
       const browser = await runtime.ensureBrowser();
       outcome = await runAgentTask({
         task: input.message,
@@ -261,6 +336,16 @@ export class TaskController {
     this.core.touch(sessionId);
     return runtime.lock.run(async () => fn(await this.core.owned(apiKeyId, sessionId), runtime));
   }
+}
+
+/** The ERROR that ends a task screening did not let through. */
+function refusalEnd(outcome: ScreeningOutcome): TaskEnd {
+  if (outcome.kind === 'allow') throw new Error('refusalEnd called for an allowed task');
+  const rule = outcome.ruleId === null ? {} : { rule_id: outcome.ruleId };
+  if (outcome.kind === 'unscreened') {
+    return { kind: 'error', code: 'screening_failed', error: outcome.reason, metadata: { reason: outcome.reason, category: null, ...rule } };
+  }
+  return { kind: 'error', code: 'task_refused', error: outcome.reason, metadata: { reason: outcome.reason, category: outcome.category, screened_by: outcome.screenedBy, ...rule } };
 }
 
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {

@@ -32,8 +32,8 @@ export const webhookPayloads = {
   }),
   /** `task.question` */
   taskQuestion: (question: string): { question: string; context: Record<string, unknown> } => ({ question, context: {} }),
-  /** `task.error`; `error` must be client-safe text, never internals. */
-  taskError: (error: string): { error: string; details: Record<string, unknown> } => ({ error, details: {} }),
+  /** `task.error`; `error` must be client-safe text, never internals; `details` carries a screening refusal's code and category. */
+  taskError: (error: string, details: Record<string, unknown> = {}): { error: string; details: Record<string, unknown> } => ({ error, details }),
 } as const;
 
 /** The JSON body of one webhook (spec §6.1): `event`, `timestamp`, `session`, then the extra fields. */
