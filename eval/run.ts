@@ -4,9 +4,12 @@ import { SUITE_NAMES, type SuiteName } from './eval-task.ts';
 import { runEval, type TaskResult } from './run-eval.ts';
 import { ORACLE_MODEL } from './oracle-model.ts';
 import { tasksOf } from './tasks.ts';
+import { runScreeningSuite } from './screening/screening-suite.ts';
 
 /** npm run eval -- [--suite NAME] (--model SPEC | --oracle) [--out FILE] [--url URL --key KEY] */
-const USAGE = 'usage: npm run eval -- [--suite research|forms|shopping|booking|webmail] (--model SPEC | --oracle) [--out FILE] [--url URL --key KEY] [--task ID]... [--concurrency N] [--max-steps N] [--trace]';
+const USAGE =
+  'usage: npm run eval -- [--suite research|forms|shopping|booking|webmail] (--model SPEC | --oracle) [--out FILE] [--url URL --key KEY] [--task ID]... [--concurrency N] [--max-steps N] [--trace]\n' +
+  '       npm run eval -- --suite screening [--model SPEC] [--out FILE] [--concurrency N]   (intent screening; no browser, no server)';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -27,6 +30,9 @@ async function main(): Promise<number> {
   if (values.help) {
     console.log(USAGE);
     return 0;
+  }
+  if (values.suite === 'screening') {
+    return runScreeningSuite({ model: values.model, out: values.out, concurrency: values.concurrency === undefined ? undefined : Number(values.concurrency) });
   }
   const suite = values.suite as SuiteName | undefined;
   if (suite !== undefined && !SUITE_NAMES.includes(suite)) throw new Error(`unknown suite '${suite}'; one of ${SUITE_NAMES.join(', ')}`);
