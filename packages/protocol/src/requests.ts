@@ -23,9 +23,6 @@ export const QueryBoolean = z
     return z.NEVER;
   });
 
-const Url = z.string().max(MAX_URL_LENGTH);
-
-/** Longest `proxy_url`: room for long credentials, not for a document. */
 /**
  * A non-negative integer in a query or header value: decimal digits only. (`z.coerce.number()`
  * read `0x10` as 16, an empty value as 0 and `1e3` as 1000: a client sending those has a bug
@@ -37,6 +34,9 @@ export const DecimalInteger = z
   .transform(Number)
   .pipe(z.int().min(0));
 
+const Url = z.string().max(MAX_URL_LENGTH);
+
+/** Longest `proxy_url`: room for long credentials, not for a document. */
 export const MAX_PROXY_URL_LENGTH = 1000;
 
 const PROXY_URL_SHAPE = /^(?:http|socks5h?):\/\/(?:([^@/?#]*)@)?(?:\[[0-9a-f:.]+\]|[^\s:/?#@[\]]+):(\d{1,5})\/?$/i;
@@ -138,15 +138,15 @@ export const StreamEventsQuery = z.object({
 });
 export type StreamEventsQuery = z.infer<typeof StreamEventsQuery>;
 
+/** Headers of GET /v1/sessions/{id}/events: `Last-Event-ID` resumes after that message id and wins over `after_id`. */
+export const StreamEventsHeaders = z.object({ 'last-event-id': DecimalInteger.optional() });
+export type StreamEventsHeaders = z.infer<typeof StreamEventsHeaders>;
+
 /** DELETE /v1/sessions/{id} (spec §1.4). `auto`/`always` from the C# SDK read as none/filesystem. */
 export const DeleteSessionQuery = z.object({
   save_snapshot_mode: z
     .string()
     .default('none')
-/** Headers of GET /v1/sessions/{id}/events: `Last-Event-ID` resumes after that message id and wins over `after_id`. */
-export const StreamEventsHeaders = z.object({ 'last-event-id': DecimalInteger.optional() });
-export type StreamEventsHeaders = z.infer<typeof StreamEventsHeaders>;
-
     .transform((value, ctx) => {
       const v = value.trim().toLowerCase();
       if (v === 'auto') return 'none' as const;
