@@ -7,6 +7,8 @@ export const MAX_URL_LENGTH = 2000;
 export const MAX_MESSAGE_LENGTH = 10_000;
 /** Upper bound on `max_steps`: a runaway budget is a client mistake, not a feature. */
 export const MAX_STEPS_LIMIT = 1000;
+/** Deepest nesting of arrays and objects in a JSON body; no request of the API needs more than a few levels. */
+export const MAX_JSON_DEPTH = 64;
 
 /**
  * Query booleans arrive as `true`/`false`/`True`/`1`… from the SDKs (spec §3.5): parse leniently,

@@ -1,5 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { registerAuth, registerErrorHandler, registerJsonParser, registerRateLimits, registerRequestLog, registerRoutes, type ApiDeps } from './api/index.ts';
+import { refuseConnect, registerAuth, registerDrain, registerErrorHandler, registerHostCheck, registerJsonParser, registerRateLimits, registerRequestLog, registerRoutes, sendFrameworkError, clientErrorHandler, type ApiDeps } from './api/index.ts';
 
 export interface BuildAppOptions extends ApiDeps {
   logger: FastifyBaseLogger | false;
@@ -18,12 +18,24 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     keepAliveTimeout: 65_000,
     // Per-request lines at info level would drown the log of a polled API; see registerRequestLog.
     logController: new LogController({ disableRequestLogging: true }),
-    routerOptions: { ignoreTrailingSlash: true },
+    // Node's parser bounds the request line to 16 KiB (431 beyond), so no param is over this: every
+    // id reaches its route and an unknown one is 404 there, whatever its length.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16 * 1024 },
+    // What Fastify's router and Node's parser refuse gets the body of spec §9.1 too.
+    frameworkErrors: sendFrameworkError,
+    clientErrorHandler,
+    // registerDrain answers requests that arrive while closing, in the shape of the others.
+    return503OnClosing: false,
+    // registerHostCheck refuses a missing Host in that shape; Node's check answers an empty 400.
+    http: { requireHostHeader: false },
   };
   const app: FastifyInstance =
     options.logger === false ? Fastify({ ...common, logger: false }) : (Fastify({ ...common, loggerInstance: options.logger }) as unknown as FastifyInstance);
   registerRequestLog(app);
+  app.server.on('connect', refuseConnect);
   registerErrorHandler(app);
+  registerDrain(app);
+  registerHostCheck(app);
   registerJsonParser(app);
   registerAuth(app, { keys: options.keys, sessions: options.sessions, limits: registerRateLimits(app, options.counters, options.rateLimits) });
   registerRoutes(app, options);

@@ -1,4 +1,5 @@
-export { registerErrorHandler, registerJsonParser, registerRequestLog } from './plugins.ts';
+export { registerDrain, registerErrorHandler, registerHostCheck, registerJsonParser, registerRequestLog, sendFrameworkError } from './plugins.ts';
+export { clientErrorHandler, refuseConnect } from './client-error.ts';
 export { registerAuth } from './auth-hook.ts';
 export { registerRateLimits, type RateLimitSettings } from './rate-limiter.ts';
 export { registerRoutes } from './register-routes.ts';
