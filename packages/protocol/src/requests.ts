@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ApprovalPolicy } from './approvals.ts';
 import { AgentName, EventType, SNAPSHOT_MODES } from './enums.ts';
 
 /** Longest URL accepted anywhere on the wire (spec §1.1, §1.6, §1.11). */
@@ -92,6 +93,8 @@ export const CreateSessionRequest = z.object({
    * operator's own egress). The egress firewall decides first; allowed requests leave through it.
    */
   proxy_url: ProxyUrl.optional(),
+  /** Steward extension: which consequential actions the agent asks the user to approve first. */
+  approval_policy: ApprovalPolicy.default('payments_only'),
 });
 export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
 

@@ -17,3 +17,7 @@ export interface ApiDeps {
 export interface SessionParams {
   session_id: string;
 }
+
+export interface PaymentTokenParams {
+  token_id: string;
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  CreatePaymentTokenRequest,
   CreateSessionRequest,
   DeleteSessionQuery,
   GetMessagesQuery,
@@ -11,6 +12,9 @@ import {
   StreamEventsHeaders,
   StreamEventsQuery,
   UploadFileQuery,
+  ACTION_CLASSES,
+  APPROVAL_DECISIONS,
+  PAYMENT_TOKEN_STATUSES,
 } from '@steward/protocol';
 
 type Json = Record<string, unknown>;
@@ -48,6 +52,52 @@ const fileName = { name: 'name', in: 'path', required: true, schema: { type: 'st
 /** The error responses of a file route (its success answer is set apart). */
 const fileResponses = (codes: number[]): Record<string, Json> =>
   Object.fromEntries([401, 403, 404, 422, 429, ...codes].map((code) => [String(code), errorResponse]));
+
+const tokenId = { name: 'token_id', in: 'path', required: true, schema: { type: 'string', pattern: '^ptok_' } };
+const PaymentToken = {
+  type: 'object',
+  required: ['id', 'last4', 'brand', 'max_amount', 'currency', 'merchant_domains', 'expires_at', 'status', 'created_at', 'spent_at'],
+  properties: {
+    id: { type: 'string' },
+    last4: { type: 'string' },
+    brand: { type: 'string' },
+    max_amount: { type: ['number', 'null'] },
+    currency: { type: 'string' },
+    merchant_domains: { type: 'array', items: { type: 'string' } },
+    expires_at: { type: ['string', 'null'], format: 'date-time' },
+    status: { type: 'string', enum: [...PAYMENT_TOKEN_STATUSES] },
+    created_at: { type: 'string', format: 'date-time' },
+    spent_at: { type: ['string', 'null'], format: 'date-time' },
+  },
+};
+const Approval = {
+  type: 'object',
+  required: ['id', 'message_id', 'action', 'digest', 'question', 'decision', 'asked_at'],
+  properties: {
+    id: { type: 'string' },
+    message_id: { type: 'integer', description: 'The QUESTION that asked' },
+    action: {
+      type: 'object',
+      properties: {
+        kind: { type: 'string', enum: [...ACTION_CLASSES] },
+        tool: { type: 'string' },
+        element: { type: ['object', 'null'], properties: { role: { type: 'string' }, name: { type: 'string' } } },
+        site: { type: 'string' },
+        path: { type: 'string' },
+      },
+    },
+    amount: { type: ['number', 'null'] },
+    currency: { type: ['string', 'null'] },
+    payment_token: { type: ['string', 'null'] },
+    digest: { type: 'string', description: 'SHA-256 (hex) of the canonical JSON of the action' },
+    question: { type: 'string' },
+    answer: { type: ['string', 'null'] },
+    decision: { type: 'string', enum: [...APPROVAL_DECISIONS] },
+    executed: { type: ['boolean', 'null'] },
+    asked_at: { type: 'string', format: 'date-time' },
+    answered_at: { type: ['string', 'null'], format: 'date-time' },
+  },
+};
 
 /**
  * The OpenAPI 3.1 document of the whole API (spec §9.14), built from the protocol's schemas so it
@@ -129,6 +179,20 @@ export function buildOpenApiDocument(): Json {
       '/v1/sessions/{session_id}/files/{name}': {
         get: operation('Download a session file (Steward extension)', { params: [sessionId, fileName], ok: { description: 'The bytes, as an attachment', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } } }),
         delete: operation('Delete a session file (Steward extension)', { params: [sessionId, fileName], ok: ok('Deleted', Success) }),
+      },
+      '/v1/payment_tokens': {
+        post: {
+          ...operation('Create a one-time payment token from a card (Steward extension); the card is never returned', { body: CreatePaymentTokenRequest, ok: ok('unused') }),
+          responses: { '201': ok('The token (status active): last4 and brand, never the number or security code', PaymentToken), ...fileResponses([]) },
+        },
+        get: operation('List own payment tokens, newest first (Steward extension)', { ok: ok('{payment_tokens}', { type: 'object', properties: { payment_tokens: { type: 'array', items: PaymentToken } } }) }),
+      },
+      '/v1/payment_tokens/{token_id}': {
+        get: operation('Get a payment token (Steward extension)', { params: [tokenId], ok: ok('The token', PaymentToken) }),
+        delete: operation('Revoke a payment token; its card is forgotten (Steward extension)', { params: [tokenId], ok: ok('The token, status revoked (a spent one stays spent)', PaymentToken) }),
+      },
+      '/v1/sessions/{session_id}/approvals': {
+        get: operation('The approvals the agent asked for, oldest first (Steward extension)', { params: [sessionId], ok: ok('{approvals}', { type: 'object', properties: { approvals: { type: 'array', items: Approval } } }) }),
       },
       '/v1/models': { get: operation('Agent models', { params: queryParameters(ListModelsQuery), ok: ok('{models}') }) },
     },

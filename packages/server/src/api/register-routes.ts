@@ -22,8 +22,13 @@ import { listFilesRoute } from './routes/list-files.ts';
 import { uploadFileRoute } from './routes/upload-file.ts';
 import { sendMessageRoute } from './routes/send-message.ts';
 import { streamEventsRoute } from './routes/stream-events.ts';
+import { createPaymentTokenRoute } from './routes/create-payment-token.ts';
+import { listPaymentTokensRoute } from './routes/list-payment-tokens.ts';
+import { getPaymentTokenRoute } from './routes/get-payment-token.ts';
+import { deletePaymentTokenRoute } from './routes/delete-payment-token.ts';
+import { listApprovalsRoute } from './routes/list-approvals.ts';
 
-/** Every route of spec §1 (but `step_desktop`), one file each. */
+/** Every route of spec §1 (but `step_desktop`) and of Steward's extensions, one file each. */
 export const ROUTES = [
   createSessionRoute,
   listSessionsRoute,
@@ -43,6 +48,11 @@ export const ROUTES = [
   listFilesRoute,
   getFileRoute,
   deleteFileRoute,
+  createPaymentTokenRoute,
+  listPaymentTokensRoute,
+  getPaymentTokenRoute,
+  deletePaymentTokenRoute,
+  listApprovalsRoute,
   listModelsRoute,
   liveViewRoute,
   openApiRoute,

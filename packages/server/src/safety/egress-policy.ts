@@ -171,7 +171,7 @@ function normaliseHost(host: string): string {
 }
 
 /** A domain list entry as a URL hostname would spell it (IDN to punycode, IP literals canonical). */
-function normaliseDomain(domain: string, list: string): string {
+export function normaliseDomain(domain: string, list: string): string {
   const bare = normaliseHost(domain.replace(/^\*?\./, ''));
   const literal = parseIp(bare);
   if (literal !== undefined) return formatIp(literal);
@@ -184,7 +184,7 @@ function normaliseDomain(domain: string, list: string): string {
   }
 }
 
-function domainMatches(host: string, domain: string): boolean {
+export function domainMatches(host: string, domain: string): boolean {
   // An address matches only itself: '10.0.0.1' must not match a '0.0.1' suffix.
   return host === domain || (parseIp(host) === undefined && host.endsWith(`.${domain}`));
 }

@@ -12,3 +12,5 @@ export { HAZARD_CATEGORIES, HAZARD_CATEGORY_INFO, isHazardCategory, type HazardC
 export { IntentRules, screenIntent, type ScreeningVerdict } from './intent-rules.ts';
 export { AMPLIFIERS, SCREENING_RULES, SHARED_GUARDS, type ScreeningRule } from './screening-rules.ts';
 export { normaliseScreeningText, screeningTokens } from './screening-text.ts';
+export { cardBrand, cardExpiredAt, cardLast4, maskedCardValue } from './payment-card.ts';
+export { merchantAllows, MerchantDomainError, normaliseMerchantDomains } from './merchant-domains.ts';

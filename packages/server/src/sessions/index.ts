@@ -7,3 +7,4 @@ export type { SendMessageInput } from './task-controller.ts';
 export { LiveViewTokens } from './live-view-tokens.ts';
 export type { SessionFiles } from './session-files.ts';
 export type { StoredFile } from '../files/index.ts';
+export type { PaymentTokenService, PaymentTokenView } from './payment-tokens.ts';

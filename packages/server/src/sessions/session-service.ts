@@ -10,7 +10,7 @@ import {
   type StorageState,
 } from '../browser/port.ts';
 import { AppError } from '../errors/index.ts';
-import type { EnvironmentRecord, MessageRecord, SessionRecord } from '../store/index.ts';
+import type { ApprovalRecord, EnvironmentRecord, MessageRecord, SessionRecord } from '../store/index.ts';
 import type { Subscription } from '../bus/port.ts';
 import { EgressPolicyError } from '../safety/index.ts';
 import { errorMessage, newId } from '../util/index.ts';
@@ -20,6 +20,7 @@ import { SessionCore, type SessionDeps } from './session-core.ts';
 import { SessionRuntime } from './session-runtime.ts';
 import { hasActiveTask, INITIAL_STATE } from './state-machine.ts';
 import { SessionFiles } from './session-files.ts';
+import { PaymentTokenService } from './payment-tokens.ts';
 import { TaskController, type SendMessageInput } from './task-controller.ts';
 
 export interface CreateSessionInput {
@@ -50,6 +51,8 @@ export class SessionService {
   private readonly tasks: TaskController;
   /** Files of sessions (uploads, downloads): the file routes use it directly. */
   readonly files: SessionFiles;
+  /** One-time payment tokens of API keys (the payment token routes use it directly). */
+  readonly paymentTokens: PaymentTokenService;
   private sweeper: NodeJS.Timeout | undefined;
   private stopping = false;
 
@@ -57,6 +60,7 @@ export class SessionService {
     this.core = new SessionCore(deps);
     this.tasks = new TaskController(this.core);
     this.files = new SessionFiles(this.core, deps.files);
+    this.paymentTokens = new PaymentTokenService(deps.store, deps.clock);
   }
 
   private get deps(): SessionDeps {
@@ -195,6 +199,12 @@ export class SessionService {
 
   cancel(apiKeyId: string, sessionId: string): Promise<void> {
     return this.tasks.cancel(apiKeyId, sessionId);
+  }
+
+  /** What the agent asked the user to approve in this session, and the answers, oldest first. */
+  async approvals(apiKeyId: string, sessionId: string): Promise<ApprovalRecord[]> {
+    await this.core.owned(apiKeyId, sessionId);
+    return this.deps.store.listApprovals(sessionId);
   }
 
   async status(apiKeyId: string, sessionId: string): Promise<ExecutionStatus> {

@@ -6,6 +6,7 @@ import type {
   SessionPatch,
   SessionRecord,
 } from './records.ts';
+import type { PaymentStore } from './payment-store.ts';
 
 /**
  * Durable state of the service. Every method is atomic on its own. Implementations must make
@@ -15,7 +16,7 @@ import type {
  * Not-found is a value (`undefined` / `false`), never a thrown error; adapters throw only for
  * infrastructure failures.
  */
-export interface Store {
+export interface Store extends PaymentStore {
   /** Applies pending migrations. Idempotent. */
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -10,6 +10,7 @@ import { STORE_MIGRATIONS } from '../../src/store/sql/migrations/store-migration
 import { openSqliteDatabase } from '../../src/store/sqlite/open-sqlite-database.ts';
 import { StoreError, UnknownSessionError } from '../../src/store/store-error.ts';
 import { apiKey, environment, runStoreContract, session } from './store-contract.ts';
+import { runPaymentStoreContract } from './payment-store-contract.ts';
 
 const tempRoot = mkdtempSync(join(tmpdir(), 'steward-store-'));
 let fileCounter = 0;
@@ -22,6 +23,8 @@ afterAll(() => {
 
 runStoreContract('sqlite :memory:', () => Promise.resolve(createSqliteStore({ path: ':memory:', secrets })));
 runStoreContract('sqlite file', () => Promise.resolve(createSqliteStore({ path: tempPath(), secrets })));
+runPaymentStoreContract('sqlite :memory:', () => Promise.resolve(createSqliteStore({ path: ':memory:', secrets })));
+runPaymentStoreContract('sqlite file', () => Promise.resolve(createSqliteStore({ path: tempPath(), secrets })));
 
 describe('createSqliteStore', () => {
   it('creates the missing parent directory, the tables and the indexes', async () => {

@@ -9,7 +9,7 @@ export function createSessionRoute(app: FastifyInstance, { sessions }: ApiDeps):
     const body = parseInput(CreateSessionRequest, request.body, 'body');
     const webhookUrl = body.webhook_url === undefined ? undefined : requireHttpUrl(body.webhook_url, 'webhook_url');
     const options: Record<string, unknown> = {};
-    for (const key of ['agent_session_type', 'environment_type', 'model', 'enable_memory_snapshot', 'allow_domains', 'deny_domains', 'proxy_url'] as const) {
+    for (const key of ['agent_session_type', 'environment_type', 'model', 'enable_memory_snapshot', 'allow_domains', 'deny_domains', 'proxy_url', 'approval_policy'] as const) {
       if (body[key] !== undefined) options[key] = body[key];
     }
     const cdpUrl = body.cdp_url ?? body.cdp_ws_url;

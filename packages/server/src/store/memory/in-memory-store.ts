@@ -1,6 +1,8 @@
 import type { Store } from '../port.ts';
 import type { ApiKeyRecord, EnvironmentRecord, MessageRecord, NewMessage, SessionPatch, SessionRecord } from '../records.ts';
 import { UnknownSessionError } from '../store-error.ts';
+import type { PaymentStore } from '../payment-store.ts';
+import { InMemoryPaymentStore } from './in-memory-payment-store.ts';
 
 /** Records go in and out as copies, as they would through a database. */
 const copy = <T>(value: T): T => structuredClone(value);
@@ -17,6 +19,7 @@ export class InMemoryStore implements Store {
   private readonly messages = new Map<string, MessageRecord[]>();
   private readonly environments = new Map<string, EnvironmentRecord>();
   private readonly webhookSecrets = new Map<string, string>();
+  private readonly payments = new InMemoryPaymentStore((id) => this.sessions.has(id));
 
   async migrate(): Promise<void> {}
   async close(): Promise<void> {}
@@ -82,6 +85,7 @@ export class InMemoryStore implements Store {
 
   async deleteSession(id: string): Promise<boolean> {
     this.messages.delete(id);
+    this.payments.dropSession(id);
     return this.sessions.delete(id);
   }
 
@@ -120,4 +124,14 @@ export class InMemoryStore implements Store {
     const found = [...this.environments.values()].filter((e) => e.apiKeyId === apiKeyId && e.isDefault).sort(byNewest)[0];
     return found && copy(found);
   }
+
+  // Payment tokens and approvals: see InMemoryPaymentStore.
+  insertPaymentToken: PaymentStore['insertPaymentToken'] = (token, card) => this.payments.insertPaymentToken(token, card);
+  getPaymentToken: PaymentStore['getPaymentToken'] = (id) => this.payments.getPaymentToken(id);
+  listPaymentTokens: PaymentStore['listPaymentTokens'] = (apiKeyId) => this.payments.listPaymentTokens(apiKeyId);
+  openPaymentCard: PaymentStore['openPaymentCard'] = (id) => this.payments.openPaymentCard(id);
+  updatePaymentToken: PaymentStore['updatePaymentToken'] = (id, from, patch) => this.payments.updatePaymentToken(id, from, patch);
+  insertApproval: PaymentStore['insertApproval'] = (approval) => this.payments.insertApproval(approval);
+  updateApproval: PaymentStore['updateApproval'] = (id, patch) => this.payments.updateApproval(id, patch);
+  listApprovals: PaymentStore['listApprovals'] = (sessionId) => this.payments.listApprovals(sessionId);
 }

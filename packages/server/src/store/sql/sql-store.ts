@@ -25,6 +25,8 @@ import {
   toEpochMs,
 } from './row-mappers.ts';
 import type { SessionsTable, StoreDatabase } from './store-database.ts';
+import type { PaymentStore } from '../payment-store.ts';
+import { SqlPaymentStore } from './sql-payment-store.ts';
 
 export interface SqlStoreOptions {
   /** Stamps messages appended without a timestamp. */
@@ -61,12 +63,14 @@ export class SqlStore implements Store {
   readonly #clock: Clock;
   readonly #secrets: SecretBox;
   readonly #scrubber: DeletedDataScrubber | undefined;
+  readonly #payments: SqlPaymentStore;
 
   constructor(db: Kysely<StoreDatabase>, options: SqlStoreOptions) {
     this.#db = db;
     this.#clock = options.clock ?? systemClock;
     this.#secrets = options.secrets;
     this.#scrubber = options.scrubber;
+    this.#payments = new SqlPaymentStore(db, options.secrets, async () => this.#scrubber?.afterDelete(db));
   }
 
   async migrate(): Promise<void> {
@@ -316,6 +320,16 @@ export class SqlStore implements Store {
       .executeTakeFirst();
     return row === undefined ? undefined : rowToEnvironment(row, this.#secrets);
   }
+
+  // Payment tokens and approvals: see SqlPaymentStore.
+  insertPaymentToken: PaymentStore['insertPaymentToken'] = (token, card) => this.#payments.insertPaymentToken(token, card);
+  getPaymentToken: PaymentStore['getPaymentToken'] = (id) => this.#payments.getPaymentToken(id);
+  listPaymentTokens: PaymentStore['listPaymentTokens'] = (apiKeyId) => this.#payments.listPaymentTokens(apiKeyId);
+  openPaymentCard: PaymentStore['openPaymentCard'] = (id) => this.#payments.openPaymentCard(id);
+  updatePaymentToken: PaymentStore['updatePaymentToken'] = (id, from, patch) => this.#payments.updatePaymentToken(id, from, patch);
+  insertApproval: PaymentStore['insertApproval'] = (approval) => this.#payments.insertApproval(approval);
+  updateApproval: PaymentStore['updateApproval'] = (id, patch) => this.#payments.updateApproval(id, patch);
+  listApprovals: PaymentStore['listApprovals'] = (sessionId) => this.#payments.listApprovals(sessionId);
 }
 
 function sessionPatchToRow(patch: SessionPatch): Updateable<SessionsTable> {

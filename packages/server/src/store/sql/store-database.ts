@@ -8,11 +8,13 @@ import type { Generated } from 'kysely';
  * - JSON is `text`, parsed in one place (row-mappers.ts);
  * - secrets (session options with `proxy_url`, the webhook URL, saved browser state) are `text`
  *   sealed by the store's `SecretBox` (`v1:…`); rows from before sealing hold plain text until
- *   the first start with a key seals them.
+ *   the first start with a key seals them. A payment token's card is sealed from its first write.
  */
 
 export type EpochMs = number | string;
 export type Flag = number;
+/** Hundredths of a currency unit, a `bigint` column (read through `Number()` like instants). */
+export type Cents = number | string;
 
 export interface ApiKeysTable {
   id: string;
@@ -80,6 +82,47 @@ export interface WebhookSecretsTable {
   created_at: EpochMs;
 }
 
+/** One-time payment tokens (migration 0005). */
+export interface PaymentTokensTable {
+  id: string;
+  api_key_id: string;
+  last4: string;
+  brand: string;
+  /** Hundredths of the currency's unit. */
+  max_amount_cents: Cents | null;
+  currency: string;
+  /** JSON array. */
+  merchant_domains: string;
+  expires_at: EpochMs | null;
+  status: string;
+  /** JSON, while reserved. */
+  reservation: string | null;
+  /** Sealed JSON; null once the token is spent or revoked. */
+  card: string | null;
+  created_at: EpochMs;
+  spent_at: EpochMs | null;
+  revoked_at: EpochMs | null;
+}
+
+/** Approval records of sessions (migration 0005). */
+export interface ApprovalsTable {
+  id: string;
+  session_id: string;
+  message_id: number;
+  /** JSON. */
+  action: string;
+  amount_cents: Cents | null;
+  currency: string | null;
+  payment_token: string | null;
+  digest: string;
+  question: string;
+  answer: string | null;
+  decision: string;
+  executed: Flag | null;
+  asked_at: EpochMs;
+  answered_at: EpochMs | null;
+}
+
 export interface StoreDatabase {
   api_keys: ApiKeysTable;
   sessions: SessionsTable;
@@ -87,4 +130,6 @@ export interface StoreDatabase {
   environments: EnvironmentsTable;
   webhook_secrets: WebhookSecretsTable;
   secret_key_check: SecretKeyCheckTable;
+  payment_tokens: PaymentTokensTable;
+  approvals: ApprovalsTable;
 }

@@ -3,6 +3,7 @@ import * as initial from './0001-initial.ts';
 import * as visibleMessagesIndex from './0002-visible-messages-index.ts';
 import * as secretKeyCheck from './0003-secret-key-check.ts';
 import * as webhookSecrets from './0004-webhook-secrets.ts';
+import * as paymentTokensAndApprovals from './0005-payment-tokens-and-approvals.ts';
 
 /**
  * Every migration, keyed by a name that sorts in the order they must run. Append only: a shipped
@@ -13,6 +14,7 @@ export const STORE_MIGRATIONS: Readonly<Record<string, Migration>> = Object.free
   '0002-visible-messages-index': visibleMessagesIndex,
   '0003-secret-key-check': secretKeyCheck,
   '0004-webhook-secrets': webhookSecrets,
+  '0005-payment-tokens-and-approvals': paymentTokensAndApprovals,
 });
 
 /** In-code provider: migrations ship inside the bundle, nothing is read from disk at run time. */
