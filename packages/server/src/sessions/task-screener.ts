@@ -21,8 +21,6 @@ export interface TaskScreenerOptions {
   logger: Logger;
   /** Deadline of one classifier call. */
   timeoutMs?: number | undefined;
-  /** The rules; the built-in table unless a test hands its own. */
-  rules?: ((text: string) => ScreeningVerdict) | undefined;
 }
 
 /**
@@ -35,26 +33,14 @@ export interface TaskScreenerOptions {
  * rule, never the task's text.
  */
 export class TaskScreener {
-  readonly #rules: (text: string) => ScreeningVerdict;
-
-  constructor(private readonly options: TaskScreenerOptions) {
-    this.#rules = options.rules ?? screenIntent;
-  }
+  constructor(private readonly options: TaskScreenerOptions) {}
 
   /** The rules alone: synchronous, no model. */
   rules(text: string): ScreeningVerdict {
-    return this.#rules(text);
+    return screenIntent(text);
   }
 
-  /** Rules, then the classifier when they are unsure (`model` undefined: unsure stays refused). */
-  async screen(text: string, model: LanguageModel | undefined, context: ScreenContext): Promise<ScreeningOutcome> {
-    const verdict = this.rules(text);
-    if (verdict.verdict === 'allow') return { kind: 'allow' };
-    if (verdict.verdict === 'refuse') return this.refusal(verdict, context);
-    return this.classify(text, verdict, model, context);
-  }
-
-  /** The classifier's decision on a text the rules called uncertain. */
+  /** The classifier's decision on a text the rules called uncertain (no model: unscreened, refused). */
   async classify(text: string, verdict: ScreeningVerdict, model: LanguageModel | undefined, context: ScreenContext): Promise<ScreeningOutcome> {
     const { logger } = this.options;
     const flagged = verdict.recognised ?? 'a possible harm';
