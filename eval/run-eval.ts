@@ -131,13 +131,24 @@ async function runTask(api: EvalApi, site: FixtureServer, task: EvalTask, option
 async function waitForEnd(api: EvalApi, id: string, task: EvalTask, timeoutMs: number, signal: AbortSignal | undefined): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let answered = false;
+  const approved = new Set<unknown>();
   for (;;) {
     const status = await api.status(id);
     if (status === 'finished' || status === 'error') return status;
     if (status === 'waiting_for_input') {
-      if (task.answer === undefined || answered) return status;
-      answered = true;
-      await api.sendMessage(id, task.answer);
+      // The task is the user's own instruction: a purchase or message it asks for is approved when
+      // the action gate asks (an approval QUESTION), once per question.
+      const question = (await api.messages(id)).filter((m) => m.type === 'QUESTION').at(-1);
+      if (question?.metadata?.['kind'] === 'approval') {
+        if (!approved.has(question.id)) {
+          approved.add(question.id);
+          await api.sendMessage(id, 'approve');
+        }
+      } else {
+        if (task.answer === undefined || answered) return status;
+        answered = true;
+        await api.sendMessage(id, task.answer);
+      }
     }
     if (Date.now() > deadline) return 'timeout';
     await delay(POLL_MS, signal);

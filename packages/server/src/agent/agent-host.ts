@@ -1,3 +1,4 @@
+import type { ApprovalDetails } from '../safety/index.ts';
 import type { MessageContent } from '../store/index.ts';
 
 /**
@@ -16,6 +17,21 @@ export interface AgentHost {
   ask(question: string, choices: string[] | undefined, signal: AbortSignal): Promise<string>;
   /** Resolves at once unless the task is paused; then when it is resumed. */
   checkpoint(signal: AbortSignal): Promise<void>;
+  /**
+   * Asks the user to approve one action: a QUESTION whose `metadata` is `{ kind: "approval",
+   * action, site, amount?, currency? }`, execution `waiting_for_input`, and an approval record on
+   * the session. Resolves with the decision: only the answer `approve` approves. Rejects with the
+   * signal's reason when the task is cancelled.
+   */
+  approve(request: ApprovalDetails, signal: AbortSignal): Promise<ApprovalOutcome>;
+}
+
+export interface ApprovalOutcome {
+  approved: boolean;
+  /** The user's answer, as sent. */
+  answer: string;
+  /** Records on the approval whether the approved action then ran (false: the page changed meanwhile). */
+  executed(ran: boolean): Promise<void>;
 }
 
 export interface AgentRecord {

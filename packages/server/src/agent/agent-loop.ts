@@ -3,7 +3,11 @@ import { BrowserClosedError } from '../browser/port.ts';
 import type { HistoryEntry, LanguageModel, ToolCall } from '../llm/port.ts';
 import type { MessageContent } from '../store/index.ts';
 import { errorMessage } from '../util/abort.ts';
+import type { ApprovalPolicy } from '@steward/protocol';
+import type { ActionPolicy } from '../safety/index.ts';
+import { ActionGate } from './action-gate.ts';
 import type { AgentHost } from './agent-host.ts';
+import type { TaskPayments } from './task-payments.ts';
 import { z } from 'zod';
 import { compileOutputSchema } from './json-schema.ts';
 import { fitObservation } from './observation-format.ts';
@@ -29,6 +33,12 @@ export interface AgentTaskInput {
   outputSchema?: Record<string, unknown> | undefined;
   /** USD per million input/output tokens of this model, when the operator set them. */
   price?: { input: number; output: number } | undefined;
+  /** The session's `approval_policy` (default `payments_only`). */
+  approvalPolicy?: ApprovalPolicy | undefined;
+  /** The task's payment token (`config_updates.payment_token`), for `fill_payment`. */
+  payments?: TaskPayments | undefined;
+  /** Policies the action gate runs after its own (see `ActionGate`). */
+  policies?: readonly ActionPolicy[] | undefined;
 }
 
 /** How a task ended when it was not cancelled (cancellation rejects with the signal's reason). */
@@ -49,15 +59,20 @@ const MAX_CONSECUTIVE_FAILURES = 5;
  */
 export async function runAgentTask(input: AgentTaskInput): Promise<AgentOutcome> {
   const secrets = new TypedSecrets();
+  const host = secrets.guard(input.host);
+  const gate = new ActionGate({ host, browser: input.browser, approvalPolicy: input.approvalPolicy ?? 'payments_only', payments: input.payments, policies: input.policies });
   try {
-    return secrets.redact(await runLoop({ ...input, host: secrets.guard(input.host) }, secrets));
+    return secrets.redact(await runLoop({ ...input, host }, secrets, gate));
   } catch (error) {
     secrets.redactError(error);
     throw error;
+  } finally {
+    // A card filled but never submitted is cleared and its token released.
+    await gate.close();
   }
 }
 
-async function runLoop(input: AgentTaskInput, secrets: TypedSecrets): Promise<AgentOutcome> {
+async function runLoop(input: AgentTaskInput, secrets: TypedSecrets, gate: ActionGate): Promise<AgentOutcome> {
   const { browser, model, host, signal } = input;
   const profile = profileFor(input.agentName ?? 'agi-0');
   const outputValidator = input.outputSchema === undefined ? undefined : compileOutputSchema(input.outputSchema);
@@ -143,7 +158,9 @@ async function runLoop(input: AgentTaskInput, secrets: TypedSecrets): Promise<Ag
 
     for (const action of decision.actions.slice(0, profile.maxActionsPerStep)) {
       await host.checkpoint(signal);
-      const result = await executeTool(action, input, fence, outputValidator);
+      const checked = await gate.check(action, seen, signal); // payment rules, approvals: allow, ask the user, or refuse
+      const result = checked.run ? await executeTool(action, input, fence, outputValidator) : checked.result;
+      await gate.settle(checked, result); // a submitted payment spends its token
       if (result.usage) {
         usage.inputTokens += result.usage.inputTokens;
         usage.outputTokens += result.usage.outputTokens;
@@ -189,7 +206,7 @@ async function executeTool(call: ToolCall, input: AgentTaskInput, fence: PageDat
   }
   try {
     const model = { model: input.model, fence, task: input.task, timeoutMs: input.modelTimeoutMs };
-    return await tool.execute({ browser: input.browser, host: input.host, signal: input.signal, outputSchema, model }, parsed.data);
+    return await tool.execute({ browser: input.browser, host: input.host, signal: input.signal, outputSchema, model, payments: input.payments }, parsed.data);
   } catch (error) {
     if (input.signal.aborted || error instanceof BrowserClosedError) throw error;
     return { ok: false, message: `${call.tool} failed: ${errorMessage(error)}` };

@@ -4,3 +4,5 @@ export type { AgentHost, AgentRecord } from './agent-host.ts';
 export { AGENT_TOOLS, toolSpecs } from './tools/index.ts';
 export { classifyIntent, IntentClassifierError, SCREENING_VERDICT_TOOL, type ClassifyIntentInput, type IntentClassification } from './intent-classifier.ts';
 export type { PaymentStep, PaymentTokenFacts, TaskPayments } from './task-payments.ts';
+export type { ApprovalOutcome } from './agent-host.ts';
+export { ActionGate, type ActionGateOptions, type GateDecision } from './action-gate.ts';

@@ -1,20 +1,6 @@
-import type { PaymentTokenStatus } from '@steward/protocol';
+import type { PaymentTokenFacts } from '../safety/index.ts';
 
-/** What the gate may know of the task's payment token: never a card value. */
-export interface PaymentTokenFacts {
-  id: string;
-  last4: string;
-  brand: string;
-  /** `expired` once `expiresAt` passed. */
-  status: PaymentTokenStatus;
-  maxAmount: number | null;
-  currency: string;
-  merchantDomains: string[];
-  /** True when the reservation (status `reserved`) is this task's session's own. */
-  reservedHere: boolean;
-  /** While reserved here: what the fill was for. */
-  reservedFor?: { amount: number; currency: string } | undefined;
-}
+export type { PaymentTokenFacts };
 
 export type PaymentStep = { ok: true } | { ok: false; reason: string };
 

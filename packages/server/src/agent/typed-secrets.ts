@@ -62,6 +62,7 @@ export class TypedSecrets {
       takeUpdates: () => host.takeUpdates(),
       ask: (question, choices, signal) => host.ask(this.redact(question), choices === undefined ? undefined : this.redact(choices), signal),
       checkpoint: (signal) => host.checkpoint(signal),
+      approve: (request, signal) => host.approve(this.redact(request), signal),
     };
   }
 

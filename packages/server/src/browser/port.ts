@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { SecretRef, SecretVault } from './secret-vault.ts';
 
 /**
  * The browser seen from the rest of the server. Only `browser/playwright/` knows Playwright.
@@ -37,6 +38,8 @@ export interface AcquireOptions {
   upstreamProxy?: string | undefined;
   /** The session's files: what `upload` may put into a page, and where downloads are kept. */
   files?: SessionFileAccess | undefined;
+  /** Where `fill_secret` gets the values it fills (payment tokens); without it that action is refused. */
+  vault?: SecretVault | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -158,6 +161,12 @@ export interface ObservedElement {
    * agent types into it is masked in everything Steward records.
    */
   sensitive?: true;
+  /**
+   * Set while a payment token's card is filled into the page (`fill_secret`): `filled` on each
+   * field holding a card value (its `value` is `•••• 4242` or `•••`), `submit` on a control that
+   * submits the form holding them.
+   */
+  payment?: 'filled' | 'submit';
   /** True when the element was not in the previous observation of this session. */
   isNew: boolean;
 }
@@ -265,7 +274,15 @@ export type BrowserAction =
    * Answers the dialog open on the active tab: `accept` is OK, otherwise Cancel; `text` is what a
    * prompt gets. While a dialog is open every other action is refused.
    */
-  | { kind: 'answer_dialog'; accept: boolean; text?: string | undefined };
+  | { kind: 'answer_dialog'; accept: boolean; text?: string | undefined }
+  /**
+   * Fills secrets the adapter resolves through the session's vault into the elements with these
+   * indices; the values never leave the browser layer (observations show their `display`,
+   * screenshots show them masked). All or nothing: on a refusal, what was filled is cleared.
+   */
+  | { kind: 'fill_secret'; fields: { index: number; ref: SecretRef }[] }
+  /** Empties every field `fill_secret` filled that is still on a page (a denied or abandoned payment). */
+  | { kind: 'clear_secrets' };
 
 export interface ActionResult {
   ok: boolean;

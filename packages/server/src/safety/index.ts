@@ -14,3 +14,9 @@ export { AMPLIFIERS, SCREENING_RULES, SHARED_GUARDS, type ScreeningRule } from '
 export { normaliseScreeningText, screeningTokens } from './screening-text.ts';
 export { cardBrand, cardExpiredAt, cardLast4, maskedCardValue } from './payment-card.ts';
 export { merchantAllows, MerchantDomainError, normaliseMerchantDomains } from './merchant-domains.ts';
+export { reviewAction, type ActionPolicy, type ApprovalAction, type ApprovalDetails, type ClassifiedAction, type GateContext, type GateVerdict, type PlannedAction, type PolicyVerdict } from './action-review.ts';
+export { classifyAction } from './action-classes.ts';
+export { actionDigest, canonicalJson, type DigestedAction } from './action-digest.ts';
+export { approvalFor, approvalRule } from './approval-rules.ts';
+export { paymentTokenRule, unusable } from './payment-token-rules.ts';
+export type { PaymentTokenFacts } from './payment-token-facts.ts';

@@ -2,7 +2,7 @@ import { cardDigits, type CreatePaymentTokenRequest, type PaymentTokenStatus } f
 import type { PaymentTokenFacts, PaymentStep, TaskPayments } from '../agent/index.ts';
 import type { PaymentField, ResolvedSecret, SecretRef, SecretVault, VaultAnswer } from '../browser/secret-vault.ts';
 import { AppError } from '../errors/index.ts';
-import { cardBrand, cardExpiredAt, cardLast4, maskedCardValue, merchantAllows, MerchantDomainError, normaliseMerchantDomains } from '../safety/index.ts';
+import { cardBrand, cardExpiredAt, cardLast4, maskedCardValue, merchantAllows, MerchantDomainError, normaliseMerchantDomains, unusable } from '../safety/index.ts';
 import type { PaymentCardSecret, PaymentTokenRecord, Store } from '../store/index.ts';
 import { randomToken, type Clock } from '../util/index.ts';
 
@@ -210,21 +210,6 @@ function cardField(card: PaymentCardSecret, field: PaymentField, last4: string):
       return { candidates: [card.name] };
     case 'postal_code':
       return card.billingAddress === undefined ? undefined : { candidates: [card.billingAddress.postalCode] };
-  }
-}
-
-function unusable(id: string, status: PaymentTokenStatus): string {
-  switch (status) {
-    case 'spent':
-      return `Payment token ${id} is spent: it paid once and cannot be used again.`;
-    case 'revoked':
-      return `Payment token ${id} was revoked by its owner.`;
-    case 'expired':
-      return `Payment token ${id} has expired.`;
-    case 'reserved':
-      return `Payment token ${id} is in use by another task.`;
-    case 'active':
-      return `Payment token ${id} is not reserved.`;
   }
 }
 

@@ -58,9 +58,9 @@ export class SessionService {
 
   constructor(deps: SessionDeps) {
     this.core = new SessionCore(deps);
-    this.tasks = new TaskController(this.core);
-    this.files = new SessionFiles(this.core, deps.files);
     this.paymentTokens = new PaymentTokenService(deps.store, deps.clock);
+    this.tasks = new TaskController(this.core, this.paymentTokens);
+    this.files = new SessionFiles(this.core, deps.files);
   }
 
   private get deps(): SessionDeps {
@@ -366,7 +366,8 @@ export class SessionService {
       this.deps.browsers,
       (rt, reason) => this.onBrowserCrash(rt, reason),
       storageState,
-      { ...browserOptionsOf(record), files: this.files.accessFor(record.id) },
+      // The vault fills a payment token's card only for this session, only while it holds the token.
+      { ...browserOptionsOf(record), files: this.files.accessFor(record.id), vault: this.paymentTokens.vaultFor(record.id) },
     );
     this.core.runtimes.set(record.id, runtime);
     return runtime;

@@ -1,4 +1,5 @@
-import { compileOutputSchema, runAgentTask, type AgentHost, type AgentOutcome } from '../agent/index.ts';
+import { APPROVAL_POLICIES, type ApprovalPolicy } from '@steward/protocol';
+import { compileOutputSchema, runAgentTask, type AgentOutcome, type TaskPayments } from '../agent/index.ts';
 import { BrowserClosedError } from '../browser/port.ts';
 import { AppError } from '../errors/index.ts';
 import { ModelError } from '../llm/port.ts';
@@ -9,6 +10,8 @@ import type { RunningTask, SessionRuntime } from './session-runtime.ts';
 import { hasActiveTask } from './state-machine.ts';
 import { TaskScreener, type ScreeningOutcome } from './task-screener.ts';
 import { webhookPayloads } from './webhooks/index.ts';
+import { ApprovalDesk, type AskingHost } from './approval-desk.ts';
+import type { PaymentTokenService } from './payment-tokens.ts';
 
 export interface SendMessageInput {
   message: string;
@@ -53,8 +56,14 @@ type TaskEnd = { kind: 'error'; code: TaskFailureCode; error: string; metadata?:
 export class TaskController {
   private readonly screener: TaskScreener;
 
-  constructor(private readonly core: SessionCore) {
+  private readonly approvals: ApprovalDesk;
+
+  constructor(
+    private readonly core: SessionCore,
+    private readonly paymentTokens: PaymentTokenService,
+  ) {
     this.screener = new TaskScreener({ logger: core.deps.logger, timeoutMs: core.deps.limits.modelTimeoutMs });
+    this.approvals = new ApprovalDesk(core.deps.store, core.deps.clock);
   }
 
   sendMessage(apiKeyId: string, sessionId: string, input: SendMessageInput): Promise<void> {
@@ -62,6 +71,8 @@ export class TaskController {
       if (record.status === 'terminated') throw new AppError('session_terminated');
       if (record.status === 'error') throw new AppError('browser_unavailable', { detail: 'The session browser failed; create a new session.' });
       outputSchemaOf(input.configUpdates);
+      // The token is checked to be the key's own now; whether it can still pay, when the agent uses it.
+      if (input.configUpdates?.['payment_token'] !== undefined) await this.paymentTokens.requireOwned(apiKeyId, input.configUpdates['payment_token']);
       const task = runtime.task;
       const metadata: Record<string, unknown> = {};
       if (input.startUrl !== undefined) metadata['start_url'] = input.startUrl;
@@ -244,13 +255,15 @@ export class TaskController {
         startUrl: input.startUrl,
         browser,
         model,
-        host: this.hostFor(record, runtime, task),
+        host: this.approvals.withApprovals(this.hostFor(record, runtime, task), record.id),
         maxSteps: record.maxSteps,
         signal,
         modelTimeoutMs: deps.limits.modelTimeoutMs,
         agentName: record.agentName,
         outputSchema: outputSchemaOf(input.configUpdates),
         price: deps.prices?.[record.agentName],
+        approvalPolicy: approvalPolicyOf(record),
+        payments: this.paymentsOf(record, input.configUpdates),
       });
     } catch (error) {
       if (task.finalized) return;
@@ -273,7 +286,13 @@ export class TaskController {
     );
   }
 
-  private hostFor(record: SessionRecord, runtime: SessionRuntime, task: RunningTask): AgentHost {
+  /** The task's payment token, as its agent may use it. */
+  private paymentsOf(record: SessionRecord, configUpdates: Record<string, unknown> | undefined): TaskPayments | undefined {
+    const token = paymentTokenOf(configUpdates);
+    return token === undefined ? undefined : this.paymentTokens.forTask(record.id, token);
+  }
+
+  private hostFor(record: SessionRecord, runtime: SessionRuntime, task: RunningTask): AskingHost {
     const { core } = this;
     const sessionId = record.id;
     return {
@@ -294,7 +313,7 @@ export class TaskController {
       },
       takeUpdates: () => task.updates.splice(0),
       checkpoint: (signal) => this.checkpoint(task, signal),
-      ask: async (question, choices, signal) => {
+      ask: async (question, choices, signal, extra) => {
         for (;;) {
           await this.checkpoint(task, signal);
           const asked = await runtime.lock.run(async () => {
@@ -306,7 +325,8 @@ export class TaskController {
             const answer = new Promise<string>((resolve) => {
               task.answer = { resolve };
             });
-            await core.append(sessionId, { type: 'QUESTION', content: question, metadata: choices ? { choices } : {}, internal: false });
+            const asked = await core.append(sessionId, { type: 'QUESTION', content: question, metadata: { ...(choices ? { choices } : {}), ...extra?.metadata }, internal: false });
+            await extra?.onAsked(asked.id);
             const updated = await core.apply(current, { type: 'question_asked' });
             core.webhook(updated, 'task.question', webhookPayloads.taskQuestion(question));
             // Wrapped so the lock is released now, not when the answer arrives.
@@ -364,6 +384,18 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
       },
     );
   });
+}
+
+/** `approval_policy` from create; sessions from before it existed ask for payments. */
+function approvalPolicyOf(record: SessionRecord): ApprovalPolicy {
+  const policy = record.options['approval_policy'];
+  return (APPROVAL_POLICIES as readonly unknown[]).includes(policy) ? (policy as ApprovalPolicy) : 'payments_only';
+}
+
+/** `config_updates.payment_token`, checked to be the key's own when the message arrived. */
+function paymentTokenOf(configUpdates: Record<string, unknown> | undefined): string | undefined {
+  const token = configUpdates?.['payment_token'];
+  return typeof token === 'string' ? token : undefined;
 }
 
 /**

@@ -30,6 +30,9 @@ describe('the answer_dialog tool', () => {
       takeUpdates: () => [],
       ask: () => Promise.reject(new Error('this test asks no questions')),
       checkpoint: async () => undefined,
+      approve: async () => {
+        throw new Error('this test asks for no approval');
+      },
     };
     try {
       const outcome = await runAgentTask({

@@ -36,6 +36,9 @@ function recordingHost(): AgentHost & { records: AgentRecord[] } {
     takeUpdates: () => [],
     ask: () => Promise.reject(new Error('this test asks no questions')),
     checkpoint: async () => undefined,
+    approve: async () => {
+      throw new Error('this test asks for no approval');
+    },
   };
 }
 

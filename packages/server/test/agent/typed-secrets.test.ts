@@ -47,6 +47,9 @@ function recordingHost(): AgentHost & { records: AgentRecord[]; questions: strin
       return 'go on';
     },
     checkpoint: async () => undefined,
+    approve: async () => {
+      throw new Error('this test asks for no approval');
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import type { Observation, ObservedElement, SessionBrowser } from '../../src/browser/port.ts';
+import type { AcquireOptions, Observation, ObservedElement, SessionBrowser } from '../../src/browser/port.ts';
 import { createPlaywrightBrowserPool, type PlaywrightBrowserPool } from '../../src/browser/playwright/index.ts';
 import { startPagesServer, type PagesServer } from './observe-pages-server.ts';
 
@@ -7,8 +7,8 @@ export interface PagesHarness {
   /** Base URL of the served pages (known once the file's tests start). */
   readonly url: string;
   readonly pool: PlaywrightBrowserPool;
-  /** A new session, closed after the test; on `path` of the served pages when given. */
-  open(path?: string): Promise<SessionBrowser>;
+  /** A new session, closed after the test; on `path` of the served pages when given; `options` go to acquire. */
+  open(path?: string, options?: Omit<AcquireOptions, 'sessionId'>): Promise<SessionBrowser>;
 }
 
 /**
@@ -45,8 +45,8 @@ export function usePagesHarness(name: string, pages: Record<string, string>): Pa
     get pool() {
       return started(pool);
     },
-    async open(path) {
-      const session = await started(pool).acquire({ sessionId: `${name}-${++count}` });
+    async open(path, options = {}) {
+      const session = await started(pool).acquire({ ...options, sessionId: `${name}-${++count}` });
       open.push(session);
       if (path !== undefined) await session.navigate(`${started(server).url}${path}`);
       return session;

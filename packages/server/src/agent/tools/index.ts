@@ -8,6 +8,7 @@ import { clickTool } from './click.ts';
 import { closeTabTool } from './close-tab.ts';
 import { doneTool } from './done.ts';
 import { extractTool } from './extract.ts';
+import { fillPaymentTool } from './fill-payment.ts';
 import { forwardTool } from './forward.ts';
 import { hoverTool } from './hover.ts';
 import { navigateTool } from './navigate.ts';
@@ -34,6 +35,7 @@ export const AGENT_TOOLS: ReadonlyMap<string, AgentTool<unknown>> = new Map(
     selectTool,
     checkTool,
     uploadFileTool,
+    fillPaymentTool,
     hoverTool,
     scrollTool,
     pressTool,

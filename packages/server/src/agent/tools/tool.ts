@@ -4,6 +4,7 @@ import type { LanguageModel } from '../../llm/port.ts';
 import type { MessageContent } from '../../store/index.ts';
 import type { AgentHost } from '../agent-host.ts';
 import type { PageDataFence } from '../page-data-fence.ts';
+import type { TaskPayments } from '../task-payments.ts';
 
 /** The narrow world a tool acts on. */
 export interface ToolContext {
@@ -14,6 +15,8 @@ export interface ToolContext {
   outputSchema?: z.ZodType | undefined;
   /** The task's model, for a tool that asks it something itself (extract). */
   model: ToolModel;
+  /** The task's payment token (`config_updates.payment_token`), for `fill_payment`; undefined when it has none. */
+  payments?: TaskPayments | undefined;
 }
 
 /** What a tool needs to ask the task's model; page text it sends goes inside the task's fence. */

@@ -14,8 +14,11 @@ export { READ_TEXT_PAGE_CHARS } from './read-text-action.ts';
 
 export type { ActionHost, LocatedElement, WatchOutcome } from './action-host.ts';
 
-/** The actions that run against the page; answer_dialog is the session's own (`session-dialogs.ts`). */
-export type PageAction = Exclude<BrowserAction, { kind: 'answer_dialog' }>;
+/**
+ * The actions that run against the page; answer_dialog is the session's own (`session-dialogs.ts`),
+ * and so are the secret fills (`secret-fills.ts`).
+ */
+export type PageAction = Exclude<BrowserAction, { kind: 'answer_dialog' | 'fill_secret' | 'clear_secrets' }>;
 
 /**
  * One BrowserAction against the session. Page-level failures come back as `{ ok: false }`;

@@ -33,6 +33,7 @@ import { isTargetClosedError, readableError } from './readable-error.ts';
 import type { SessionFileAccess } from '../port.ts';
 import type { ActivityMark } from './page-activity.ts';
 import { DOWNLOAD_START_GRACE_MS, SessionDownloads } from './session-downloads.ts';
+import { SecretFills } from './secret-fills.ts';
 import {
   answeredMessage,
   answerFirst,
@@ -98,6 +99,8 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
   /** The session's files: what `upload` reads, where downloads go (`SessionDownloads`). */
   readonly sessionFiles: SessionFileAccess | undefined;
   private readonly downloads: SessionDownloads;
+  /** What `fill_secret` filled, and the values nothing this class returns may show. */
+  private readonly secrets: SecretFills;
   /** Titles and scroll positions seen last, for observing a tab whose dialog blocks its scripts. */
   private readonly lastTitles = new WeakMap<Page, string>();
   private readonly lastScroll = new WeakMap<Page, Observation['scroll']>();
@@ -114,6 +117,7 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
     this.egress = settings.egress;
     this.sessionFiles = settings.acquire.files;
     this.downloads = new SessionDownloads(this.sessionFiles);
+    this.secrets = new SecretFills(settings.acquire.vault, this.frameIndices);
     for (const existing of context.pages()) this.adopt(existing);
     this.active = page;
     context.on('page', (opened) => {
@@ -231,6 +235,7 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
     const page = await this.activePage();
     this.refuseWhileDialogOpen(page, 'Screenshot');
     try {
+      await this.secrets.guardRendering(page, this.actionTimeoutMs);
       const jpeg = await raceSignal(
         page.screenshot({ type: 'jpeg', quality: 70, timeout: this.actionTimeoutMs }),
         options?.signal,
@@ -251,6 +256,7 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
     const page = await this.activePage();
     this.refuseWhileDialogOpen(page, 'Screenshot');
     try {
+      await this.secrets.guardRendering(page, this.actionTimeoutMs);
       const shot = await raceSignal(screenshotWithMarks(page, this.frameIndices, this.actionTimeoutMs), options?.signal);
       return { ...shot, ...(await this.pageInfo()) };
     } catch (error) {
@@ -264,7 +270,7 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
     const signal = options?.signal;
     const page = await this.activePage();
     const waiting = this.dialogs.openOn(page);
-    if (waiting !== undefined) return this.observeDialog(page, waiting);
+    if (waiting !== undefined) return this.secrets.toObservation(await this.observeDialog(page, waiting), page, this.actionTimeoutMs);
     // Frames and late scripts fill the page after DOMContentLoaded: give the load event a short,
     // bounded chance so the model sees the page it will act on (a page that never loads is
     // observed as it is).
@@ -322,7 +328,8 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
     const handled = this.dialogs.takeReport();
     if (handled !== undefined) observation.dialog = handled;
     await this.addFilesTo(observation);
-    return observation;
+    // Card fields show `•••• 4242`, and no text carries a card number.
+    return this.secrets.toObservation(observation, page, this.actionTimeoutMs);
   }
 
   /** The session's files (what `upload` can use) and the downloads no action result has told. */
@@ -368,17 +375,17 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
     if (signal?.aborted) throw signal.reason;
     const blocks = this.recordBlocks();
     try {
-      const result = await raceSignal(this.actOnActiveTab(action, signal), signal);
+      const result = this.secrets.redactResult(await raceSignal(this.actOnActiveTab(action, signal), signal));
       if (!result.ok || blocks.events.length === 0) return result;
       // The action led the tab (or a new one) to a destination the firewall refused.
       const url = (await this.activePage()).url();
       const refused = findBlock(blocks.events, url);
       return refused === undefined
         ? result
-        : { ok: false, message: `Blocked by the egress policy: ${url} (${refused.reason})`, pageChanged: true };
+        : { ok: false, message: this.secrets.redact(`Blocked by the egress policy: ${url} (${refused.reason})`), pageChanged: true };
     } catch (error) {
       this.rethrowIfFatal(error, signal);
-      return { ok: false, message: readableError(error), pageChanged: false };
+      return { ok: false, message: this.secrets.redact(readableError(error)), pageChanged: false };
     } finally {
       blocks.stop();
     }
@@ -393,6 +400,7 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
     if (action.kind === 'answer_dialog') return this.answerDialog(page, action.accept, action.text, signal);
     const waiting = this.dialogs.openOn(page);
     if (waiting !== undefined) return answerFirst(waiting);
+    if (action.kind === 'clear_secrets') return this.secrets.clear(this.actionTimeoutMs);
     const dialog = this.dialogs.whenOpened(page);
     const settle = new AbortController();
     const stalled = dialog.opened.then(async (open): Promise<ActionResult> => {
@@ -400,7 +408,8 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
       return { ok: true, message: `Did ${action.kind}; then ${openedNote(open)}`, pageChanged: true };
     });
     try {
-      return await Promise.race([performAction(this, action, signal), stalled]);
+      const run = action.kind === 'fill_secret' ? this.secrets.fill(this, action) : performAction(this, action, signal);
+      return await Promise.race([run, stalled]);
     } finally {
       dialog.stop();
       settle.abort();
@@ -417,7 +426,7 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
   async pageInfo(): Promise<PageInfo> {
     this.ensureAlive();
     const page = await this.activePage();
-    return { url: page.url(), title: await this.titleOf(page) };
+    return this.secrets.redactPageInfo({ url: page.url(), title: await this.titleOf(page) });
   }
 
   async storageState(): Promise<StorageState> {

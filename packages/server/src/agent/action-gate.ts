@@ -1,0 +1,136 @@
+import type { ApprovalPolicy } from '@steward/protocol';
+import type { Observation, SessionBrowser } from '../browser/port.ts';
+import type { ToolCall } from '../llm/port.ts';
+import {
+  approvalFor,
+  approvalRule,
+  classifyAction,
+  paymentTokenRule,
+  reviewAction,
+  type ActionPolicy,
+  type ClassifiedAction,
+  type GateVerdict,
+  type PaymentTokenFacts,
+  type PlannedAction,
+} from '../safety/index.ts';
+import type { AgentHost, ApprovalOutcome } from './agent-host.ts';
+import type { TaskPayments } from './task-payments.ts';
+import type { ToolResult } from './tools/index.ts';
+
+export interface ActionGateOptions {
+  host: AgentHost;
+  browser: SessionBrowser;
+  approvalPolicy: ApprovalPolicy;
+  /** The task's payment token, when it was given one. */
+  payments?: TaskPayments | undefined;
+  /** Policies after the built-in ones (a data-flow rule, a budget): each sees every action. */
+  policies?: readonly ActionPolicy[] | undefined;
+}
+
+/** What the gate decided for one action: run it (maybe after an approval), or not, with the result the model reads. */
+export type GateDecision =
+  | { run: true; action: ClassifiedAction; approval?: ApprovalOutcome | undefined }
+  | { run: false; action: ClassifiedAction; result: ToolResult };
+
+/**
+ * Every action the agent plans passes here before it runs: the planned action with what the
+ * observation says of it (its element, the page, filled card fields) goes through a chain of pure
+ * policies from `safety/` (payment token rules, the session's approval policy, any added ones),
+ * which answer allow, ask or refuse. Asking is the user's approval through the host; an approved
+ * action runs only if the page still shows exactly that action. After an action ran, `settle`
+ * keeps the token's state true to what happened: a submitted payment spends it.
+ */
+export class ActionGate {
+  readonly #options: ActionGateOptions;
+  readonly #policies: readonly ActionPolicy[];
+
+  constructor(options: ActionGateOptions) {
+    this.#options = options;
+    this.#policies = [paymentTokenRule, approvalRule, ...(options.policies ?? [])];
+  }
+
+  async check(call: ToolCall, observation: Observation, signal: AbortSignal): Promise<GateDecision> {
+    const action = classify(call, observation);
+    const verdict = reviewAction(action, { approvalPolicy: this.#options.approvalPolicy, payment: await this.#paymentFor(action) }, this.#policies);
+    if (verdict.kind === 'refuse') return { run: false, action, result: { ok: false, message: `Refused (${verdict.policy}): ${verdict.reason}` } };
+    if (verdict.kind === 'allow') return { run: true, action };
+    return this.#ask(call, verdict, signal);
+  }
+
+  /** After the action ran: an approved (or, under `never`, unasked) payment submission spends the token. */
+  async settle(decision: GateDecision, result: ToolResult): Promise<void> {
+    if (!decision.run) return;
+    await decision.approval?.executed(true);
+    const { payments } = this.#options;
+    if (decision.action.actionClass !== 'payment' || !decision.action.paymentFilled || payments === undefined || !result.ok) return;
+    const spent = await payments.spend();
+    result.message += spent.ok ? ` The payment was submitted with token ${payments.tokenId}, which is now spent.` : ` (${spent.reason})`;
+  }
+
+  /**
+   * The task ends: a payment filled but never submitted is abandoned, so its fields are cleared
+   * and the token released. Never throws: the task's own outcome matters more.
+   */
+  async close(): Promise<void> {
+    const { payments, browser } = this.#options;
+    if (payments === undefined) return;
+    try {
+      const facts = await payments.facts();
+      if (facts?.reservedHere !== true) return;
+      await browser.act({ kind: 'clear_secrets' }).catch(() => undefined);
+      await payments.release();
+    } catch {
+      // The task's own outcome is what gets reported; a token left reserved is released by the next use's checks failing safe.
+    }
+  }
+
+  async #ask(call: ToolCall, verdict: Extract<GateVerdict, { kind: 'ask' }>, signal: AbortSignal): Promise<GateDecision> {
+    const { host, browser, payments } = this.#options;
+    const { action, approval } = verdict;
+    const outcome = await host.approve(approval, signal);
+    if (!outcome.approved) {
+      let undone = '';
+      if (action.actionClass === 'payment' && action.paymentFilled && payments !== undefined) {
+        await browser.act({ kind: 'clear_secrets' }, { signal });
+        await payments.release();
+        undone = ' The card fields were cleared and the payment token released.';
+      }
+      return {
+        run: false,
+        action,
+        result: { ok: false, message: `The user did not approve this action (answer: ${JSON.stringify(outcome.answer.slice(0, 200))}); nothing was done.${undone} Do not try it again unless the user asks for it.` },
+      };
+    }
+    // The page may have changed while the question waited: what runs must be exactly what was approved.
+    const now = classify(call, await browser.observe({ signal }));
+    const kind = now.actionClass ?? action.actionClass ?? 'payment';
+    if (approvalFor(now, kind, { approvalPolicy: this.#options.approvalPolicy, payment: await this.#paymentFor(now) }).digest !== approval.digest) {
+      await outcome.executed(false);
+      return { run: false, action, result: { ok: false, message: 'The page changed while the approval was pending, so the approved action is no longer the same; nothing was done. Look at the page again.', pageChanged: true } };
+    }
+    return { run: true, action, approval: outcome };
+  }
+
+  /** The token's facts when a policy may need them: for a fill, a payment, or a page holding a filled card. */
+  async #paymentFor(action: ClassifiedAction): Promise<PaymentTokenFacts | undefined> {
+    const { payments } = this.#options;
+    if (payments === undefined) return undefined;
+    if (action.tool !== 'fill_payment' && action.actionClass !== 'payment' && !action.paymentFilled) return undefined;
+    return payments.facts();
+  }
+}
+
+/** The planned action as the gate's policies see it. */
+function classify(call: ToolCall, observation: Observation): ClassifiedAction {
+  const args = call.args ?? {};
+  const index = args['index'];
+  const element = typeof index === 'number' ? observation.elements.find((e) => e.index === index) : undefined;
+  const planned: PlannedAction = {
+    tool: call.tool,
+    args,
+    ...(element === undefined ? {} : { target: { role: element.role, name: element.name, tag: element.tag, payment: element.payment } }),
+    url: observation.url,
+    paymentFilled: observation.elements.some((e) => e.payment === 'filled'),
+  };
+  return { ...planned, actionClass: classifyAction(planned) };
+}

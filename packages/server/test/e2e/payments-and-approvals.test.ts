@@ -1,0 +1,158 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startFixtureServer, type FixtureServer } from '../../../../fixtures/server.ts';
+import { REPO_ROOT, startTestServer, type TestServer } from '../support/test-server.ts';
+
+// Issue 9, parts 2 and 3, end to end: the scripted model buys a mug on the fixture shop with a
+// payment token; the shop's server counts the orders.
+const CHECKOUT_POLICY = `script:${join(REPO_ROOT, 'packages/server/test/e2e/policies/checkout-policy.mjs')}`;
+const nextYear = new Date().getUTCFullYear() + 2;
+
+let site: FixtureServer;
+let t: TestServer;
+beforeAll(async () => {
+  site = await startFixtureServer();
+  t = await startTestServer({ model: CHECKOUT_POLICY });
+});
+afterAll(async () => {
+  await t?.close();
+  await site?.close();
+});
+beforeEach(() => site.reset());
+
+async function token(overrides: Record<string, unknown> = {}): Promise<Record<string, any>> {
+  const res = await t.request('POST', '/v1/payment_tokens', {
+    body: { card: { number: '4000 0566 5566 5556', exp_month: 12, exp_year: nextYear, cvc: '737', name: 'Ada Lovelace' }, max_amount: 20, merchant_domains: ['127.0.0.1'], ...overrides },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body;
+}
+
+async function session(policy?: string): Promise<string> {
+  const res = await t.request('POST', '/v1/sessions', { body: policy === undefined ? {} : { approval_policy: policy } });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.session_id;
+}
+
+async function checkout(id: string, tokenId: string, amount = '12.50'): Promise<void> {
+  const sent = await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: `checkout ${site.url} ${tokenId} ${amount}`, config_updates: { payment_token: tokenId } } });
+  expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+}
+
+async function messages(id: string): Promise<Array<Record<string, any>>> {
+  return (await t.request('GET', `/v1/sessions/${id}/messages?sanitize=false`)).body.messages;
+}
+
+/** The DONE of the latest task. */
+const done = async (id: string): Promise<Record<string, any> | undefined> => (await messages(id)).filter((m) => m.type === 'DONE').at(-1);
+
+describe('payments_only (the default)', () => {
+  it('places no order before the approval, exactly one after "approve", and spends the token', async () => {
+    const ptok = await token();
+    const id = await session();
+    await checkout(id, ptok.id);
+    expect(await t.waitForStatus(id, ['waiting_for_input', 'finished', 'error'])).toBe('waiting_for_input');
+
+    // The card is in the form, the order button was clicked by nobody: the shop has no order.
+    expect(site.state.shop.orders).toHaveLength(0);
+    expect(site.state.requests.filter((r) => r.startsWith('POST /shop/checkout'))).toEqual([]);
+    expect((await t.request('GET', `/v1/payment_tokens/${ptok.id}`)).body.status).toBe('reserved');
+    const question = (await messages(id)).filter((m) => m.type === 'QUESTION').at(-1)!;
+    expect(question.metadata).toMatchObject({
+      kind: 'approval',
+      action: { kind: 'payment', tool: 'click', element: { role: 'button', name: 'Place order' }, site: site.url, path: '/shop/checkout/card' },
+      site: site.url,
+      amount: 12.5,
+      currency: 'USD',
+      payment_token: ptok.id,
+      choices: ['approve', 'deny'],
+    });
+    expect(question.content).toContain('12.50 USD');
+    expect(question.content).toContain('•••• 5556');
+    const pending = (await t.request('GET', `/v1/sessions/${id}/approvals`)).body.approvals;
+    expect(pending).toEqual([expect.objectContaining({ message_id: question.id, decision: 'pending', answer: null, digest: question.metadata.digest })]);
+
+    await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: 'approve' } });
+    expect(await t.waitForStatus(id, ['finished', 'error'])).toBe('finished');
+    expect((await done(id))?.content).toMatch(/^Ordered: Order number: A1001/);
+    expect(site.state.shop.orders).toHaveLength(1);
+    expect(site.state.shop.orders[0]).toMatchObject({ cardLast4: '5556', totalCents: 1250 });
+    // The shop's server got the card itself: the fill went into the real form.
+    expect(site.state.requests.filter((r) => r === 'POST /shop/checkout/card')).toHaveLength(1);
+
+    const spent = (await t.request('GET', `/v1/payment_tokens/${ptok.id}`)).body;
+    expect(spent).toMatchObject({ status: 'spent', spent_at: expect.any(String) });
+    const [approval] = (await t.request('GET', `/v1/sessions/${id}/approvals`)).body.approvals;
+    expect(approval).toMatchObject({ decision: 'approved', answer: 'approve', executed: true, amount: 12.5, currency: 'USD', payment_token: ptok.id, answered_at: expect.any(String) });
+    expect(approval.digest).toMatch(/^[0-9a-f]{64}$/);
+
+    // A second use of the spent token is refused with a clear tool result, and nothing is ordered.
+    await checkout(id, ptok.id);
+    expect(await t.waitForStatus(id, ['finished', 'error'])).toBe('finished');
+    expect((await done(id))?.content).toBe(`Stopped: Refused (payment_token): Payment token ${ptok.id} is spent: it paid once and cannot be used again.`);
+    expect(site.state.shop.orders).toHaveLength(1);
+  });
+
+  it('on "deny" submits nothing, clears the card fields and releases the token for a later payment', async () => {
+    const ptok = await token();
+    const id = await session();
+    await checkout(id, ptok.id);
+    expect(await t.waitForStatus(id, ['waiting_for_input', 'finished', 'error'])).toBe('waiting_for_input');
+    await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: 'no, not now' } });
+    expect(await t.waitForStatus(id, ['finished', 'error'])).toBe('finished');
+    expect((await done(id))?.content).toContain('Stopped: The user did not approve this action (answer: "no, not now"); nothing was done. The card fields were cleared and the payment token released.');
+    expect(site.state.shop.orders).toHaveLength(0);
+    expect(site.state.requests.filter((r) => r.startsWith('POST /shop/checkout'))).toEqual([]);
+    expect((await t.request('GET', `/v1/payment_tokens/${ptok.id}`)).body.status).toBe('active');
+    const steps = (await messages(id)).filter((m) => m.metadata?.kind === 'step');
+    expect(steps.some((m) => m.metadata.action.tool === 'click' && m.metadata.ok === false)).toBe(true);
+    expect((await t.request('GET', `/v1/sessions/${id}/approvals`)).body.approvals).toEqual([expect.objectContaining({ decision: 'denied', answer: 'no, not now', executed: null })]);
+
+    // The released token pays once approved in the next task.
+    await checkout(id, ptok.id);
+    expect(await t.waitForStatus(id, ['waiting_for_input'])).toBe('waiting_for_input');
+    await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: 'Approve' } });
+    expect(await t.waitForStatus(id, ['finished', 'error'])).toBe('finished');
+    expect(site.state.shop.orders).toHaveLength(1);
+    expect((await t.request('GET', `/v1/sessions/${id}/approvals`)).body.approvals.map((a: { decision: string }) => a.decision)).toEqual(['denied', 'approved']);
+  });
+
+  it('refuses a fill beyond the token’s limit or off its merchant domains, and a token of another key', async () => {
+    const small = await token({ max_amount: 5 });
+    const id = await session();
+    await checkout(id, small.id);
+    expect(await t.waitForStatus(id, ['finished', 'error'])).toBe('finished');
+    expect((await done(id))?.content).toBe(`Stopped: Refused (payment_token): 12.50 USD is more than payment token ${small.id} may pay (at most 5.00 USD).`);
+
+    const elsewhere = await token({ merchant_domains: ['shop.example'] });
+    await checkout(id, elsewhere.id);
+    expect(await t.waitForStatus(id, ['finished', 'error'])).toBe('finished');
+    expect((await done(id))?.content).toBe(`Stopped: Refused (payment_token): Payment token ${elsewhere.id} may be used only on shop.example, not on ${site.url}.`);
+    expect(site.state.shop.orders).toHaveLength(0);
+    for (const ptok of [small, elsewhere]) expect((await t.request('GET', `/v1/payment_tokens/${ptok.id}`)).body.status).toBe('active');
+
+    const other = (await t.server.keys.create('other')).key;
+    const foreign = await t.request('POST', `/v1/sessions/${id}/message`, { key: other, body: { message: 'x', config_updates: { payment_token: small.id } } });
+    expect(foreign.status).toBe(404);
+    const unknown = await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: 'x', config_updates: { payment_token: 'ptok_nope' } } });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.detail[0].msg).toBe('config_updates.payment_token: no payment token with this id');
+  });
+});
+
+describe('approval_policy never', () => {
+  it('asks nothing, places the order, and the token still pays only once', async () => {
+    const ptok = await token();
+    const id = await session('never');
+    await checkout(id, ptok.id);
+    expect(await t.waitForStatus(id, ['finished', 'error', 'waiting_for_input'])).toBe('finished');
+    expect((await messages(id)).some((m) => m.type === 'QUESTION')).toBe(false);
+    expect(site.state.shop.orders).toHaveLength(1);
+    expect((await t.request('GET', `/v1/payment_tokens/${ptok.id}`)).body.status).toBe('spent');
+    expect((await t.request('GET', `/v1/sessions/${id}/approvals`)).body.approvals).toEqual([]);
+    await checkout(id, ptok.id);
+    expect(await t.waitForStatus(id, ['finished', 'error'])).toBe('finished');
+    expect((await done(id))?.content).toContain('is spent');
+    expect(site.state.shop.orders).toHaveLength(1);
+  });
+});
