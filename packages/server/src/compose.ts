@@ -33,6 +33,9 @@ export interface StewardServer {
   close(): Promise<void>;
 }
 
+/** How long open HTTP connections may finish on shutdown before they are closed. */
+const SHUTDOWN_GRACE_MS = 3_000;
+
 export const NO_MODEL_HELP =
   'No model is configured, so the agent cannot run tasks. Set STEWARD_MODEL (and optionally STEWARD_FAST_MODEL) to a model spec, ' +
   'e.g. openai:gpt-4o-mini (with OPENAI_API_KEY), anthropic:claude-sonnet-4-5 (with ANTHROPIC_API_KEY), google:gemini-2.5-flash ' +
@@ -145,7 +148,12 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
       if (closed) return;
       closed = true;
       await sessions.shutdown();
-      await app.close();
+      // Requests in flight get a grace period; a connection still open after it (a live-view
+      // stream or a client that never finishes its request) must not hold the shutdown forever.
+      const closing = app.close();
+      const grace = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+      await closing;
+      clearTimeout(grace);
       await webhooks.drain(5_000);
       await webhooks.close();
       await browsers.close();
