@@ -207,7 +207,8 @@ function cardField(card: PaymentCardSecret, field: PaymentField, last4: string):
     case 'cvc':
       return { candidates: [card.cvc], display: masked };
     case 'name':
-      return { candidates: [card.name] };
+      // Card data like the rest: the model has no need to read the holder's name back.
+      return { candidates: [card.name], display: masked };
     case 'postal_code':
       return card.billingAddress === undefined ? undefined : { candidates: [card.billingAddress.postalCode] };
   }
