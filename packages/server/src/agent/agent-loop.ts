@@ -51,8 +51,9 @@ const MAX_TURNS_WITHOUT_ACTION = 3;
 const MAX_CONSECUTIVE_FAILURES = 5;
 
 /**
- * observe → decide → act → record, until `done`, a stop condition, or cancellation.
- * Questions suspend the loop inside `ask_user` (the host waits for the answer).
+ * observe → decide → check → act → record, until `done`, a stop condition, or cancellation.
+ * Questions suspend the loop inside `ask_user` (the host waits for the answer); so do approvals,
+ * inside the action gate's check.
  *
  * Text typed into a sensitive field (a password) leaves the task nowhere: not in what is
  * recorded (through the guarded host), not in the outcome, not in an error (see `TypedSecrets`).

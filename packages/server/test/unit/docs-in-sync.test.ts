@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { AGENT_TOOLS } from '../../src/agent/index.ts';
 import { CONFIG_KEYS, envName } from '../../src/config/index.ts';
 import { ERROR_CATALOG } from '../../src/errors/index.ts';
 import { REPO_ROOT } from '../support/test-server.ts';
@@ -25,5 +26,13 @@ describe('docs/configuration.md', () => {
     const section = doc('configuration.md').split('## Models')[0]!;
     const documented = tableRows(section).map(([name]) => name!.replace(/`/g, ''));
     expect(documented.sort()).toEqual(CONFIG_KEYS.map(envName).sort());
+  });
+});
+
+describe('docs/script-policies.md', () => {
+  it('documents every tool the agent has, and nothing else', () => {
+    const section = doc('script-policies.md').split('## The tools')[1]!.split('\n## ')[0]!;
+    const documented = tableRows(section).map(([name]) => name!.replace(/`/g, ''));
+    expect(documented.sort()).toEqual([...AGENT_TOOLS.keys()].sort());
   });
 });
