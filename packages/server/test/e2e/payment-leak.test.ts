@@ -34,10 +34,13 @@ function windows(card: string): string[] {
 function withoutGeneratedNumbers(text: string): string {
   return text
     .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g, '<instant>')
-    .replace(/"(time|pid|ms|responseTime|elapsed|at|createdAt|askedAt|answeredAt|spentAt|timestamp)":\s*[\d.]+/g, '"$1":0')
+    // Instants and counters by their keys (rows: created_at…, logs: time, pid, ms), also in JSON kept inside a string.
+    .replace(/(\\?")([A-Za-z_]*(?:_at|At|_ms|Ms)|at|time|timestamp|pid|ms|responseTime|elapsed)\1:\s*[\d.]+/g, '$1$2$1:0')
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<uuid>')
-    .replace(/\b[0-9a-f]{32,}\b/gi, '<hex>')
+    // Hex with a letter in it: digests, the page-data fence's per-task token. A card number has no letters.
+    .replace(/\b(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b/gi, '<hex>')
     .replace(/(?=[A-Za-z0-9+/_-]*[A-Za-z])[A-Za-z0-9+/_-]{20,}={0,2}/g, '<base64>')
+    .replace(/stw_[0-9a-f]+/g, '<key prefix>')
     .replace(/127\.0\.0\.1:\d+/g, '<loopback>');
 }
 
