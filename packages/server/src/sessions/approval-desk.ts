@@ -93,3 +93,10 @@ export class ApprovalDesk {
     };
   }
 }
+
+/** A restart ended the session's task: a question still waiting will never be answered. */
+export async function cancelPendingApprovals(store: Store, sessionId: string, at: Date): Promise<void> {
+  for (const approval of await store.listApprovals(sessionId)) {
+    if (approval.decision === 'pending') await store.updateApproval(approval.id, { decision: 'cancelled', answeredAt: at });
+  }
+}

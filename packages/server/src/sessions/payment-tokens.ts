@@ -93,6 +93,18 @@ export class PaymentTokenService {
     return token.id;
   }
 
+  /**
+   * After a restart no task runs, so no fill is still in a page: every reservation goes back to
+   * active. Returns how many.
+   */
+  async releaseAfterRestart(): Promise<number> {
+    let released = 0;
+    for (const token of await this.store.listReservedPaymentTokens()) {
+      if (await this.store.updatePaymentToken(token.id, ['reserved'], { status: 'active', reservation: null })) released++;
+    }
+    return released;
+  }
+
   /** The token as the agent of one session's task may use it. */
   forTask(sessionId: string, tokenId: string): TaskPayments {
     return {

@@ -21,6 +21,7 @@ import { SessionRuntime } from './session-runtime.ts';
 import { hasActiveTask, INITIAL_STATE } from './state-machine.ts';
 import { SessionFiles } from './session-files.ts';
 import { PaymentTokenService } from './payment-tokens.ts';
+import { cancelPendingApprovals } from './approval-desk.ts';
 import { TaskController, type SendMessageInput } from './task-controller.ts';
 
 export interface CreateSessionInput {
@@ -84,11 +85,14 @@ export class SessionService {
           metadata: { code: 'interrupted', status_code: 500 },
           internal: false,
         });
+        await cancelPendingApprovals(store, record.id, clock.now());
       }
       current = await this.core.apply(current, { type: 'recovered' });
       this.addRuntime(current, current.lastActivityAt.getTime());
     }
-    if (live.length > 0) logger.info({ sessions: live.length }, 'sessions recovered after restart');
+    // No task survived the restart, so no card is in a page any more: the tokens they held are free.
+    const released = await this.paymentTokens.releaseAfterRestart();
+    if (live.length > 0 || released > 0) logger.info({ sessions: live.length, paymentTokensReleased: released }, 'sessions recovered after restart');
     // Fresh contexts in the background: the server answers while they are created.
     for (const runtime of this.core.runtimes.values()) {
       runtime.ensureBrowser().catch((error: unknown) => logger.warn({ sessionId: runtime.sessionId, err: errorMessage(error) }, 'could not recreate browser context'));
@@ -99,7 +103,6 @@ export class SessionService {
       this.sweeper = setInterval(() => void this.sweep(), Math.max(50, Math.min(5_000, shortest / 4)));
       this.sweeper.unref();
     }
-    void clock;
   }
 
   async create(apiKeyId: string, input: CreateSessionInput): Promise<SessionRecord> {

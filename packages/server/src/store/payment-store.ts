@@ -25,6 +25,8 @@ export interface PaymentStore {
    * when there is no such token or its status was not one of `from`.
    */
   updatePaymentToken(id: string, from: readonly StoredPaymentTokenStatus[], patch: PaymentTokenPatch): Promise<PaymentTokenRecord | undefined>;
+  /** Tokens reserved by a session (across keys), oldest first: after a restart none of their tasks runs. */
+  listReservedPaymentTokens(): Promise<PaymentTokenRecord[]>;
 
   /** Throws when the session does not exist; deleting the session deletes its approvals. */
   insertApproval(approval: ApprovalRecord): Promise<void>;

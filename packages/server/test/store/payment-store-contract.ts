@@ -132,6 +132,14 @@ export function runPaymentStoreContract(name: string, makeStore: () => Promise<S
         expect(results.filter((r) => r !== undefined)).toHaveLength(1);
       });
 
+      it('lists the reserved tokens of every key, oldest first', async () => {
+        const reservation = { sessionId: 's', amount: 1, currency: 'USD', at: at(1) };
+        await store.insertPaymentToken(paymentToken({ id: 'ptok_b', status: 'reserved', reservation, createdAt: at(2) }), CARD);
+        await store.insertPaymentToken(paymentToken({ id: 'ptok_a', apiKeyId: 'key-2', status: 'reserved', reservation, createdAt: at(1) }), CARD);
+        await store.insertPaymentToken(paymentToken({ id: 'ptok_c', status: 'active' }), CARD);
+        expect((await store.listReservedPaymentTokens()).map((t) => t.id)).toEqual(['ptok_a', 'ptok_b']);
+      });
+
       it('drops the card for good when asked', async () => {
         await store.insertPaymentToken(paymentToken(), CARD);
         const spent = await store.updatePaymentToken('ptok_one', ['active', 'reserved'], { status: 'spent', spentAt: at(30), reservation: null, dropCard: true });

@@ -51,6 +51,13 @@ export class InMemoryPaymentStore implements PaymentStore {
     return copy(token);
   }
 
+  async listReservedPaymentTokens(): Promise<PaymentTokenRecord[]> {
+    return [...this.tokens.values()]
+      .filter((t) => t.status === 'reserved')
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1))
+      .map(copy);
+  }
+
   async insertApproval(approval: ApprovalRecord): Promise<void> {
     if (!this.hasSession(approval.sessionId)) throw new UnknownSessionError(approval.sessionId);
     if (this.approvals.has(approval.id)) throw new Error(`approval ${approval.id} exists`);

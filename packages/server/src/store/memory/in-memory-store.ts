@@ -131,6 +131,7 @@ export class InMemoryStore implements Store {
   listPaymentTokens: PaymentStore['listPaymentTokens'] = (apiKeyId) => this.payments.listPaymentTokens(apiKeyId);
   openPaymentCard: PaymentStore['openPaymentCard'] = (id) => this.payments.openPaymentCard(id);
   updatePaymentToken: PaymentStore['updatePaymentToken'] = (id, from, patch) => this.payments.updatePaymentToken(id, from, patch);
+  listReservedPaymentTokens: PaymentStore['listReservedPaymentTokens'] = () => this.payments.listReservedPaymentTokens();
   insertApproval: PaymentStore['insertApproval'] = (approval) => this.payments.insertApproval(approval);
   updateApproval: PaymentStore['updateApproval'] = (id, patch) => this.payments.updateApproval(id, patch);
   listApprovals: PaymentStore['listApprovals'] = (sessionId) => this.payments.listApprovals(sessionId);

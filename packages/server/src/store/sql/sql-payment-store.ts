@@ -70,6 +70,12 @@ export class SqlPaymentStore implements PaymentStore {
     return row === undefined ? undefined : rowToPaymentToken(row);
   }
 
+  async listReservedPaymentTokens(): Promise<PaymentTokenRecord[]> {
+    // Not indexed: reserved tokens are few (one per running payment), and this runs once per start.
+    const rows = await this.db.selectFrom('payment_tokens').selectAll().where('status', '=', 'reserved').orderBy('created_at').orderBy('id').execute();
+    return rows.map(rowToPaymentToken);
+  }
+
   async insertApproval(approval: ApprovalRecord): Promise<void> {
     await this.db.insertInto('approvals').values(approvalToRow(approval)).execute();
   }
