@@ -48,10 +48,25 @@ module.exports = {
       from: { path: '^packages/protocol/' },
       to: { path: '^packages/server/' },
     },
+    {
+      name: 'client-imports-only-protocol-and-its-deps',
+      comment: 'the SDK runs in browsers and edge runtimes: @steward/protocol, eventsource-parser and itself only, no node: built-ins (decision 0011)',
+      severity: 'error',
+      from: { path: '^packages/client/src/' },
+      to: { pathNot: ['^packages/client/src/', '^packages/protocol/src/', 'node_modules/eventsource-parser/'] },
+    },
+    {
+      name: 'server-has-no-client-imports',
+      severity: 'error',
+      from: { path: '^packages/server/' },
+      to: { path: '^packages/client/' },
+    },
     vendor('playwright-core', 'browser/playwright/'),
     vendor('socks', 'browser/egress-proxy/'),
     // The linear-time regex engine: one adapter, so every client or model pattern runs through its bounds.
     vendor('re2', 'safety/linear-pattern\\.ts$'),
+    // The public suffix list: one file decides what a site is.
+    vendor('tldts', 'safety/task-scope\\.ts$'),
     vendor('kysely', 'store/'),
     vendor('better-sqlite3', 'store/'),
     vendor('ai', 'llm/'),

@@ -11,8 +11,12 @@ export const APPROVAL_POLICIES = ['always', 'payments_only', 'never'] as const;
 export const ApprovalPolicy = z.enum(APPROVAL_POLICIES);
 export type ApprovalPolicy = z.infer<typeof ApprovalPolicy>;
 
-/** What the action gate recognises as consequential. */
-export const ACTION_CLASSES = ['payment', 'send_message', 'delete_account', 'upload_file'] as const;
+/**
+ * What the action gate recognises as consequential. `share_data`: carrying session data (what the
+ * task says or typed, text read on its sites) to a site the task never named; asked under every
+ * policy but `never`, which refuses it.
+ */
+export const ACTION_CLASSES = ['payment', 'send_message', 'delete_account', 'upload_file', 'share_data'] as const;
 export type ActionClass = (typeof ACTION_CLASSES)[number];
 
 export const APPROVAL_DECISIONS = ['pending', 'approved', 'denied', 'cancelled'] as const;

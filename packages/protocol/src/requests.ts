@@ -69,6 +69,28 @@ const ProxyUrl = z
     if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
   });
 
+/** A secret's name as tasks write it (`{{secret:NAME}}`). */
+export const SECRET_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+export const MAX_SECRETS = 50;
+export const MAX_SECRET_LENGTH = 4_096;
+
+/**
+ * Steward extension: values the agent may type without seeing them (browser-use's `sensitive_data`).
+ * A task names one as `{{secret:NAME}}`; the agent types the placeholder, the browser types the
+ * value, and every stored or streamed text shows the placeholder. `domains`: the only sites it may
+ * be typed into (default: the sites the task names: its start_url, its text, allow_domains).
+ */
+export const SessionSecrets = z
+  .record(
+    z.string().regex(SECRET_NAME_PATTERN, 'a secret name is a letter, then letters, digits or _ (at most 64)'),
+    z.union([
+      z.string().min(1).max(MAX_SECRET_LENGTH),
+      z.object({ value: z.string().min(1).max(MAX_SECRET_LENGTH), domains: z.array(z.string().min(1).max(253)).min(1).max(20).optional() }).strict(),
+    ]),
+  )
+  .refine((secrets) => Object.keys(secrets).length <= MAX_SECRETS, `at most ${MAX_SECRETS} secrets`);
+export type SessionSecrets = z.infer<typeof SessionSecrets>;
+
 /** POST /v1/sessions (spec §1.1). Unknown fields are ignored. */
 export const CreateSessionRequest = z.object({
   agent_name: AgentName.default('agi-0'),
@@ -95,6 +117,8 @@ export const CreateSessionRequest = z.object({
   proxy_url: ProxyUrl.optional(),
   /** Steward extension: which consequential actions the agent asks the user to approve first. */
   approval_policy: ApprovalPolicy.default('payments_only'),
+  /** Steward extension: see `SessionSecrets`; also settable per task as `config_updates.secrets`. */
+  secrets: SessionSecrets.optional(),
 });
 export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
 

@@ -5,10 +5,14 @@ import {
   approvalFor,
   approvalRule,
   classifyAction,
+  dataFlowRule,
+  SessionDataLedger,
+  type TaskScope,
   paymentTokenRule,
   reviewAction,
   type ActionPolicy,
   type ClassifiedAction,
+  type GateContext,
   type GateVerdict,
   type PaymentTokenFacts,
   type PlannedAction,
@@ -23,8 +27,14 @@ export interface ActionGateOptions {
   approvalPolicy: ApprovalPolicy;
   /** The task's payment token, when it was given one. */
   payments?: TaskPayments | undefined;
-  /** Policies after the built-in ones (a data-flow rule, a budget): each sees every action. */
+  /** Policies after the built-in ones (a budget): each sees every action. */
   policies?: readonly ActionPolicy[] | undefined;
+  /** The sites the task named (see `TaskScope`); without it the data-flow rule lets everything through. */
+  scope?: TaskScope | undefined;
+  /** The task's text: its private values are session data. */
+  task?: string | undefined;
+  /** Values of the session's secrets: session data that never leaves for another site. */
+  secretValues?: readonly string[] | undefined;
 }
 
 /** What the gate decided for one action: run it (maybe after an approval), or not, with the result the model reads. */
@@ -43,15 +53,38 @@ export type GateDecision =
 export class ActionGate {
   readonly #options: ActionGateOptions;
   readonly #policies: readonly ActionPolicy[];
+  /** What the task knows that other sites must not get (the data-flow rule's evidence). */
+  readonly #data = new SessionDataLedger();
 
   constructor(options: ActionGateOptions) {
     this.#options = options;
-    this.#policies = [paymentTokenRule, approvalRule, ...(options.policies ?? [])];
+    this.#policies = [paymentTokenRule, approvalRule, dataFlowRule, ...(options.policies ?? [])];
+    if (options.task !== undefined) this.#data.addTaskText(options.task);
+    for (const value of options.secretValues ?? []) this.#data.addSecret(value);
+  }
+
+  /** Every observation the model is shown: text read on the task's own sites becomes session data. */
+  observe(observation: Observation): void {
+    if (this.#options.scope?.includes(observation.url) !== true) return;
+    this.#data.addRead(observation.text);
+    for (const element of observation.elements) {
+      if (element.sensitive === true) continue;
+      this.#data.addRead(element.name);
+      if (element.value !== undefined) this.#data.addRead(element.value);
+    }
+  }
+
+  /** Follow-up messages: their private values are session data, and the sites they name join the task's. */
+  noteUpdates(updates: readonly string[]): void {
+    for (const text of updates) {
+      this.#data.addTaskText(text);
+      this.#options.scope?.addText(text);
+    }
   }
 
   async check(call: ToolCall, observation: Observation, signal: AbortSignal): Promise<GateDecision> {
     const action = classify(call, observation);
-    const verdict = reviewAction(action, { approvalPolicy: this.#options.approvalPolicy, payment: await this.#paymentFor(action) }, this.#policies);
+    const verdict = reviewAction(action, await this.#context(action), this.#policies);
     if (verdict.kind === 'refuse') return { run: false, action, result: { ok: false, message: `Refused (${verdict.policy}): ${verdict.reason}` } };
     if (verdict.kind === 'allow') return { run: true, action };
     return this.#ask(call, verdict, signal);
@@ -61,6 +94,8 @@ export class ActionGate {
   async settle(decision: GateDecision, result: ToolResult): Promise<void> {
     if (!decision.run) return;
     await decision.approval?.executed(true);
+    const text = decision.action.args['text'];
+    if (decision.action.tool === 'type' && typeof text === 'string') this.#data.addTyped(text);
     const { payments } = this.#options;
     if (decision.action.actionClass !== 'payment' || !decision.action.paymentFilled || payments === undefined || !result.ok) return;
     const spent = await payments.spend();
@@ -103,12 +138,15 @@ export class ActionGate {
     }
     // The page may have changed while the question waited: what runs must be exactly what was approved.
     const now = classify(call, await browser.observe({ signal }));
-    const kind = now.actionClass ?? action.actionClass ?? 'payment';
-    if (approvalFor(now, kind, { approvalPolicy: this.#options.approvalPolicy, payment: await this.#paymentFor(now) }).digest !== approval.digest) {
+    if (approvalFor(now, approval.action.kind, await this.#context(now)).digest !== approval.digest) {
       await outcome.executed(false);
       return { run: false, action, result: { ok: false, message: 'The page changed while the approval was pending, so the approved action is no longer the same; nothing was done. Look at the page again.', pageChanged: true } };
     }
     return { run: true, action, approval: outcome };
+  }
+
+  async #context(action: ClassifiedAction): Promise<GateContext> {
+    return { approvalPolicy: this.#options.approvalPolicy, payment: await this.#paymentFor(action), scope: this.#options.scope, data: this.#data };
   }
 
   /** The token's facts when a policy may need them: for a fill, a payment, or a page holding a filled card. */
@@ -128,7 +166,7 @@ function classify(call: ToolCall, observation: Observation): ClassifiedAction {
   const planned: PlannedAction = {
     tool: call.tool,
     args,
-    ...(element === undefined ? {} : { target: { role: element.role, name: element.name, tag: element.tag, payment: element.payment } }),
+    ...(element === undefined ? {} : { target: { role: element.role, name: element.name, tag: element.tag, href: element.href, payment: element.payment } }),
     url: observation.url,
     paymentFilled: observation.elements.some((e) => e.payment === 'filled'),
   };

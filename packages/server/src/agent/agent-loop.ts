@@ -4,7 +4,7 @@ import type { HistoryEntry, LanguageModel, ToolCall } from '../llm/port.ts';
 import type { MessageContent } from '../store/index.ts';
 import { errorMessage } from '../util/abort.ts';
 import type { ApprovalPolicy } from '@steward/protocol';
-import type { ActionPolicy } from '../safety/index.ts';
+import type { ActionPolicy, TaskScope } from '../safety/index.ts';
 import { ActionGate } from './action-gate.ts';
 import type { AgentHost } from './agent-host.ts';
 import type { TaskPayments } from './task-payments.ts';
@@ -39,6 +39,13 @@ export interface AgentTaskInput {
   payments?: TaskPayments | undefined;
   /** Policies the action gate runs after its own (see `ActionGate`). */
   policies?: readonly ActionPolicy[] | undefined;
+  /** The sites the task named: where its data may go (see `TaskScope`). Follow-ups extend it. */
+  scope?: TaskScope | undefined;
+  /**
+   * The session's secrets: the names the agent may type as `{{secret:NAME}}`, and the values, which
+   * only the gate and the redactor see (the browser types them; the model never does).
+   */
+  secrets?: { names: readonly string[]; values: readonly string[] } | undefined;
 }
 
 /** How a task ended when it was not cancelled (cancellation rejects with the signal's reason). */
@@ -59,9 +66,18 @@ const MAX_CONSECUTIVE_FAILURES = 5;
  * recorded (through the guarded host), not in the outcome, not in an error (see `TypedSecrets`).
  */
 export async function runAgentTask(input: AgentTaskInput): Promise<AgentOutcome> {
-  const secrets = new TypedSecrets();
+  const secrets = new TypedSecrets(input.secrets?.values);
   const host = secrets.guard(input.host);
-  const gate = new ActionGate({ host, browser: input.browser, approvalPolicy: input.approvalPolicy ?? 'payments_only', payments: input.payments, policies: input.policies });
+  const gate = new ActionGate({
+    host,
+    browser: input.browser,
+    approvalPolicy: input.approvalPolicy ?? 'payments_only',
+    payments: input.payments,
+    policies: input.policies,
+    scope: input.scope,
+    task: input.task,
+    secretValues: input.secrets?.values,
+  });
   try {
     return secrets.redact(await runLoop({ ...input, host }, secrets, gate));
   } catch (error) {
@@ -103,9 +119,12 @@ async function runLoop(input: AgentTaskInput, secrets: TypedSecrets, gate: Actio
 
   for (let step = 1; step <= input.maxSteps; step++) {
     await host.checkpoint(signal);
-    updates.push(...host.takeUpdates());
+    const arrived = host.takeUpdates();
+    gate.noteUpdates(arrived);
+    updates.push(...arrived);
     const seen = await browser.observe({ signal });
     secrets.observe(seen);
+    gate.observe(seen);
     const observation = fitObservation(seen, profile.observation);
     const messages = stepMessages({
       task: input.task,
@@ -118,6 +137,7 @@ async function runLoop(input: AgentTaskInput, secrets: TypedSecrets, gate: Actio
       historyWindow: profile.historyWindow,
       outputSchema: input.outputSchema,
       plan,
+      secretNames: input.secrets?.names,
     });
     // A tab with an open dialog paints nothing: the dialog is in the observation instead.
     if (profile.vision && model.supportsVision && observation.dialog?.open !== true) {

@@ -35,12 +35,19 @@ export interface StepPromptInput {
   step: number;
   maxSteps: number;
   fence: PageDataFence;
+  /** The session's secrets the agent may type by placeholder. */
+  secretNames?: readonly string[] | undefined;
 }
 
 export function stepMessages(input: StepPromptInput): PromptMessage[] {
   const { history } = input;
   const window = input.historyWindow ?? HISTORY_WINDOW;
   const parts = [`TASK:\n${input.task}`];
+  if (input.secretNames !== undefined && input.secretNames.length > 0) {
+    parts.push(
+      `SECRETS: to enter one, call type with its placeholder as the text (it may be part of the text); the browser types the value, which you never see, and only on the sites the task names: ${input.secretNames.map((n) => `{{secret:${n}}}`).join(', ')}`,
+    );
+  }
   if (input.outputSchema) parts.push(`RESULT FORMAT: call done with result = a JSON object matching this JSON Schema:\n${JSON.stringify(input.outputSchema)}`);
   if (input.plan) parts.push(`YOUR PLAN SO FAR (revise it as you learn):\n${input.plan}`);
   if (input.updates.length > 0) parts.push(`MESSAGES FROM THE USER DURING THE TASK (newest last):\n${input.updates.map((u) => `- ${u}`).join('\n')}`);

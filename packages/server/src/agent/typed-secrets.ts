@@ -18,6 +18,11 @@ export class TypedSecrets {
   readonly #sensitive = new Set<number>();
   readonly #redactor = new SecretRedactor();
 
+  /** `known`: the session's secrets, masked from the start (the browser typed them; a page may echo them). */
+  constructor(known: readonly string[] = []) {
+    for (const value of known) this.#redactor.add(value);
+  }
+
   /** Learns which indices are sensitive fields; call with every observation, before it is cut to fit. */
   observe(observation: Observation): void {
     for (const element of observation.elements) if (element.sensitive === true) this.#sensitive.add(element.index);

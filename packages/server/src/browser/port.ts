@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { SecretRef, SecretVault } from './secret-vault.ts';
+import type { PaymentSecretRef, SecretVault } from './secret-vault.ts';
 
 /**
  * The browser seen from the rest of the server. Only `browser/playwright/` knows Playwright.
@@ -280,7 +280,7 @@ export type BrowserAction =
    * indices; the values never leave the browser layer (observations show their `display`,
    * screenshots show them masked). All or nothing: on a refusal, what was filled is cleared.
    */
-  | { kind: 'fill_secret'; fields: { index: number; ref: SecretRef }[] }
+  | { kind: 'fill_secret'; fields: { index: number; ref: PaymentSecretRef }[] }
   /** Empties every field `fill_secret` filled that is still on a page (a denied or abandoned payment). */
   | { kind: 'clear_secrets' };
 

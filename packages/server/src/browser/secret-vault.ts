@@ -9,11 +9,32 @@
 export const PAYMENT_FIELDS = ['number', 'exp', 'exp_month', 'exp_year', 'cvc', 'name', 'postal_code'] as const;
 export type PaymentField = (typeof PAYMENT_FIELDS)[number];
 
-export interface SecretRef {
+/** A part of a payment token's card (`fill_secret`). */
+export interface PaymentSecretRef {
   vault: 'payment_token';
   /** The token's id (`ptok_…`): not a secret itself. */
   id: string;
   field: PaymentField;
+}
+
+/** One of the session's secrets, as a task writes it: `{{secret:NAME}}` in the text of `type`. */
+export interface NamedSecretRef {
+  vault: 'session_secret';
+  name: string;
+}
+
+export type SecretRef = PaymentSecretRef | NamedSecretRef;
+
+/** `{{secret:NAME}}`: how a task and the agent name a session secret. */
+export const SECRET_PLACEHOLDER = /\{\{secret:([A-Za-z][A-Za-z0-9_]{0,63})\}\}/g;
+
+/** Whether a text names a session secret (the adapter then resolves it before typing). */
+export function namesSecrets(text: string): boolean {
+  return /\{\{secret:[A-Za-z][A-Za-z0-9_]{0,63}\}\}/.test(text);
+}
+
+export function placeholderOf(name: string): string {
+  return `{{secret:${name}}}`;
 }
 
 export interface ResolvedSecret {

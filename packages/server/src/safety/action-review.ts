@@ -1,5 +1,7 @@
 import type { ActionClass, ApprovalPolicy } from '@steward/protocol';
 import type { PaymentTokenFacts } from './payment-token-facts.ts';
+import type { SessionDataLedger } from './session-data.ts';
+import type { TaskScope } from './task-scope.ts';
 
 /**
  * One action the model planned, with what the step's observation says about it: the vocabulary
@@ -9,7 +11,7 @@ export interface PlannedAction {
   tool: string;
   args: Readonly<Record<string, unknown>>;
   /** The element `args.index` names, as the observation showed it; undefined when there is none. */
-  target?: { role: string; name: string; tag: string; payment?: 'filled' | 'submit' | undefined } | undefined;
+  target?: { role: string; name: string; tag: string; href?: string | undefined; payment?: 'filled' | 'submit' | undefined } | undefined;
   /** The page the action runs on. */
   url: string;
   /** Card fields filled from the task's payment token are on this page. */
@@ -26,6 +28,10 @@ export interface GateContext {
   approvalPolicy: ApprovalPolicy;
   /** The task's payment token as it stands now; undefined when the task has none. */
   payment: PaymentTokenFacts | undefined;
+  /** The sites the task named; undefined: no data-flow rule applies (a caller without a task). */
+  scope?: TaskScope | undefined;
+  /** What of the session's data the task has met so far. */
+  data?: SessionDataLedger | undefined;
 }
 
 /** The action an approval is asked for, as it is shown and kept. */

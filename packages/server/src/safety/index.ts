@@ -1,4 +1,4 @@
-export { EgressPolicy, EgressPolicyError, type EgressDecision, type EgressPolicyOptions } from './egress-policy.ts';
+export { domainMatches, EgressPolicy, EgressPolicyError, normaliseDomain, type EgressDecision, type EgressPolicyOptions } from './egress-policy.ts';
 export {
   checkDestination,
   checkUrlDestination,
@@ -17,6 +17,9 @@ export { merchantAllows, MerchantDomainError, normaliseMerchantDomains } from '.
 export { reviewAction, type ActionPolicy, type ApprovalAction, type ApprovalDetails, type ClassifiedAction, type GateContext, type GateVerdict, type PlannedAction, type PolicyVerdict } from './action-review.ts';
 export { classifyAction } from './action-classes.ts';
 export { actionDigest, canonicalJson, type DigestedAction } from './action-digest.ts';
-export { approvalFor, approvalRule } from './approval-rules.ts';
+export { approvalFor, approvalRule, destinationOf, policyAsks } from './approval-rules.ts';
+export { dataFlowRule } from './data-flow-rule.ts';
+export { MIN_QUOTED_LENGTH, MIN_TYPED_LENGTH, payloadOf, privateValues, SessionDataLedger, type CarriedData, type SessionDataKind } from './session-data.ts';
+export { siteOf, TaskScope } from './task-scope.ts';
 export { paymentTokenRule, unusable } from './payment-token-rules.ts';
 export type { PaymentTokenFacts } from './payment-token-facts.ts';

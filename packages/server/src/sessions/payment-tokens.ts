@@ -1,6 +1,6 @@
 import { cardDigits, type CreatePaymentTokenRequest, type PaymentTokenStatus } from '@steward/protocol';
 import type { PaymentTokenFacts, PaymentStep, TaskPayments } from '../agent/index.ts';
-import type { PaymentField, ResolvedSecret, SecretRef, SecretVault, VaultAnswer } from '../browser/secret-vault.ts';
+import type { PaymentField, PaymentSecretRef, ResolvedSecret, SecretVault, VaultAnswer } from '../browser/secret-vault.ts';
 import { AppError } from '../errors/index.ts';
 import { cardBrand, cardExpiredAt, cardLast4, maskedCardValue, merchantAllows, MerchantDomainError, normaliseMerchantDomains, unusable } from '../safety/index.ts';
 import type { PaymentCardSecret, PaymentTokenRecord, Store } from '../store/index.ts';
@@ -125,9 +125,14 @@ export class PaymentTokenService {
     };
   }
 
+  /** The domains a token may pay on (they join the task's sites); undefined for no such token. */
+  async merchantDomainsOf(tokenId: string): Promise<string[] | undefined> {
+    return (await this.store.getPaymentToken(tokenId))?.merchantDomains;
+  }
+
   /** The browser's vault for one session: card values of a token this session holds, on a merchant's page. */
   vaultFor(sessionId: string): SecretVault {
-    return { resolve: (ref, where) => this.resolve(ref, where, sessionId) };
+    return { resolve: (ref, where) => (ref.vault === 'payment_token' ? this.resolve(ref, where, sessionId) : Promise.resolve({ ok: false, reason: 'Not a payment token.' })) };
   }
 
   private async reserve(tokenId: string, sessionId: string, amount: number, currency: string): Promise<PaymentStep> {
@@ -154,7 +159,7 @@ export class PaymentTokenService {
     return spent === undefined ? { ok: false, reason: `Payment token ${tokenId} changed meanwhile.` } : { ok: true };
   }
 
-  private async resolve(ref: SecretRef, where: { url: string }, sessionId: string): Promise<VaultAnswer> {
+  private async resolve(ref: PaymentSecretRef, where: { url: string }, sessionId: string): Promise<VaultAnswer> {
     const token = await this.store.getPaymentToken(ref.id);
     if (token === undefined) return { ok: false, reason: `Payment token ${ref.id} does not exist.` };
     const status = this.statusOf(token);

@@ -21,6 +21,8 @@ import { SessionRuntime } from './session-runtime.ts';
 import { hasActiveTask, INITIAL_STATE } from './state-machine.ts';
 import { SessionFiles } from './session-files.ts';
 import { PaymentTokenService } from './payment-tokens.ts';
+import { SessionSecretService } from './session-secrets.ts';
+import type { SecretVault } from '../browser/secret-vault.ts';
 import { cancelPendingApprovals } from './approval-desk.ts';
 import { TaskController, type SendMessageInput } from './task-controller.ts';
 
@@ -35,6 +37,8 @@ export interface CreateSessionInput {
   /** Per-session domain lists for the egress firewall. */
   egress?: { allowDomains?: string[] | undefined; denyDomains?: string[] | undefined } | undefined;
   options: Record<string, unknown>;
+  /** `secrets` of the request (see `SessionSecretService.parse`); kept sealed, never in `options`. */
+  secrets?: unknown;
 }
 
 export interface MessagesView {
@@ -54,13 +58,16 @@ export class SessionService {
   readonly files: SessionFiles;
   /** One-time payment tokens of API keys (the payment token routes use it directly). */
   readonly paymentTokens: PaymentTokenService;
+  /** Secrets tasks type as `{{secret:NAME}}`. */
+  private readonly secrets: SessionSecretService;
   private sweeper: NodeJS.Timeout | undefined;
   private stopping = false;
 
   constructor(deps: SessionDeps) {
     this.core = new SessionCore(deps);
     this.paymentTokens = new PaymentTokenService(deps.store, deps.clock);
-    this.tasks = new TaskController(this.core, this.paymentTokens);
+    this.secrets = new SessionSecretService(deps.store);
+    this.tasks = new TaskController(this.core, this.paymentTokens, this.secrets);
     this.files = new SessionFiles(this.core, deps.files);
   }
 
@@ -111,6 +118,7 @@ export class SessionService {
     if (this.core.runtimes.size >= limits.maxSessions) {
       throw new AppError('session_limit', { retryAfter: 10, detail: `The server is at its limit of ${limits.maxSessions} concurrent sessions; delete a session or retry later.` });
     }
+    const secrets = input.secrets === undefined ? {} : SessionSecretService.parse(input.secrets, 'secrets');
     const storageState = await this.restoreState(apiKeyId, input);
     const now = clock.now();
     const record: SessionRecord = {
@@ -140,6 +148,7 @@ export class SessionService {
       throw error;
     }
     await store.insertSession(record);
+    await this.secrets.put(record.id, secrets);
     this.core.remember(record);
     this.deps.logger.info({ sessionId: record.id, apiKeyId, agentName: record.agentName, restored: storageState !== undefined }, 'session created');
     this.core.webhook(record, 'session.created');
@@ -171,6 +180,7 @@ export class SessionService {
       await runtime?.close();
       await this.files.drop(sessionId);
       this.core.forget(sessionId);
+      this.secrets.forget(sessionId);
       const deleted = await this.deps.store.deleteSession(sessionId);
       this.core.visibleMessages.drop(sessionId);
       if (deleted) {
@@ -370,7 +380,7 @@ export class SessionService {
       (rt, reason) => this.onBrowserCrash(rt, reason),
       storageState,
       // The vault fills a payment token's card only for this session, only while it holds the token.
-      { ...browserOptionsOf(record), files: this.files.accessFor(record.id), vault: this.paymentTokens.vaultFor(record.id) },
+      { ...browserOptionsOf(record), files: this.files.accessFor(record.id), vault: eitherVault(this.paymentTokens.vaultFor(record.id), this.secrets.vaultFor(record.id)) },
     );
     this.core.runtimes.set(record.id, runtime);
     return runtime;
@@ -449,4 +459,9 @@ function egressOf(record: SessionRecord): AcquireOptions['egress'] {
     ...(Array.isArray(allow) ? { allowDomains: allow.map(String) } : {}),
     ...(Array.isArray(deny) ? { denyDomains: deny.map(String) } : {}),
   };
+}
+
+/** The browser's one vault: card values from the payment tokens, named secrets from the session's. */
+function eitherVault(payments: SecretVault, secrets: SecretVault): SecretVault {
+  return { resolve: (ref, where) => (ref.vault === 'payment_token' ? payments.resolve(ref, where) : secrets.resolve(ref, where)) };
 }

@@ -12,6 +12,8 @@ import { TaskScreener, type ScreeningOutcome } from './task-screener.ts';
 import { webhookPayloads } from './webhooks/index.ts';
 import { ApprovalDesk, type AskingHost } from './approval-desk.ts';
 import type { PaymentTokenService } from './payment-tokens.ts';
+import { SessionSecretService } from './session-secrets.ts';
+import { TaskScope } from '../safety/index.ts';
 
 export interface SendMessageInput {
   message: string;
@@ -61,6 +63,7 @@ export class TaskController {
   constructor(
     private readonly core: SessionCore,
     private readonly paymentTokens: PaymentTokenService,
+    private readonly secrets: SessionSecretService,
   ) {
     this.screener = new TaskScreener({ logger: core.deps.logger, timeoutMs: core.deps.limits.modelTimeoutMs });
     this.approvals = new ApprovalDesk(core.deps.store, core.deps.clock);
@@ -73,10 +76,17 @@ export class TaskController {
       outputSchemaOf(input.configUpdates);
       // The token is checked to be the key's own now; whether it can still pay, when the agent uses it.
       if (input.configUpdates?.['payment_token'] !== undefined) await this.paymentTokens.requireOwned(apiKeyId, input.configUpdates['payment_token']);
+      const added = input.configUpdates?.['secrets'] === undefined ? {} : SessionSecretService.parse(input.configUpdates['secrets'], 'config_updates.secrets');
+      const unknown = (await this.secrets.unknownNames(sessionId, input.message)).filter((name) => added[name] === undefined);
+      if (unknown.length > 0) {
+        throw new AppError('validation_error', { detail: `message: the session has no secret ${unknown.map((n) => `{{secret:${n}}}`).join(', ')}; set it with secrets on create or config_updates.secrets.` });
+      }
+      await this.secrets.put(sessionId, added);
       const task = runtime.task;
       const metadata: Record<string, unknown> = {};
       if (input.startUrl !== undefined) metadata['start_url'] = input.startUrl;
-      if (input.configUpdates !== undefined) metadata['config_updates'] = input.configUpdates;
+      // Secrets are kept sealed, apart; the message keeps only their names.
+      if (input.configUpdates !== undefined) metadata['config_updates'] = input.configUpdates['secrets'] === undefined ? input.configUpdates : { ...input.configUpdates, secrets: Object.keys(added) };
       await this.core.append(sessionId, { type: 'USER', content: input.message, metadata, internal: false });
 
       if (!task || !hasActiveTask(record)) {
@@ -183,6 +193,8 @@ export class TaskController {
     if (!task || task.finalized) return record;
     task.finalized = true;
     runtime.task = undefined;
+    // No task, no site a secret may be typed on.
+    this.secrets.setScope(record.id, undefined);
     task.abort.abort(new Error(end.kind === 'done' ? 'task finished' : end.error));
     for (const wake of task.resumeWaiters.splice(0)) wake();
 
@@ -250,6 +262,9 @@ export class TaskController {
         }
       }
       const browser = await runtime.ensureBrowser();
+      const scope = await this.scopeOf(record, input);
+      const secrets = await this.secrets.get(record.id);
+      this.secrets.setScope(record.id, scope);
       outcome = await runAgentTask({
         task: input.message,
         startUrl: input.startUrl,
@@ -264,6 +279,8 @@ export class TaskController {
         price: deps.prices?.[record.agentName],
         approvalPolicy: approvalPolicyOf(record),
         payments: this.paymentsOf(record, input.configUpdates),
+        scope,
+        secrets: { names: Object.keys(secrets), values: Object.values(secrets).map((s) => s.value) },
       });
     } catch (error) {
       if (task.finalized) return;
@@ -284,6 +301,21 @@ export class TaskController {
         ? { kind: 'done', content: outcome.content, metadata: outcome.metadata }
         : { kind: 'error', code: 'failed', error: outcome.error, metadata: outcome.metadata },
     );
+  }
+
+  /**
+   * The sites the task names: its start_url, the URLs and domains in its text, the session's
+   * allow_domains, its payment token's merchant domains. Follow-ups add theirs as they arrive.
+   */
+  private async scopeOf(record: SessionRecord, input: SendMessageInput): Promise<TaskScope> {
+    const allow = record.options['allow_domains'];
+    const token = paymentTokenOf(input.configUpdates);
+    const merchants = token === undefined ? [] : ((await this.paymentTokens.merchantDomainsOf(token)) ?? []);
+    return TaskScope.of({
+      texts: [input.message],
+      urls: [input.startUrl],
+      domains: [...(Array.isArray(allow) ? allow.filter((d): d is string => typeof d === 'string') : []), ...merchants],
+    });
   }
 
   /** The task's payment token, as its agent may use it. */

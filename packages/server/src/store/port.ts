@@ -5,6 +5,7 @@ import type {
   NewMessage,
   SessionPatch,
   SessionRecord,
+  SessionSecretRecord,
 } from './records.ts';
 import type { PaymentStore } from './payment-store.ts';
 
@@ -44,6 +45,13 @@ export interface Store extends PaymentStore {
   updateSession(id: string, patch: SessionPatch): Promise<SessionRecord | undefined>;
   /** Deletes the session and its messages. False when it did not exist. */
   deleteSession(id: string): Promise<boolean>;
+  /**
+   * Replaces the session's secrets (`{{secret:NAME}}` values, sealed at rest by adapters that seal).
+   * Throws when the session does not exist; they go when it is deleted.
+   */
+  setSessionSecrets(sessionId: string, secrets: Readonly<Record<string, SessionSecretRecord>>): Promise<void>;
+  /** The session's secrets; empty when it has none or does not exist. */
+  getSessionSecrets(sessionId: string): Promise<Record<string, SessionSecretRecord>>;
 
   /**
    * Appends a message with the next id of its session and the session's `lastMessageId` bumped,

@@ -14,6 +14,13 @@ export interface ApiKeyRecord {
 }
 
 /** A session as stored. Domain code is camelCase; the API serializes it. */
+/** One secret a session's tasks may type as `{{secret:NAME}}`. */
+export interface SessionSecretRecord {
+  value: string;
+  /** The only domains it may be typed into; absent: the sites the task names. */
+  domains?: string[] | undefined;
+}
+
 export interface SessionRecord {
   id: string;
   apiKeyId: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BrowserAction, Observation, SessionBrowser } from '../../src/browser/port.ts';
-import type { PaymentField, SecretRef, SecretVault, VaultAnswer } from '../../src/browser/secret-vault.ts';
+import type { PaymentField, PaymentSecretRef, SecretVault, VaultAnswer } from '../../src/browser/secret-vault.ts';
 import { elementNamed, usePagesHarness } from './pages-harness.ts';
 
 // Two test cards of the same length, so masked renderings can be compared pixel for pixel.
@@ -37,11 +37,12 @@ const pages = usePagesHarness('secret-fills', {
 });
 
 /** A vault over a fixed card that records where it was asked from; `refuse` names fields it refuses. */
-function vaultOf(card: Card, refuse: PaymentField[] = []): SecretVault & { asked: { ref: SecretRef; url: string }[] } {
-  const asked: { ref: SecretRef; url: string }[] = [];
+function vaultOf(card: Card, refuse: PaymentField[] = []): SecretVault & { asked: { ref: PaymentSecretRef; url: string }[] } {
+  const asked: { ref: PaymentSecretRef; url: string }[] = [];
   return {
     asked,
     async resolve(ref, where): Promise<VaultAnswer> {
+      if (ref.vault !== 'payment_token') return { ok: false, reason: 'no session secrets here' };
       asked.push({ ref, url: where.url });
       if (refuse.includes(ref.field)) return { ok: false, reason: `the ${ref.field} is refused here` };
       const grouped = card.number.replace(/(\d{4})(?=\d)/g, '$1 ');
@@ -59,7 +60,7 @@ function vaultOf(card: Card, refuse: PaymentField[] = []): SecretVault & { asked
   };
 }
 
-const ref = (field: PaymentField): SecretRef => ({ vault: 'payment_token', id: 'ptok_test', field });
+const ref = (field: PaymentField): PaymentSecretRef => ({ vault: 'payment_token', id: 'ptok_test', field });
 
 async function fillCheckout(browser: SessionBrowser, o: Observation): Promise<Awaited<ReturnType<SessionBrowser['act']>>> {
   const fields: Extract<BrowserAction, { kind: 'fill_secret' }>['fields'] = [

@@ -88,6 +88,20 @@ describe('the SQLite store at rest', () => {
     await store.close();
   });
 
+  it('seals session secrets, and leaves no byte of a replaced or deleted one', async () => {
+    const path = tempPath();
+    const store = createSqliteStore({ path, secrets: new AesGcmSecretBox(randomBytes(32)) });
+    await store.migrate();
+    await store.insertSession(session({ id: 's1' }));
+    await store.setSessionSecrets('s1', { PASSWORD: { value: 'first-secret-3e9a' } });
+    expect(rawHits(path, 'first-secret-3e9a')).toEqual({});
+    expect(await store.getSessionSecrets('s1')).toEqual({ PASSWORD: { value: 'first-secret-3e9a' } });
+    await store.setSessionSecrets('s1', { PASSWORD: { value: 'second-secret-77c1' } });
+    await store.deleteSession('s1');
+    await store.close();
+    for (const secret of ['first-secret-3e9a', 'second-secret-77c1', 'PASSWORD']) expect(rawHits(path, secret), secret).toEqual({});
+  });
+
   it('leaves no byte of a deleted session in the database, its WAL or -shm', async () => {
     const path = tempPath();
     const store = createSqliteStore({ path, secrets: new AesGcmSecretBox(randomBytes(32)) });

@@ -231,6 +231,22 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         expect((await store.listMessages('kept', { afterId: 0, includeInternal: true })).map((m) => m.content)).toEqual(['stay']);
       });
 
+      it('keeps a session’s secrets, replaces them whole, and deletes them with the session', async () => {
+        expect(await store.getSessionSecrets('nope')).toEqual({});
+        await expect(store.setSessionSecrets('nope', { A: { value: 'x' } })).rejects.toThrow();
+        await store.insertSession(session({ id: 'with' }));
+        await store.insertSession(session({ id: 'other' }));
+        expect(await store.getSessionSecrets('with')).toEqual({});
+        await store.setSessionSecrets('with', { PASSWORD: { value: 'pw-1 ünï' }, TOKEN: { value: 't', domains: ['example.com'] } });
+        await store.setSessionSecrets('other', { PASSWORD: { value: 'other' } });
+        expect(await store.getSessionSecrets('with')).toEqual({ PASSWORD: { value: 'pw-1 ünï' }, TOKEN: { value: 't', domains: ['example.com'] } });
+        await store.setSessionSecrets('with', { PASSWORD: { value: 'pw-2' } });
+        expect(await store.getSessionSecrets('with')).toEqual({ PASSWORD: { value: 'pw-2' } });
+        await store.deleteSession('with');
+        expect(await store.getSessionSecrets('with')).toEqual({});
+        expect(await store.getSessionSecrets('other')).toEqual({ PASSWORD: { value: 'other' } });
+      });
+
       it('a session re-created under a deleted id starts its messages at 1 again', async () => {
         await store.insertSession(session());
         await store.appendMessage('session-1', message());

@@ -23,6 +23,7 @@ export function createSessionRoute(app: FastifyInstance, { sessions }: ApiDeps):
       restoreFromSessionId: body.restore_from_session_id,
       restoreDefaultEnvironment: body.restore_default_environment_from_user_id !== undefined,
       options,
+      secrets: body.secrets,
     });
     return sessionToWire(session, sessions.liveUrl(session));
   });

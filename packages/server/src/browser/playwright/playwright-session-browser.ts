@@ -34,6 +34,7 @@ import type { SessionFileAccess } from '../port.ts';
 import type { ActivityMark } from './page-activity.ts';
 import { DOWNLOAD_START_GRACE_MS, SessionDownloads } from './session-downloads.ts';
 import { SecretFills } from './secret-fills.ts';
+import { namesSecrets } from '../secret-vault.ts';
 import {
   answeredMessage,
   answerFirst,
@@ -408,7 +409,12 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
       return { ok: true, message: `Did ${action.kind}; then ${openedNote(open)}`, pageChanged: true };
     });
     try {
-      const run = action.kind === 'fill_secret' ? this.secrets.fill(this, action) : performAction(this, action, signal);
+      const run =
+        action.kind === 'fill_secret'
+          ? this.secrets.fill(this, action)
+          : action.kind === 'type' && namesSecrets(action.text)
+            ? this.secrets.typeSecrets(this, action, (resolved) => performAction(this, resolved, signal))
+            : performAction(this, action, signal);
       return await Promise.race([run, stalled]);
     } finally {
       dialog.stop();

@@ -1,6 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import type { ActionResult, BrowserAction, Observation, PageInfo } from '../port.ts';
-import type { SecretRef, SecretVault } from '../secret-vault.ts';
+import { placeholderOf, SECRET_PLACEHOLDER, type PaymentSecretRef, type SecretVault } from '../secret-vault.ts';
 import type { ActionHost, LocatedElement } from './action-host.ts';
 import { describeElement, failure, missingElement } from './action-results.ts';
 import type { FrameIndices } from './frame-indices.ts';
@@ -9,7 +9,7 @@ import { readableError } from './readable-error.ts';
 interface FilledField {
   page: Page;
   index: number;
-  ref: SecretRef;
+  ref: PaymentSecretRef;
   locator: Locator;
   /** What observations show instead of the value; undefined: the value may show (a name). */
   display: string | undefined;
@@ -39,6 +39,8 @@ const REDACTED_TEXT_LIMIT = 4;
  */
 export class SecretFills {
   #filled: FilledField[] = [];
+  /** Fields a session secret was typed into: their rendering stays masked while they live. */
+  #typed: { page: Page; locator: Locator }[] = [];
   /** Card numbers met in this session, as patterns; they stay for the session's life (a page may keep copies). */
   #patterns: { pattern: RegExp; replacement: string }[] = [];
 
@@ -88,6 +90,40 @@ export class SecretFills {
       // The next observation must show the filled fields (and what submits them) before anything acts on the page.
       pageChanged: true,
     };
+  }
+
+  /**
+   * `type` whose text names session secrets (`{{secret:NAME}}`): each is resolved through the vault
+   * for the field's own document (which refuses a site the secret may not go to), the field's
+   * rendering is masked first, and from then on every text this adapter hands up shows the
+   * placeholder where the value would be.
+   */
+  async typeSecrets(host: ActionHost, action: Extract<BrowserAction, { kind: 'type' }>, perform: (resolved: Extract<BrowserAction, { kind: 'type' }>) => Promise<ActionResult>): Promise<ActionResult> {
+    if (this.vault === undefined) return failure('This session has no secrets, so no {{secret:…}} can be typed.');
+    const el = await host.locate(action.index);
+    if (el === undefined) return missingElement(action.index);
+    const facts = await inPage(el.locator, readFieldFacts, host.actionTimeoutMs);
+    const values = new Map<string, string>();
+    for (const [, name] of action.text.matchAll(SECRET_PLACEHOLDER)) {
+      if (name === undefined || values.has(name)) continue;
+      const answer = await this.vault.resolve({ vault: 'session_secret', name }, { url: facts.url });
+      if (!answer.ok) return failure(`Typed nothing into ${describeElement(el.description)}: ${answer.reason}`);
+      const value = answer.secret.candidates[0];
+      if (value === undefined) return failure(`Typed nothing into ${describeElement(el.description)}: the secret ${placeholderOf(name)} has no value.`);
+      values.set(name, value);
+      this.#learnNamed(value, placeholderOf(name));
+    }
+    // A password field shows discs anyway; any other field is masked before the value arrives.
+    if (facts.type !== 'password') {
+      await inPage(el.locator, maskRendering, host.actionTimeoutMs);
+      this.#typed.push({ page: await host.activePage(), locator: el.locator });
+    }
+    const text = action.text.replace(SECRET_PLACEHOLDER, (placeholder, name: string) => values.get(name) ?? placeholder);
+    try {
+      return await perform({ ...action, text });
+    } catch (error) {
+      throw new Error(this.redact(readableError(error)));
+    }
   }
 
   /** Empties every filled field still on a page; the patterns stay. */
@@ -141,8 +177,8 @@ export class SecretFills {
   async guardRendering(page: Page, timeoutMs: number): Promise<void> {
     await this.#prune();
     await Promise.all(
-      this.#filled
-        .filter((f) => f.page === page && f.display !== undefined)
+      [...this.#filled.filter((f) => f.display !== undefined), ...this.#typed]
+        .filter((f) => f.page === page)
         .map((f) => inPage(f.locator, maskRendering, timeoutMs).catch(() => undefined)),
     );
   }
@@ -154,6 +190,14 @@ export class SecretFills {
 
   redactPageInfo<T extends PageInfo>(info: T): T {
     return this.#patterns.length === 0 ? info : { ...info, url: this.redact(info.url), title: this.redact(info.title) };
+  }
+
+  /** A session secret: exactly its text, shown as its placeholder (its digits are no card's: nothing of it shows). */
+  #learnNamed(secret: string, placeholder: string): void {
+    if (secret.length < REDACTED_TEXT_LIMIT) return;
+    const source = escape(secret);
+    if (!this.#patterns.some((p) => p.pattern.source === source)) this.#patterns.push({ pattern: new RegExp(source, 'g'), replacement: placeholder });
+    this.#patterns.sort((a, b) => b.pattern.source.length - a.pattern.source.length);
   }
 
   #learn(secret: string): void {
@@ -203,6 +247,8 @@ export class SecretFills {
   async #prune(): Promise<void> {
     const alive = await Promise.all(this.#filled.map((f) => isAlive(f)));
     this.#filled = this.#filled.filter((_, i) => alive[i]);
+    const typed = await Promise.all(this.#typed.map((f) => isAlive(f)));
+    this.#typed = this.#typed.filter((_, i) => typed[i]);
   }
 
   async #empty(fields: FilledField[], timeoutMs = 2_000): Promise<number> {
@@ -216,7 +262,7 @@ export class SecretFills {
   }
 }
 
-async function isAlive(field: FilledField): Promise<boolean> {
+async function isAlive(field: { page: Page; locator: Locator }): Promise<boolean> {
   if (field.page.isClosed()) return false;
   return (await field.locator.count().catch(() => 0)) > 0;
 }

@@ -1,5 +1,5 @@
 import type { Store } from '../port.ts';
-import type { ApiKeyRecord, EnvironmentRecord, MessageRecord, NewMessage, SessionPatch, SessionRecord } from '../records.ts';
+import type { ApiKeyRecord, EnvironmentRecord, MessageRecord, NewMessage, SessionPatch, SessionRecord, SessionSecretRecord } from '../records.ts';
 import { UnknownSessionError } from '../store-error.ts';
 import type { PaymentStore } from '../payment-store.ts';
 import { InMemoryPaymentStore } from './in-memory-payment-store.ts';
@@ -19,6 +19,7 @@ export class InMemoryStore implements Store {
   private readonly messages = new Map<string, MessageRecord[]>();
   private readonly environments = new Map<string, EnvironmentRecord>();
   private readonly webhookSecrets = new Map<string, string>();
+  private readonly sessionSecrets = new Map<string, Record<string, SessionSecretRecord>>();
   private readonly payments = new InMemoryPaymentStore((id) => this.sessions.has(id));
 
   async migrate(): Promise<void> {}
@@ -85,8 +86,18 @@ export class InMemoryStore implements Store {
 
   async deleteSession(id: string): Promise<boolean> {
     this.messages.delete(id);
+    this.sessionSecrets.delete(id);
     this.payments.dropSession(id);
     return this.sessions.delete(id);
+  }
+
+  async setSessionSecrets(sessionId: string, secrets: Readonly<Record<string, SessionSecretRecord>>): Promise<void> {
+    if (!this.sessions.has(sessionId)) throw new UnknownSessionError(sessionId);
+    this.sessionSecrets.set(sessionId, copy({ ...secrets }));
+  }
+
+  async getSessionSecrets(sessionId: string): Promise<Record<string, SessionSecretRecord>> {
+    return copy(this.sessionSecrets.get(sessionId) ?? {});
   }
 
   async appendMessage(sessionId: string, message: NewMessage): Promise<MessageRecord> {

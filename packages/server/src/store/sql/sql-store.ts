@@ -9,6 +9,7 @@ import type {
   NewMessage,
   SessionPatch,
   SessionRecord,
+  SessionSecretRecord,
 } from '../records.ts';
 import { isSealed, SecretBoxError, type SecretBox } from '../secrets/secret-box.ts';
 import { StoreError, UnknownSessionError } from '../store-error.ts';
@@ -229,6 +230,27 @@ export class SqlStore implements Store {
     const deleted = result.numDeletedRows > 0n;
     if (deleted) await this.#scrubber?.afterDelete(this.#db);
     return deleted;
+  }
+
+  async setSessionSecrets(sessionId: string, secrets: Readonly<Record<string, SessionSecretRecord>>): Promise<void> {
+    const sealed = this.#secrets.seal(JSON.stringify(secrets));
+    const at = toEpochMs(this.#clock.now());
+    await this.#db.transaction().execute(async (trx) => {
+      const session = await trx.selectFrom('sessions').select('id').where('id', '=', sessionId).executeTakeFirst();
+      if (session === undefined) throw new UnknownSessionError(sessionId);
+      await trx
+        .insertInto('session_secrets')
+        .values({ session_id: sessionId, secrets: sealed, updated_at: at })
+        .onConflict((oc) => oc.column('session_id').doUpdateSet({ secrets: sealed, updated_at: at }))
+        .execute();
+    });
+    // The old sealed copy is overwritten in place (secure_delete), like a deleted row.
+    await this.#scrubber?.afterDelete(this.#db);
+  }
+
+  async getSessionSecrets(sessionId: string): Promise<Record<string, SessionSecretRecord>> {
+    const row = await this.#db.selectFrom('session_secrets').select('secrets').where('session_id', '=', sessionId).executeTakeFirst();
+    return row === undefined ? {} : (JSON.parse(this.#secrets.open(row.secrets)) as Record<string, SessionSecretRecord>);
   }
 
   async appendMessage(sessionId: string, message: NewMessage): Promise<MessageRecord> {

@@ -123,6 +123,14 @@ export interface ApprovalsTable {
   answered_at: EpochMs | null;
 }
 
+/** Each session's secrets for `{{secret:NAME}}` (migration 0006). */
+export interface SessionSecretsTable {
+  session_id: string;
+  /** Sealed JSON: `{ NAME: { value, domains? } }`. */
+  secrets: string;
+  updated_at: EpochMs;
+}
+
 export interface StoreDatabase {
   api_keys: ApiKeysTable;
   sessions: SessionsTable;
@@ -132,4 +140,5 @@ export interface StoreDatabase {
   secret_key_check: SecretKeyCheckTable;
   payment_tokens: PaymentTokensTable;
   approvals: ApprovalsTable;
+  session_secrets: SessionSecretsTable;
 }

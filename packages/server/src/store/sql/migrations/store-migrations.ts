@@ -4,6 +4,7 @@ import * as visibleMessagesIndex from './0002-visible-messages-index.ts';
 import * as secretKeyCheck from './0003-secret-key-check.ts';
 import * as webhookSecrets from './0004-webhook-secrets.ts';
 import * as paymentTokensAndApprovals from './0005-payment-tokens-and-approvals.ts';
+import * as sessionSecrets from './0006-session-secrets.ts';
 
 /**
  * Every migration, keyed by a name that sorts in the order they must run. Append only: a shipped
@@ -15,6 +16,7 @@ export const STORE_MIGRATIONS: Readonly<Record<string, Migration>> = Object.free
   '0003-secret-key-check': secretKeyCheck,
   '0004-webhook-secrets': webhookSecrets,
   '0005-payment-tokens-and-approvals': paymentTokensAndApprovals,
+  '0006-session-secrets': sessionSecrets,
 });
 
 /** In-code provider: migrations ship inside the bundle, nothing is read from disk at run time. */

@@ -1,0 +1,66 @@
+import type { ActionPolicy, ClassifiedAction, GateContext, PolicyVerdict } from './action-review.ts';
+import { approvalFor, destinationOf, policyAsks } from './approval-rules.ts';
+import { payloadOf, type CarriedData } from './session-data.ts';
+
+/**
+ * Session data goes only to the sites the task named, unless the user approves: an action that
+ * would carry it elsewhere — opening a URL or following a link whose path, query or fragment holds
+ * it, typing it into a page of another site — is asked about (refused under `approval_policy:
+ * never`, and always refused for a secret). Data-free navigation and plain link-following stay free:
+ * research needs them, and they tell no site anything of the user's.
+ *
+ * What the page itself submits when a control is clicked is the browser's part (its navigation
+ * guard); what the agent is about to send is judged here, before anything runs.
+ */
+export const dataFlowRule: ActionPolicy = {
+  name: 'data_flow',
+  review(action, context) {
+    const { scope, data } = context;
+    if (scope === undefined || data === undefined) return { kind: 'allow' };
+    const carried = carriedElsewhere(action, context);
+    if (carried === undefined) return { kind: 'allow' };
+    return verdictFor(action, context, carried);
+  },
+};
+
+function carriedElsewhere(action: ClassifiedAction, { scope, data }: GateContext): CarriedData | undefined {
+  if (scope === undefined || data === undefined) return undefined;
+  switch (action.tool) {
+    case 'navigate':
+    case 'open_tab':
+    case 'click': {
+      const destination = destinationOf(action);
+      if (destination === action.url && action.tool === 'click') return undefined;
+      if (scope.includes(destination) || !/^https?:/i.test(destination)) return undefined;
+      // A link the page wrote naturally quotes the page's own text; what it must not carry is the user's.
+      return data.carriedBy(payloadOf(destination), { read: action.tool !== 'click' });
+    }
+    case 'type': {
+      const text = action.args['text'];
+      if (typeof text !== 'string' || scope.includes(action.url)) return undefined;
+      return data.carriedBy(text);
+    }
+    default:
+      return undefined;
+  }
+}
+
+function verdictFor(action: ClassifiedAction, context: GateContext, carried: CarriedData): PolicyVerdict {
+  const where = hostOf(destinationOf(action));
+  const named = context.scope?.sites.join(', ') || 'none';
+  if (carried.kind === 'secret') {
+    return { kind: 'refuse', reason: `this would carry ${carried.hint} to ${where}, which the task never named (its sites: ${named}).` };
+  }
+  if (!policyAsks(context.approvalPolicy, 'share_data')) {
+    return { kind: 'refuse', reason: `this would carry ${carried.hint} to ${where}, which the task never named (its sites: ${named}), and this session's approval_policy is never, so it cannot be approved. Ask the user if the task needs it.` };
+  }
+  return { kind: 'ask', approval: approvalFor(action, 'share_data', context, carried.hint) };
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url.slice(0, 100);
+  }
+}
