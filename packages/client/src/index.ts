@@ -1,0 +1,44 @@
+export { Steward, type ClientOptions } from './client.ts';
+export type { Fetch, RequestOptions } from './core/http.ts';
+export {
+  AgentExecutionError,
+  APIConnectionError,
+  APIError,
+  APITimeoutError,
+  APIUserAbortError,
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  InternalServerError,
+  NotFoundError,
+  PermissionError,
+  RateLimitError,
+  StewardError,
+  TaskTimeoutError,
+  ValidationError,
+} from './core/errors.ts';
+export type { Approvals } from './resources/approvals.ts';
+export type { Files, FileBody } from './resources/files.ts';
+export type { Models } from './resources/models.ts';
+export type { PaymentTokens } from './resources/payment-tokens.ts';
+export type { Sessions } from './resources/sessions.ts';
+export { SessionContext } from './session/session-context.ts';
+export type { RunTaskOptions, TaskMetadata, TaskResult, TaskUsage } from './session/run-task.ts';
+export type { SessionEvent, StreamEventsOptions } from './streaming/session-events.ts';
+export type * from './types.ts';
+export type {
+  ApprovalActionResponse,
+  DeleteAllResponse,
+  DeleteResponse,
+  EventType,
+  ExecutionStatus,
+  MessageResponse as Message,
+  MessageType,
+  ModelsResponse,
+  ScreenshotResponse,
+  SessionStatus,
+  SnapshotMode,
+  StatusResponse,
+  SuccessResponse,
+  ValidationIssue,
+} from '@steward/protocol';
