@@ -193,6 +193,8 @@ describe('Steward extensions', () => {
     expect((await client.paymentTokens.list()).map((p) => p.id)).toContain(token.id);
     expect(await client.paymentTokens.revoke(token.id)).toMatchObject({ id: token.id, status: 'revoked' });
     expect(await client.paymentTokens.get(token.id)).toMatchObject({ status: 'revoked' });
+    // DELETE is idempotent here: a retried revoke answers the token as it now is.
+    expect(await client.paymentTokens.revoke(token.id)).toMatchObject({ id: token.id, status: 'revoked' });
     const bad = await caught(client.paymentTokens.create({ card: { ...CARD, number: '4242 4242 4242 4241' } }));
     expect(bad).toBeInstanceOf(ValidationError);
     expect(JSON.stringify((bad as ValidationError).body)).not.toContain('4241');
