@@ -1,12 +1,15 @@
 import type { ApprovalPolicy } from '@steward/protocol';
-import type { Observation, SessionBrowser } from '../browser/port.ts';
+import type { NavigationGuard, Observation, SessionBrowser } from '../browser/port.ts';
 import type { ToolCall } from '../llm/port.ts';
 import {
   approvalFor,
   approvalRule,
   classifyAction,
   dataFlowRule,
+  destinationOf,
+  payloadOf,
   SessionDataLedger,
+  siteOf,
   type TaskScope,
   paymentTokenRule,
   reviewAction,
@@ -55,6 +58,8 @@ export class ActionGate {
   readonly #policies: readonly ActionPolicy[];
   /** What the task knows that other sites must not get (the data-flow rule's evidence). */
   readonly #data = new SessionDataLedger();
+  /** Sites the user approved carrying this task's data to: the navigation guard lets them be. */
+  readonly #approvedSites = new Set<string>();
 
   constructor(options: ActionGateOptions) {
     this.#options = options;
@@ -72,6 +77,25 @@ export class ActionGate {
       this.#data.addRead(element.name);
       if (element.value !== undefined) this.#data.addRead(element.value);
     }
+  }
+
+  /**
+   * The browser half of the data-flow rule, for `SessionBrowser.setNavigationGuard`: a document
+   * request (a link followed, a form submitted, a script's navigation) leaving for a site the task
+   * never named is stopped when it carries a secret, or a value of the task's or typed on its
+   * sites, unless the user approved carrying data there.
+   */
+  navigationGuard(): NavigationGuard {
+    return (request) => {
+      const { scope } = this.#options;
+      const site = siteOf(request.url);
+      if (scope === undefined || site === undefined || scope.includes(request.url) || this.#approvedSites.has(site)) return undefined;
+      const host = hostOf(request.url);
+      if (request.carriesSecret) return `it would carry a secret to ${host}, which the task never named.`;
+      const carried = this.#data.carriedBy(`${payloadOf(request.url)} ${request.body ?? ''}`, { read: false });
+      if (carried === undefined) return undefined;
+      return `it would carry ${carried.hint} to ${host}, which the task never named (its sites: ${scope.sites.join(', ') || 'none'}). If the task needs it, ask the user.`;
+    };
   }
 
   /** Follow-up messages: their private values are session data, and the sites they name join the task's. */
@@ -94,8 +118,10 @@ export class ActionGate {
   async settle(decision: GateDecision, result: ToolResult): Promise<void> {
     if (!decision.run) return;
     await decision.approval?.executed(true);
+    // What the agent typed on the task's own sites is the user's data; on another site it was
+    // judged to carry none (else it was asked about), and that site has it already.
     const text = decision.action.args['text'];
-    if (decision.action.tool === 'type' && typeof text === 'string') this.#data.addTyped(text);
+    if (decision.action.tool === 'type' && typeof text === 'string' && result.ok && this.#options.scope?.includes(decision.action.url) === true) this.#data.addTyped(text);
     const { payments } = this.#options;
     if (decision.action.actionClass !== 'payment' || !decision.action.paymentFilled || payments === undefined || !result.ok) return;
     const spent = await payments.spend();
@@ -142,6 +168,10 @@ export class ActionGate {
       await outcome.executed(false);
       return { run: false, action, result: { ok: false, message: 'The page changed while the approval was pending, so the approved action is no longer the same; nothing was done. Look at the page again.', pageChanged: true } };
     }
+    if (approval.action.kind === 'share_data') {
+      const site = siteOf(destinationOf(now));
+      if (site !== undefined) this.#approvedSites.add(site);
+    }
     return { run: true, action, approval: outcome };
   }
 
@@ -171,4 +201,12 @@ function classify(call: ToolCall, observation: Observation): ClassifiedAction {
     paymentFilled: observation.elements.some((e) => e.payment === 'filled'),
   };
   return { ...planned, actionClass: classifyAction(planned) };
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url.slice(0, 100);
+  }
 }

@@ -79,6 +79,7 @@ export async function runAgentTask(input: AgentTaskInput): Promise<AgentOutcome>
     secretValues: input.secrets?.values,
   });
   try {
+    await input.browser.setNavigationGuard(gate.navigationGuard());
     return secrets.redact(await runLoop({ ...input, host }, secrets, gate));
   } catch (error) {
     secrets.redactError(error);
@@ -86,6 +87,8 @@ export async function runAgentTask(input: AgentTaskInput): Promise<AgentOutcome>
   } finally {
     // A card filled but never submitted is cleared and its token released.
     await gate.close();
+    // Between tasks the API's own navigate is the user's doing, not the agent's.
+    await input.browser.setNavigationGuard(undefined).catch(() => undefined);
   }
 }
 

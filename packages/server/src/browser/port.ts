@@ -113,9 +113,28 @@ export interface SessionBrowser {
   input(event: LiveInput, options?: CallOptions): Promise<void>;
   /** Called once if the context, its page or the browser dies under this session; returns the unsubscribe. */
   onCrash(listener: (reason: string) => void): () => void;
+  /**
+   * Asks `guard` about every document request (a tab's or a frame's navigation, a form
+   * submission) before it leaves, and stops the ones it refuses; undefined removes it. An action
+   * whose navigation was stopped fails, saying why. A task's agent sets one for the task's life.
+   */
+  setNavigationGuard(guard: NavigationGuard | undefined): Promise<void>;
   /** Closes the context. Idempotent. */
   close(): Promise<void>;
 }
+
+/** A document request about to leave the browser. */
+export interface NavigationRequest {
+  url: string;
+  method: string;
+  /** The form body of a POST, as sent (e.g. `a=1&b=2`). */
+  body: string | undefined;
+  /** It holds a value only this adapter knows: a payment card's number, a session secret. */
+  carriesSecret: boolean;
+}
+
+/** Why the request must not leave, or undefined to let it go. Pure and quick: it runs for every navigation. */
+export type NavigationGuard = (request: NavigationRequest) => string | undefined;
 
 export interface ScreencastFrame {
   jpeg: Buffer;

@@ -8,6 +8,7 @@ import {
   type BrowserPool,
   type BrowserPoolStats,
   type CallOptions,
+  type NavigationGuard,
   type Observation,
   type PageInfo,
   type SessionBrowser,
@@ -73,9 +74,18 @@ export class FakeSessionBrowser implements SessionBrowser {
     this.storage = storage ?? { cookies: [], origins: [] };
   }
 
+  /** The guard a task set: the fake asks it before each navigation, as the real adapter does. */
+  navigationGuard: NavigationGuard | undefined;
+
+  async setNavigationGuard(guard: NavigationGuard | undefined): Promise<void> {
+    this.navigationGuard = guard;
+  }
+
   async navigate(url: string, options?: CallOptions): Promise<PageInfo> {
     this.enter('navigate', url, options);
     if (!/^https?:/i.test(url)) throw new NavigationError(`Only http and https URLs can be opened: ${url}`);
+    const refused = this.navigationGuard?.({ url, method: 'GET', body: undefined, carriesSecret: false });
+    if (refused !== undefined) throw new NavigationError(`Stopped before leaving: ${url} (${refused})`);
     this.url = url;
     this.title = `Page at ${url}`;
     return { url: this.url, title: this.title };

@@ -30,10 +30,11 @@ import { PageActivity } from './page-activity.ts';
 import { performAction, type ActionHost, type LocatedElement, type WatchOutcome } from './perform-action.ts';
 import { abandonHungPage, isHung } from './hung-page.ts';
 import { isTargetClosedError, readableError } from './readable-error.ts';
-import type { SessionFileAccess } from '../port.ts';
+import type { NavigationGuard, SessionFileAccess } from '../port.ts';
 import type { ActivityMark } from './page-activity.ts';
 import { DOWNLOAD_START_GRACE_MS, SessionDownloads } from './session-downloads.ts';
 import { SecretFills } from './secret-fills.ts';
+import { NavigationStops } from './navigation-stops.ts';
 import { namesSecrets } from '../secret-vault.ts';
 import {
   answeredMessage,
@@ -102,6 +103,8 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
   private readonly downloads: SessionDownloads;
   /** What `fill_secret` filled, and the values nothing this class returns may show. */
   private readonly secrets: SecretFills;
+  /** The task's navigation guard (the data-flow rule's browser half). */
+  private readonly navigationStops: NavigationStops;
   /** Titles and scroll positions seen last, for observing a tab whose dialog blocks its scripts. */
   private readonly lastTitles = new WeakMap<Page, string>();
   private readonly lastScroll = new WeakMap<Page, Observation['scroll']>();
@@ -119,6 +122,7 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
     this.sessionFiles = settings.acquire.files;
     this.downloads = new SessionDownloads(this.sessionFiles);
     this.secrets = new SecretFills(settings.acquire.vault, this.frameIndices);
+    this.navigationStops = new NavigationStops(context, (text) => this.secrets.redact(text) !== text, (url) => this.secrets.redact(url));
     for (const existing of context.pages()) this.adopt(existing);
     this.active = page;
     context.on('page', (opened) => {
@@ -143,6 +147,7 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
     // Whoever navigates (the agent's start URL, a client's navigate command) leaves the dialog behind.
     await this.dialogs.dismiss(page, 'the tab was navigated');
     const blocks = this.recordBlocks();
+    const stops = this.navigationStops.record();
     try {
       const response = await raceSignal(
         page.goto(parsed.href, { waitUntil: 'domcontentloaded', timeout: this.navigationTimeoutMs }),
@@ -158,9 +163,12 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
       // A refused CONNECT fails the navigation with a tunnel error; the proxy said why.
       const tunnel = /ERR_TUNNEL_CONNECTION_FAILED/.test(String(error)) ? lastTunnelBlock(blocks.events) : undefined;
       if (tunnel !== undefined) throw new EgressBlockedError(parsed.href, tunnel.reason, { cause: error });
-      throw new NavigationError(`Could not open ${parsed.href}: ${readableError(error)}`, { cause: error });
+      const stopped = stops.stops[0];
+      if (stopped !== undefined) throw new NavigationError(`Stopped before leaving for ${stopped.url}: ${stopped.reason}`, { cause: error });
+      throw new NavigationError(`Could not open ${this.secrets.redact(parsed.href)}: ${this.secrets.redact(readableError(error))}`, { cause: error });
     } finally {
       blocks.stop();
+      stops.stop();
     }
     return this.pageInfo();
   }
@@ -375,8 +383,12 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
     const signal = options?.signal;
     if (signal?.aborted) throw signal.reason;
     const blocks = this.recordBlocks();
+    const stops = this.navigationStops.record();
     try {
       const result = this.secrets.redactResult(await raceSignal(this.actOnActiveTab(action, signal), signal));
+      // The action's navigation (a link, a form's submission) was stopped by the task's guard.
+      const stopped = stops.stops[0];
+      if (stopped !== undefined) return { ok: false, message: `Did ${action.kind}, but the navigation it started was stopped before leaving for ${stopped.url}: ${stopped.reason}`, pageChanged: true };
       if (!result.ok || blocks.events.length === 0) return result;
       // The action led the tab (or a new one) to a destination the firewall refused.
       const url = (await this.activePage()).url();
@@ -389,7 +401,13 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
       return { ok: false, message: this.secrets.redact(readableError(error)), pageChanged: false };
     } finally {
       blocks.stop();
+      stops.stop();
     }
+  }
+
+  async setNavigationGuard(guard: NavigationGuard | undefined): Promise<void> {
+    this.ensureAlive();
+    await this.navigationStops.set(guard);
   }
 
   /**

@@ -1,0 +1,79 @@
+import type { BrowserContext, Route } from 'playwright-core';
+import type { NavigationGuard } from '../port.ts';
+
+export interface NavigationStop {
+  url: string;
+  reason: string;
+}
+
+/**
+ * The browser half of the data-flow rule: while a task's guard is set, every document request of
+ * the session's context (a tab's or a frame's navigation, a form submission, a popup) is shown to
+ * it before it leaves, and the ones it refuses are aborted, so that a page the agent clicks on
+ * cannot carry what the agent typed to a site the task never named. A stopped request is answered
+ * in the browser itself and the tab stays where it was. Other requests pass untouched
+ * (`fallback`), and with no guard set nothing is routed at all.
+ *
+ * Limits: Chromium follows a redirect without asking the route again, so a site the task named
+ * that redirects elsewhere with the data is that site's doing; subresource requests of a page (its
+ * scripts' fetches) are the page's, not the agent's.
+ */
+export class NavigationStops {
+  #guard: NavigationGuard | undefined;
+  #routed = false;
+  readonly #listeners = new Set<(stop: NavigationStop) => void>();
+
+  constructor(
+    private readonly context: BrowserContext,
+    /** Whether text holds a value only the adapter knows (a card number, a session secret). */
+    private readonly holdsSecret: (text: string) => boolean,
+    /** The URL as it may be reported (secrets masked). */
+    private readonly shown: (url: string) => string,
+  ) {}
+
+  async set(guard: NavigationGuard | undefined): Promise<void> {
+    this.#guard = guard;
+    if (guard === undefined || this.#routed) return;
+    this.#routed = true;
+    await this.context.route('**/*', (route) => this.#decide(route));
+  }
+
+  /** Collects the stops made until `stop` is called (one action's). */
+  record(): { stops: NavigationStop[]; stop: () => void } {
+    const stops: NavigationStop[] = [];
+    const listener = (stop: NavigationStop): void => void stops.push(stop);
+    this.#listeners.add(listener);
+    return { stops, stop: () => this.#listeners.delete(listener) };
+  }
+
+  async #decide(route: Route): Promise<void> {
+    const request = route.request();
+    const guard = this.#guard;
+    if (guard === undefined || !request.isNavigationRequest()) return fallback(route);
+    const url = request.url();
+    const body = request.postData() ?? undefined;
+    const carriesSecret = this.holdsSecret(decoded(url)) || (body !== undefined && this.holdsSecret(decoded(body)));
+    const reason = guard({ url, method: request.method(), body, carriesSecret });
+    if (reason === undefined) return fallback(route);
+    const stop = { url: this.shown(url), reason };
+    for (const listener of this.#listeners) listener(stop);
+    // Answered here, never sent: a 204 makes Chromium stay on the page it was on (an abort would
+    // replace the tab with an error page, and the agent would lose the page it was working on).
+    await route.fulfill({ status: 204, body: '' }).catch(() => undefined);
+  }
+}
+
+/** Lets the request go on as if unrouted; a page closed meanwhile is no error. */
+function fallback(route: Route): Promise<void> {
+  return route.fallback().catch(() => undefined);
+}
+
+/** Percent-encoding and form `+` undone, so a value is found however the form encoded it. */
+function decoded(text: string): string {
+  const plus = text.replace(/\+/g, ' ');
+  try {
+    return `${text} ${decodeURIComponent(plus)}`;
+  } catch {
+    return `${text} ${plus}`;
+  }
+}
