@@ -357,10 +357,12 @@ export class TaskController {
             const answer = new Promise<string>((resolve) => {
               task.answer = { resolve };
             });
-            const asked = await core.append(sessionId, { type: 'QUESTION', content: question, metadata: { ...(choices ? { choices } : {}), ...extra?.metadata }, internal: false });
+            const metadata = { ...(choices ? { choices } : {}), ...extra?.metadata };
+            const asked = await core.append(sessionId, { type: 'QUESTION', content: question, metadata, internal: false });
             await extra?.onAsked(asked.id);
             const updated = await core.apply(current, { type: 'question_asked' });
-            core.webhook(updated, 'task.question', webhookPayloads.taskQuestion(question));
+            // A receiver learns what an approval is for without reading the messages.
+            core.webhook(updated, 'task.question', webhookPayloads.taskQuestion(question, metadata));
             // Wrapped so the lock is released now, not when the answer arrives.
             return { answer };
           });

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFixtureServer, type FixtureServer } from '../../../../fixtures/server.ts';
 import { REPO_ROOT, startTestServer, type TestServer } from '../support/test-server.ts';
+import { LoopbackReceiver } from '../webhooks/loopback-receiver.ts';
 
 // Issue 9, parts 2 and 3, end to end: the scripted model buys a mug on the fixture shop with a
 // payment token; the shop's server counts the orders.
@@ -10,12 +11,15 @@ const nextYear = new Date().getUTCFullYear() + 2;
 
 let site: FixtureServer;
 let t: TestServer;
+let receiver: LoopbackReceiver;
 beforeAll(async () => {
   site = await startFixtureServer();
+  receiver = await LoopbackReceiver.start();
   t = await startTestServer({ model: CHECKOUT_POLICY });
 });
 afterAll(async () => {
   await t?.close();
+  await receiver?.close();
   await site?.close();
 });
 beforeEach(() => site.reset());
@@ -29,7 +33,7 @@ async function token(overrides: Record<string, unknown> = {}): Promise<Record<st
 }
 
 async function session(policy?: string): Promise<string> {
-  const res = await t.request('POST', '/v1/sessions', { body: policy === undefined ? {} : { approval_policy: policy } });
+  const res = await t.request('POST', '/v1/sessions', { body: { webhook_url: receiver.url(), ...(policy === undefined ? {} : { approval_policy: policy }) } });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body.session_id;
 }
@@ -69,6 +73,11 @@ describe('payments_only (the default)', () => {
     });
     expect(question.content).toContain('12.50 USD');
     expect(question.content).toContain('•••• 5556');
+    // The task.question webhook says what the approval is for, as the QUESTION does.
+    const deadline = Date.now() + 10_000;
+    const hooked = (): Record<string, any> | undefined => receiver.bodies().find((b) => b['event'] === 'task.question' && (b['session'] as Record<string, unknown>)?.['id'] === id) as Record<string, any> | undefined;
+    while (hooked() === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    expect(hooked()).toMatchObject({ question: question.content, context: { kind: 'approval', approval_id: question.metadata.approval_id, digest: question.metadata.digest, amount: 12.5, action: { kind: 'payment' } } });
     const pending = (await t.request('GET', `/v1/sessions/${id}/approvals`)).body.approvals;
     expect(pending).toEqual([expect.objectContaining({ message_id: question.id, decision: 'pending', answer: null, digest: question.metadata.digest })]);
 

@@ -31,7 +31,8 @@ export const webhookPayloads = {
     content,
   }),
   /** `task.question` */
-  taskQuestion: (question: string): { question: string; context: Record<string, unknown> } => ({ question, context: {} }),
+  /** `task.question`; `context` is the QUESTION's metadata: its choices, and for an approval what it is for (kind, action, site, amount, digest). */
+  taskQuestion: (question: string, context: Record<string, unknown> = {}): { question: string; context: Record<string, unknown> } => ({ question, context }),
   /** `task.error`; `error` must be client-safe text, never internals; `details` carries a screening refusal's code and category. */
   taskError: (error: string, details: Record<string, unknown> = {}): { error: string; details: Record<string, unknown> } => ({ error, details }),
 } as const;
