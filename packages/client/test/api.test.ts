@@ -147,6 +147,21 @@ describe('client.sessions', () => {
     expect(await own.sessions.deleteAll()).toMatchObject({ deleted: false, count: 0 });
   });
 
+  it('delete saves a snapshot only with a saveSnapshotMode, and create restores it by session or environment', async () => {
+    const own = new Steward({ apiKey: (await t.server.keys.create('snapshots')).key, baseUrl: t.url });
+    const unsaved = await own.sessions.create();
+    await own.sessions.delete(unsaved.sessionId);
+    expect(await caught(own.sessions.create('agi-0', { restoreFromSessionId: unsaved.sessionId }))).toMatchObject({ status: 404, code: 'not_found' });
+    const saved = await own.sessions.create();
+    expect(saved.environmentId).toEqual(expect.any(String));
+    expect(await own.sessions.delete(saved.sessionId, 'filesystem', { saveAsDefault: true })).toMatchObject({ deleted: true });
+    const bySession = await own.sessions.create('agi-0', { restoreFromSessionId: saved.sessionId });
+    const byEnvironment = await own.sessions.create('agi-0', { restoreFromEnvironmentId: saved.environmentId! });
+    expect(bySession.environmentId).not.toBe(saved.environmentId);
+    expect(byEnvironment.sessionId).not.toBe(bySession.sessionId);
+    await own.sessions.deleteAll();
+  });
+
   it('sends session secrets on create (Steward extension): a bad name is a ValidationError at body.secrets', async () => {
     const { sessionId } = await client.sessions.create('agi-0', { secrets: { PASSWORD: 'hunter2', PIN: { value: '1234', domains: ['example.com'] } } });
     await client.sessions.delete(sessionId);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../server/test/support/test-server.ts';
 import { APIConnectionError, APITimeoutError, APIUserAbortError, InternalServerError, RateLimitError, Steward } from '../src/index.ts';
+import { isRetryable, retryAfterMs, retryDelayMs } from '../src/core/retry-policy.ts';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.ts';
 
 // Retries through a loopback proxy in front of the real server that injects 429s, 503s, hung
@@ -164,5 +165,31 @@ describe('AbortSignal', () => {
     waiting.abort();
     expect(await backingOff).toBeInstanceOf(APIUserAbortError);
     expect(seenSince(from)).toHaveLength(1);
+  });
+});
+
+describe('the retry policy itself', () => {
+  const status = (code: number, headers: Record<string, string> = {}) => ({ kind: 'status' as const, status: code, headers: new Headers(headers) });
+
+  it('waits what Retry-After asks (seconds, HTTP date, retry-after-ms), else backs off with jitter', () => {
+    expect(retryDelayMs(status(429, { 'retry-after': '2' }), 1)).toBe(2_000);
+    expect(retryDelayMs(status(503, { 'retry-after-ms': '150' }), 3)).toBe(150);
+    const date = retryAfterMs(new Headers({ 'retry-after': new Date(Date.now() + 30_000).toUTCString() }));
+    expect(date).toBeGreaterThan(25_000);
+    expect(date).toBeLessThanOrEqual(30_000);
+    expect(retryDelayMs(status(429, { 'retry-after': '61' }), 1)).toBeUndefined();
+    expect([1, 2, 3, 6].map((retry) => retryDelayMs(status(500), retry, () => 0))).toEqual([375, 750, 1_500, 6_000]);
+    expect([1, 2, 3, 6].map((retry) => retryDelayMs(status(500), retry, () => 1))).toEqual([500, 1_000, 2_000, 8_000]);
+  });
+
+  it('repeats a request that may have arrived only when it is idempotent', () => {
+    const refused = { kind: 'network' as const, error: new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) }) };
+    const reset = { kind: 'network' as const, error: new TypeError('fetch failed', { cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) }) };
+    for (const failure of [status(429), status(503), refused]) expect(isRetryable(failure, false)).toBe(true);
+    for (const failure of [status(500), status(502), status(504), status(408), reset, { kind: 'timeout' as const }]) {
+      expect(isRetryable(failure, false)).toBe(false);
+      expect(isRetryable(failure, true)).toBe(true);
+    }
+    for (const code of [400, 401, 403, 404, 409, 422]) expect(isRetryable(status(code), true)).toBe(false);
   });
 });
