@@ -36,3 +36,17 @@ export function linkedController(parent: AbortSignal | undefined): { controller:
   parent.addEventListener('abort', onAbort, { once: true });
   return { controller, detach: () => parent.removeEventListener('abort', onAbort) };
 }
+
+/** `AbortSignal.any`, linked by hand on runtimes that lack it (Safari before 17.4, older edge runtimes). */
+export function anySignal(signals: AbortSignal[]): AbortSignal {
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any(signals);
+  const controller = new AbortController();
+  for (const signal of signals) {
+    if (signal.aborted) {
+      controller.abort(signal.reason);
+      break;
+    }
+    signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+  }
+  return controller.signal;
+}

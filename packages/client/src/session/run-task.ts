@@ -1,5 +1,5 @@
 import type { MessageResponse } from '@steward/protocol';
-import { sleep } from '../core/abort.ts';
+import { anySignal, sleep } from '../core/abort.ts';
 import { AgentExecutionError, APIUserAbortError, TaskTimeoutError } from '../core/errors.ts';
 import type { Sessions } from '../resources/sessions.ts';
 
@@ -69,7 +69,7 @@ const DEFAULT_POLL_MS = 3_000;
 export async function runTask<T>(sessions: Sessions, sessionId: string, cursor: MessageCursor, task: string, options: RunTaskOptions = {}): Promise<TaskResult<T>> {
   const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
   const deadline = AbortSignal.timeout(timeout);
-  const signal = options.signal === undefined ? deadline : AbortSignal.any([options.signal, deadline]);
+  const signal = options.signal === undefined ? deadline : anySignal([options.signal, deadline]);
   const request = { signal };
   try {
     await catchUp(sessions, sessionId, cursor, request);
