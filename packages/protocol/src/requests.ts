@@ -126,7 +126,18 @@ export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
 export const SendMessageRequest = z.object({
   message: z.string().min(1).max(MAX_MESSAGE_LENGTH),
   start_url: Url.optional(),
-  config_updates: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * Steward reads `output_schema` (a JSON Schema the result must match), `payment_token` (`ptok_…`),
+   * `secrets` (added to the session's, see `SessionSecrets`) and `max_cost_usd`; other keys are
+   * kept, unread.
+   */
+  config_updates: z
+    .looseObject({
+      secrets: SessionSecrets.optional(),
+      /** Steward extension: stop the task once its model calls cost more (needs the model's prices). */
+      max_cost_usd: z.number().positive().max(1_000_000).optional(),
+    })
+    .optional(),
   context: z.string().max(MAX_MESSAGE_LENGTH).optional(),
 });
 export type SendMessageRequest = z.infer<typeof SendMessageRequest>;

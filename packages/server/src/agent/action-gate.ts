@@ -4,7 +4,12 @@ import type { ToolCall } from '../llm/port.ts';
 import {
   approvalFor,
   approvalRule,
+  bulkMessageRule,
   classifyAction,
+  credentialsRule,
+  taskBudgetOf,
+  taskBudgetRule,
+  type TaskBudget,
   dataFlowRule,
   destinationOf,
   payloadOf,
@@ -60,11 +65,16 @@ export class ActionGate {
   readonly #data = new SessionDataLedger();
   /** Sites the user approved carrying this task's data to: the navigation guard lets them be. */
   readonly #approvedSites = new Set<string>();
+  /** What the task's text says it may spend (a follow-up can lower it, never raise it). */
+  #budget: TaskBudget | undefined;
 
   constructor(options: ActionGateOptions) {
     this.#options = options;
-    this.#policies = [paymentTokenRule, approvalRule, dataFlowRule, ...(options.policies ?? [])];
-    if (options.task !== undefined) this.#data.addTaskText(options.task);
+    this.#policies = [paymentTokenRule, taskBudgetRule, approvalRule, dataFlowRule, credentialsRule, bulkMessageRule, ...(options.policies ?? [])];
+    if (options.task !== undefined) {
+      this.#data.addTaskText(options.task);
+      this.#budget = taskBudgetOf(options.task);
+    }
     for (const value of options.secretValues ?? []) this.#data.addSecret(value);
   }
 
@@ -103,6 +113,8 @@ export class ActionGate {
     for (const text of updates) {
       this.#data.addTaskText(text);
       this.#options.scope?.addText(text);
+      const budget = taskBudgetOf(text);
+      if (budget !== undefined && (this.#budget === undefined || budget.amount < this.#budget.amount)) this.#budget = budget;
     }
   }
 
@@ -176,7 +188,7 @@ export class ActionGate {
   }
 
   async #context(action: ClassifiedAction): Promise<GateContext> {
-    return { approvalPolicy: this.#options.approvalPolicy, payment: await this.#paymentFor(action), scope: this.#options.scope, data: this.#data };
+    return { approvalPolicy: this.#options.approvalPolicy, payment: await this.#paymentFor(action), scope: this.#options.scope, data: this.#data, budget: this.#budget };
   }
 
   /** The token's facts when a policy may need them: for a fill, a payment, or a page holding a filled card. */
@@ -196,7 +208,7 @@ function classify(call: ToolCall, observation: Observation): ClassifiedAction {
   const planned: PlannedAction = {
     tool: call.tool,
     args,
-    ...(element === undefined ? {} : { target: { role: element.role, name: element.name, tag: element.tag, href: element.href, payment: element.payment } }),
+    ...(element === undefined ? {} : { target: { role: element.role, name: element.name, tag: element.tag, href: element.href, sensitive: element.sensitive, payment: element.payment } }),
     url: observation.url,
     paymentFilled: observation.elements.some((e) => e.payment === 'filled'),
   };

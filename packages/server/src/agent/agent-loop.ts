@@ -16,6 +16,7 @@ import { profileFor } from './profiles.ts';
 import { stepMessages, systemPrompt } from './prompt.ts';
 import { AGENT_TOOLS, toolSpecs, type ToolResult } from './tools/index.ts';
 import { TypedSecrets } from './typed-secrets.ts';
+import { failuresStop, firstStop, noActionStop, stuckStop, type LoopState, type StopCondition } from './stop-conditions.ts';
 
 export interface AgentTaskInput {
   task: string;
@@ -46,6 +47,8 @@ export interface AgentTaskInput {
    * only the gate and the redactor see (the browser types them; the model never does).
    */
   secrets?: { names: readonly string[]; values: readonly string[] } | undefined;
+  /** Stop conditions after the built-in ones (no action, stuck, failures in a row): e.g. `costStop`. */
+  stopConditions?: readonly StopCondition[] | undefined;
 }
 
 /** How a task ended when it was not cancelled (cancellation rejects with the signal's reason). */
@@ -53,7 +56,7 @@ export type AgentOutcome =
   | { kind: 'done'; content: MessageContent; metadata: Record<string, unknown> }
   | { kind: 'failed'; error: string; metadata: Record<string, unknown> };
 
-/** Stop conditions, as data: the loop ends when any of them says so. */
+/** The built-in stop conditions' limits (see `stop-conditions.ts`). */
 const MAX_TURNS_WITHOUT_ACTION = 3;
 const MAX_CONSECUTIVE_FAILURES = 5;
 
@@ -112,6 +115,8 @@ async function runLoop(input: AgentTaskInput, secrets: TypedSecrets, gate: Actio
   };
   const summary = (step: number): Record<string, unknown> => ({ steps: step, actions: history.length, usage: withCost(usage) });
   let plan: string | undefined;
+  const stops: StopCondition[] = [noActionStop(MAX_TURNS_WITHOUT_ACTION), stuckStop(profile.repeatFailAt), failuresStop(MAX_CONSECUTIVE_FAILURES), ...(input.stopConditions ?? [])];
+  const state = (step: number, last?: LoopState['last']): LoopState => ({ step, maxSteps: input.maxSteps, turnsWithoutAction, consecutiveFailures, last, usage: { ...usage, costUsd: costOf(usage) } });
 
   if (input.startUrl !== undefined) {
     await host.checkpoint(signal);
@@ -173,9 +178,8 @@ async function runLoop(input: AgentTaskInput, secrets: TypedSecrets, gate: Actio
 
     if (decision.actions.length === 0) {
       turnsWithoutAction++;
-      if (turnsWithoutAction >= MAX_TURNS_WITHOUT_ACTION) {
-        return { kind: 'failed', error: `The model returned no action ${MAX_TURNS_WITHOUT_ACTION} times in a row.`, metadata: summary(step) };
-      }
+      const stop = firstStop(stops, state(step));
+      if (stop !== undefined) return { kind: 'failed', error: stop.error, metadata: summary(step) };
       continue;
     }
     turnsWithoutAction = 0;
@@ -195,24 +199,19 @@ async function runLoop(input: AgentTaskInput, secrets: TypedSecrets, gate: Actio
       repeats.set(signature, times);
       // What is recorded and what the model is shown again: never the text typed into a password.
       const shown = secrets.mask(action);
-      if (times >= profile.repeatFailAt && !result.final) {
-        await recordStep(host, step, shown, result, observation.url);
-        return { kind: 'failed', error: `Stuck: ${action.tool} on ${observation.url} was repeated ${times} times without progress.`, metadata: summary(step) };
-      }
-      if (times >= profile.repeatWarnAt && !result.final) {
+      if (!result.final) consecutiveFailures = result.ok ? 0 : consecutiveFailures + 1;
+      const stop = result.final ? undefined : firstStop(stops, state(step, { tool: action.tool, url: observation.url, ok: result.ok, message: result.message, repeats: times }));
+      if (stop === undefined && times >= profile.repeatWarnAt && !result.final) {
         result.message += ` (You have done exactly this ${times} times on this page; it is not working. Try a different approach, ask the user, or finish with success=false.)`;
       }
       await recordStep(host, step, shown, result, observation.url);
       history.push({ step, ...(thought ? { thought } : {}), action: shown, result: { ok: result.ok, message: secrets.redact(result.message) } });
+      if (stop !== undefined) return { kind: 'failed', error: stop.error, metadata: summary(step) };
       if (result.final) {
         const metadata = summary(step);
         return result.final.success
           ? { kind: 'done', content: result.final.content, metadata }
           : { kind: 'failed', error: typeof result.final.content === 'string' ? result.final.content : JSON.stringify(result.final.content), metadata: { ...metadata, result: result.final.content } };
-      }
-      consecutiveFailures = result.ok ? 0 : consecutiveFailures + 1;
-      if (consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
-        return { kind: 'failed', error: `Stopped after ${MAX_CONSECUTIVE_FAILURES} failed actions in a row; last: ${result.message}`, metadata: summary(step) };
       }
       if (result.pageChanged) break;
     }

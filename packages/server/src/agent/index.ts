@@ -6,3 +6,4 @@ export { classifyIntent, IntentClassifierError, SCREENING_VERDICT_TOOL, type Cla
 export type { PaymentStep, PaymentTokenFacts, TaskPayments } from './task-payments.ts';
 export type { ApprovalOutcome } from './agent-host.ts';
 export { ActionGate, type ActionGateOptions, type GateDecision } from './action-gate.ts';
+export { costStop, failuresStop, firstStop, noActionStop, stuckStop, type LoopState, type StopCondition } from './stop-conditions.ts';

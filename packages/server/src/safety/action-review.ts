@@ -1,6 +1,7 @@
 import type { ActionClass, ApprovalPolicy } from '@steward/protocol';
 import type { PaymentTokenFacts } from './payment-token-facts.ts';
 import type { SessionDataLedger } from './session-data.ts';
+import type { TaskBudget } from './task-budget.ts';
 import type { TaskScope } from './task-scope.ts';
 
 /**
@@ -11,7 +12,7 @@ export interface PlannedAction {
   tool: string;
   args: Readonly<Record<string, unknown>>;
   /** The element `args.index` names, as the observation showed it; undefined when there is none. */
-  target?: { role: string; name: string; tag: string; href?: string | undefined; payment?: 'filled' | 'submit' | undefined } | undefined;
+  target?: { role: string; name: string; tag: string; href?: string | undefined; sensitive?: boolean | undefined; payment?: 'filled' | 'submit' | undefined } | undefined;
   /** The page the action runs on. */
   url: string;
   /** Card fields filled from the task's payment token are on this page. */
@@ -32,6 +33,8 @@ export interface GateContext {
   scope?: TaskScope | undefined;
   /** What of the session's data the task has met so far. */
   data?: SessionDataLedger | undefined;
+  /** The most the task's text says it may spend. */
+  budget?: TaskBudget | undefined;
 }
 
 /** The action an approval is asked for, as it is shown and kept. */

@@ -19,6 +19,8 @@ export { classifyAction } from './action-classes.ts';
 export { actionDigest, canonicalJson, type DigestedAction } from './action-digest.ts';
 export { approvalFor, approvalRule, destinationOf, policyAsks } from './approval-rules.ts';
 export { dataFlowRule } from './data-flow-rule.ts';
+export { BULK_RECIPIENTS, bulkMessageRule, credentialsRule, taskBudgetRule } from './task-fit-rules.ts';
+export { taskBudgetOf, type TaskBudget } from './task-budget.ts';
 export { MIN_QUOTED_LENGTH, MIN_TYPED_LENGTH, payloadOf, privateValues, SessionDataLedger, type CarriedData, type SessionDataKind } from './session-data.ts';
 export { siteOf, TaskScope } from './task-scope.ts';
 export { paymentTokenRule, unusable } from './payment-token-rules.ts';
