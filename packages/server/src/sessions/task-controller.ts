@@ -1,5 +1,5 @@
 import { APPROVAL_POLICIES, type ApprovalPolicy } from '@steward/protocol';
-import { compileOutputSchema, runAgentTask, type AgentOutcome, type TaskPayments } from '../agent/index.ts';
+import { compileOutputSchema, costStop, runAgentTask, type AgentOutcome, type TaskPayments } from '../agent/index.ts';
 import { BrowserClosedError } from '../browser/port.ts';
 import { AppError } from '../errors/index.ts';
 import { ModelError } from '../llm/port.ts';
@@ -74,6 +74,7 @@ export class TaskController {
       if (record.status === 'terminated') throw new AppError('session_terminated');
       if (record.status === 'error') throw new AppError('browser_unavailable', { detail: 'The session browser failed; create a new session.' });
       outputSchemaOf(input.configUpdates);
+      this.costCapOf(record, input.configUpdates);
       // The token is checked to be the key's own now; whether it can still pay, when the agent uses it.
       if (input.configUpdates?.['payment_token'] !== undefined) await this.paymentTokens.requireOwned(apiKeyId, input.configUpdates['payment_token']);
       const added = input.configUpdates?.['secrets'] === undefined ? {} : SessionSecretService.parse(input.configUpdates['secrets'], 'config_updates.secrets');
@@ -281,6 +282,7 @@ export class TaskController {
         payments: this.paymentsOf(record, input.configUpdates),
         scope,
         secrets: { names: Object.keys(secrets), values: Object.values(secrets).map((s) => s.value) },
+        stopConditions: this.costCapOf(record, input.configUpdates),
       });
     } catch (error) {
       if (task.finalized) return;
@@ -316,6 +318,23 @@ export class TaskController {
       urls: [input.startUrl],
       domains: [...(Array.isArray(allow) ? allow.filter((d): d is string => typeof d === 'string') : []), ...merchants],
     });
+  }
+
+  /**
+   * `config_updates.max_cost_usd`: the task stops once its model calls cost more. Needs the
+   * agent's prices (`STEWARD_PRICES`), else no cost is known: a 422 says so rather than a cap that
+   * never fires.
+   */
+  private costCapOf(record: SessionRecord, configUpdates: Record<string, unknown> | undefined): ReturnType<typeof costStop>[] {
+    const cap = configUpdates?.['max_cost_usd'];
+    if (cap === undefined) return [];
+    if (typeof cap !== 'number' || !Number.isFinite(cap) || cap <= 0 || cap > 1_000_000) {
+      throw new AppError('validation_error', { detail: 'config_updates.max_cost_usd must be a number of US dollars above 0 (at most 1000000).' });
+    }
+    if (this.core.deps.prices?.[record.agentName] === undefined) {
+      throw new AppError('validation_error', { detail: `config_updates.max_cost_usd needs the prices of ${record.agentName}'s model, which this server does not have (STEWARD_MODEL_PRICE, STEWARD_FAST_MODEL_PRICE).` });
+    }
+    return [costStop(cap)];
   }
 
   /** The task's payment token, as its agent may use it. */

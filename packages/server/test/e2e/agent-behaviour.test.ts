@@ -41,6 +41,16 @@ describe('structured results (config_updates.output_schema)', () => {
   });
 });
 
+describe('config_updates.max_cost_usd', () => {
+  it('answers 422 when the server knows no price for the model, rather than keep a cap that never fires', async () => {
+    const id = (await t.request('POST', '/v1/sessions', { body: {} })).body.session_id;
+    const res = await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: 'finish x', config_updates: { max_cost_usd: 1 } } });
+    expect(res.status).toBe(422);
+    expect(JSON.stringify(res.body)).toContain('STEWARD_MODEL_PRICE');
+    expect((await t.request('GET', `/v1/sessions/${id}/messages`)).body.messages).toEqual([]);
+  });
+});
+
 describe('loop detection', () => {
   it('warns after the same action on the same page, then ends the task as stuck', async () => {
     const { messages } = await run('repeat');

@@ -8,6 +8,8 @@ beforeAll(async () => {
   llm = await startOpenAiCompatibleServer([
     { kind: 'tool-calls', text: 'Looking around the page first.', calls: [{ name: 'scroll', arguments: { direction: 'down' } }], usage: { promptTokens: 1000, completionTokens: 100 } },
     { kind: 'tool-calls', calls: [{ name: 'done', arguments: { result: 'found it' } }], usage: { promptTokens: 2000, completionTokens: 50 } },
+    // The cost cap's task: one call of 0.0012 USD is over its cap of 0.001.
+    { kind: 'tool-calls', calls: [{ name: 'scroll', arguments: { direction: 'down' } }], usage: { promptTokens: 1000, completionTokens: 100 } },
   ]);
   t = await startTestServer({ model: `openai-compatible:test-model@${llm.baseUrl}`, modelPrice: '1,2' });
 });
@@ -40,5 +42,16 @@ describe('the agent on a language model over HTTP (OpenAI-compatible, loopback)'
     expect(user).toContain(`<<<PAGE_DATA ${marker}>>>`);
     expect(user).toContain('YOUR PLAN SO FAR');
     expect(user).toContain('Looking around the page first.');
+  });
+
+  it('stops a task whose model calls cost more than its config_updates.max_cost_usd', async () => {
+    const id = (await t.request('POST', '/v1/sessions', { body: {} })).body.session_id;
+    const bad = await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: 'Look around', config_updates: { max_cost_usd: -1 } } });
+    expect(bad.status).toBe(422);
+    await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: 'Look around', config_updates: { max_cost_usd: 0.001 } } });
+    expect(await t.waitForStatus(id, ['finished', 'error'])).toBe('error');
+    const error = (await t.request('GET', `/v1/sessions/${id}/messages`)).body.messages.at(-1);
+    expect(error).toMatchObject({ type: 'ERROR', content: 'Stopped: the task\'s model calls cost 0.0012 USD, over its cap of 0.001 USD.' });
+    expect(llm.requests).toHaveLength(3);
   });
 });
