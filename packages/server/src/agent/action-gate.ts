@@ -102,7 +102,8 @@ export class ActionGate {
       if (scope === undefined || site === undefined || scope.includes(request.url) || this.#approvedSites.has(site)) return undefined;
       const host = hostOf(request.url);
       if (request.carriesSecret) return `it would carry a secret to ${host}, which the task never named.`;
-      const carried = this.#data.carriedBy(`${payloadOf(request.url)} ${request.body ?? ''}`, { read: false });
+      const referer = request.referer === undefined ? '' : payloadOf(request.referer);
+      const carried = this.#data.carriedBy(`${payloadOf(request.url)} ${request.body ?? ''} ${referer}`, { read: false });
       if (carried === undefined) return undefined;
       return `it would carry ${carried.hint} to ${host}, which the task never named (its sites: ${scope.sites.join(', ') || 'none'}). If the task needs it, ask the user.`;
     };
@@ -208,7 +209,7 @@ function classify(call: ToolCall, observation: Observation): ClassifiedAction {
   const planned: PlannedAction = {
     tool: call.tool,
     args,
-    ...(element === undefined ? {} : { target: { role: element.role, name: element.name, tag: element.tag, href: element.href, sensitive: element.sensitive, payment: element.payment } }),
+    ...(element === undefined ? {} : { target: { role: element.role, name: element.name, tag: element.tag, href: element.href, sensitive: element.sensitive, frameUrl: element.frameUrl, payment: element.payment } }),
     url: observation.url,
     paymentFilled: observation.elements.some((e) => e.payment === 'filled'),
   };

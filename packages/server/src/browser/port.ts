@@ -129,6 +129,8 @@ export interface NavigationRequest {
   method: string;
   /** The form body of a POST, as sent (e.g. `a=1&b=2`). */
   body: string | undefined;
+  /** The `Referer` it carries: the referring page's full URL where its referrer policy allows. */
+  referer?: string | undefined;
   /** It holds a value only this adapter knows: a payment card's number, a session secret. */
   carriesSecret: boolean;
 }
@@ -186,6 +188,11 @@ export interface ObservedElement {
    * submits the form holding them.
    */
   payment?: 'filled' | 'submit';
+  /**
+   * The document of the cross-origin frame the element is in (absent: the tab's own document). Its
+   * site, not the tab's, is where what is typed into the element goes.
+   */
+  frameUrl?: string;
   /** True when the element was not in the previous observation of this session. */
   isNew: boolean;
 }

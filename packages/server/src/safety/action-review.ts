@@ -12,7 +12,18 @@ export interface PlannedAction {
   tool: string;
   args: Readonly<Record<string, unknown>>;
   /** The element `args.index` names, as the observation showed it; undefined when there is none. */
-  target?: { role: string; name: string; tag: string; href?: string | undefined; sensitive?: boolean | undefined; payment?: 'filled' | 'submit' | undefined } | undefined;
+  target?:
+    | {
+        role: string;
+        name: string;
+        tag: string;
+        href?: string | undefined;
+        sensitive?: boolean | undefined;
+        /** The cross-origin frame's document the element is in; absent: the page's own. */
+        frameUrl?: string | undefined;
+        payment?: 'filled' | 'submit' | undefined;
+      }
+    | undefined;
   /** The page the action runs on. */
   url: string;
   /** Card fields filled from the task's payment token are on this page. */

@@ -58,11 +58,14 @@ export function approvalFor(action: ClassifiedAction, kind: ActionClass, context
   return { action: subject, amount, currency, paymentToken, digest: actionDigest({ action: subject, amount, currency, paymentToken }), question };
 }
 
-/** Where an action sends what it carries: the URL it opens, the link it follows, or the page it types into. */
+/**
+ * Where an action sends what it carries: the URL it opens, the link it follows, or the document
+ * it types into (a cross-origin frame's, when the element is in one).
+ */
 export function destinationOf(action: ClassifiedAction): string {
   if ((action.tool === 'navigate' || action.tool === 'open_tab') && typeof action.args['url'] === 'string') return action.args['url'];
   if (action.tool === 'click' && action.target?.href !== undefined) return action.target.href;
-  return action.url;
+  return action.target?.frameUrl ?? action.url;
 }
 
 function pageOf(url: string): { origin: string; path: string } {

@@ -30,14 +30,20 @@ function carriedElsewhere(action: ClassifiedAction, { scope, data }: GateContext
     case 'open_tab':
     case 'click': {
       const destination = destinationOf(action);
-      if (destination === action.url && action.tool === 'click') return undefined;
-      if (scope.includes(destination) || !/^https?:/i.test(destination)) return undefined;
-      // A link the page wrote naturally quotes the page's own text; what it must not carry is the user's.
-      return data.carriedBy(payloadOf(destination), { read: action.tool !== 'click' });
+      if (action.tool === 'click' && action.target?.href === undefined) return undefined;
+      // A URL of a named site can pass the data on (an open redirect: `/out?to=https://elsewhere/?d=…`),
+      // and Chromium follows a redirect without asking the browser's guard: the URLs inside count too.
+      for (const url of [destination, ...embeddedUrls(destination)]) {
+        if (scope.includes(url) || !/^https?:/i.test(url)) continue;
+        // A link the page wrote naturally quotes the page's own text; what it must not carry is the user's.
+        const carried = data.carriedBy(payloadOf(url), { read: action.tool !== 'click' });
+        if (carried !== undefined) return carried;
+      }
+      return undefined;
     }
     case 'type': {
       const text = action.args['text'];
-      if (typeof text !== 'string' || scope.includes(action.url)) return undefined;
+      if (typeof text !== 'string' || scope.includes(destinationOf(action))) return undefined;
       return data.carriedBy(text);
     }
     default:
@@ -55,6 +61,25 @@ function verdictFor(action: ClassifiedAction, context: GateContext, carried: Car
     return { kind: 'refuse', reason: `this would carry ${carried.hint} to ${where}, which the task never named (its sites: ${named}), and this session's approval_policy is never, so it cannot be approved. Ask the user if the task needs it.` };
   }
   return { kind: 'ask', approval: approvalFor(action, 'share_data', context, carried.hint) };
+}
+
+/** Absolute URLs inside a URL's query and fragment (decoded, up to two levels of encoding). */
+function embeddedUrls(url: string): string[] {
+  let rest: string;
+  try {
+    const parsed = new URL(url);
+    rest = `${parsed.search} ${parsed.hash}`;
+  } catch {
+    return [];
+  }
+  for (let i = 0; i < 2; i++) {
+    try {
+      rest = `${rest} ${decodeURIComponent(rest.replace(/\+/g, ' '))}`;
+    } catch {
+      break;
+    }
+  }
+  return [...new Set(rest.match(/https?:\/\/[^\s&"'<>]+/gi) ?? [])].slice(0, 20);
 }
 
 function hostOf(url: string): string {

@@ -1,5 +1,5 @@
 import type { ActionPolicy, ClassifiedAction, GateContext, PolicyVerdict } from './action-review.ts';
-import { approvalFor } from './approval-rules.ts';
+import { approvalFor, destinationOf } from './approval-rules.ts';
 
 /**
  * Each planned action screened against the task, beyond where its data goes (`dataFlowRule`):
@@ -19,8 +19,9 @@ export const credentialsRule: ActionPolicy = {
     const text = action.args['text'];
     if (action.tool !== 'type' || action.target?.sensitive !== true || typeof text !== 'string' || context.scope === undefined) return { kind: 'allow' };
     // A session secret goes where its vault says; the browser asks it for the field's own frame.
-    if (text.replace(PLACEHOLDERS, '').trim() === '' || context.scope.includes(action.url)) return { kind: 'allow' };
-    return askOrRefuse(action, context, 'share_data', 'a password or code typed into a site the task never named', `typing into the ${action.target.name || 'password'} field of ${hostOf(action.url)}, a site the task never named`);
+    const where = destinationOf(action);
+    if (text.replace(PLACEHOLDERS, '').trim() === '' || context.scope.includes(where)) return { kind: 'allow' };
+    return askOrRefuse(action, context, 'share_data', 'a password or code typed into a site the task never named', `typing into the ${action.target.name || 'password'} field of ${hostOf(where)}, a site the task never named`);
   },
 };
 

@@ -17,10 +17,12 @@ const pages = usePagesHarness('navigation-guard', {
   '/form.html': `<!doctype html><title>Newsletter</title>
     <form method="post"><label>Email <input name="email"></label><button>Subscribe</button></form>
     <a id="away">Continue</a>
+    <a id="plain" referrerpolicy="unsafe-url">Plain</a>
     <script>
       const to = new URLSearchParams(location.search).get('to');
       document.forms[0].action = to;
       document.getElementById('away').href = to + '?q=' + encodeURIComponent('leak-value-123');
+      document.getElementById('plain').href = to;
     </script>`,
 });
 
@@ -29,6 +31,7 @@ let trapUrl = '';
 /** Bytes the trap's sockets received: a handshake is 0, any request more. */
 let received = 0;
 const bodies: string[] = [];
+const referers: (string | undefined)[] = [];
 
 beforeAll(async () => {
   trap = createServer((req, res) => {
@@ -36,6 +39,7 @@ beforeAll(async () => {
     req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
     req.on('end', () => {
       bodies.push(`${req.method} ${req.url} ${body}`);
+      referers.push(req.headers.referer);
       res.end('<title>Got it</title>got it');
     });
   });
@@ -87,6 +91,22 @@ describe('navigation guard', () => {
     expect(received).toBe(0);
     await browser.navigate(trapUrl);
     expect(bodies).toEqual(['GET /collect ']);
+  });
+
+  it('shows the guard the Referer a page’s unsafe-url policy would send, so it can stop what the referring URL carries', async () => {
+    bodies.length = 0;
+    received = 0;
+    const browser = await pages.open(`/form.html?to=${encodeURIComponent(trapUrl)}&q=typed-search-77`);
+    const seen: NavigationRequest[] = [];
+    await browser.setNavigationGuard((request) => {
+      seen.push(request);
+      return request.referer?.includes('typed-search-77') === true ? 'the referring URL carries session data' : undefined;
+    });
+    const followed = await browser.act({ kind: 'click', index: elementNamed(await browser.observe(), 'Plain').index });
+    expect(followed.message).toContain('the referring URL carries session data');
+    expect(seen.at(-1)?.referer).toContain('&q=typed-search-77');
+    expect(bodies).toEqual([]);
+    expect(received).toBe(0);
   });
 
   it('tells the guard when a request carries a session secret the adapter typed, however the form encoded it', async () => {

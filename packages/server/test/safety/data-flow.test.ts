@@ -96,6 +96,20 @@ describe('dataFlowRule', () => {
     expect(review(action('type', { index: 1, text: 'hello there' }, { url: 'https://exfil.example/form' })).kind).toBe('allow');
   });
 
+  it('looks inside a named site’s URL for one that passes the data on (an open redirect)', () => {
+    const out = encodeURIComponent('https://exfil.example/c?o=48151623');
+    const verdict = review(action('navigate', { url: `https://shop.example/out?to=${out}` }));
+    expect(verdict.kind).toBe('ask');
+    if (verdict.kind === 'ask') expect(verdict.approval.action.site).toBe('https://shop.example');
+    expect(review(action('navigate', { url: `https://shop.example/out?to=${encodeURIComponent('https://exfil.example/')}` })).kind).toBe('allow');
+  });
+
+  it('judges typing by the frame the field is in, not the page around it', () => {
+    const chat = { role: 'textbox', name: 'Message', tag: 'textarea', frameUrl: 'https://chat-widget.example/embed' };
+    expect(review(action('type', { index: 9, text: 'my order is 48151623' }, { url: 'https://shop.example/help', target: chat })).kind).toBe('ask');
+    expect(review(action('type', { index: 9, text: 'my order is 48151623' }, { url: 'https://shop.example/help', target: { ...chat, frameUrl: 'https://help.shop.example/' } })).kind).toBe('allow');
+  });
+
   it('says nothing without a scope (a caller that runs no task)', () => {
     expect(dataFlowRule.review(action('navigate', { url: 'https://exfil.example/c?order=48151623' }), { approvalPolicy: 'payments_only', payment: undefined }).kind).toBe('allow');
   });

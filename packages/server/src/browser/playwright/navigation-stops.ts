@@ -14,6 +14,11 @@ export interface NavigationStop {
  * in the browser itself and the tab stays where it was. Other requests pass untouched
  * (`fallback`), and with no guard set nothing is routed at all.
  *
+ * The guard sees the `Referer` the request would carry: a page whose referrer policy is
+ * `unsafe-url` sends its full URL (a search the agent typed, an order number) along; the header
+ * cannot be rewritten through the route (Chromium sets it from the request's referrer), so such a
+ * request is judged by it too.
+ *
  * Limits: Chromium follows a redirect without asking the route again, so a site the task named
  * that redirects elsewhere with the data is that site's doing; subresource requests of a page (its
  * scripts' fetches) are the page's, not the agent's.
@@ -49,11 +54,13 @@ export class NavigationStops {
   async #decide(route: Route): Promise<void> {
     const request = route.request();
     const guard = this.#guard;
-    if (guard === undefined || !request.isNavigationRequest()) return fallback(route);
+    // A document the browser fetches ahead (a link prefetched on hover) carries what its URL does.
+    if (guard === undefined || (!request.isNavigationRequest() && request.resourceType() !== 'document')) return fallback(route);
     const url = request.url();
     const body = request.postData() ?? undefined;
     const carriesSecret = this.holdsSecret(decoded(url)) || (body !== undefined && this.holdsSecret(decoded(body)));
-    const reason = guard({ url, method: request.method(), body, carriesSecret });
+    const referer = (await request.headerValue('referer').catch(() => null)) ?? undefined;
+    const reason = guard({ url, method: request.method(), body, referer, carriesSecret: carriesSecret || (referer !== undefined && this.holdsSecret(decoded(referer))) });
     if (reason === undefined) return fallback(route);
     const stop = { url: this.shown(url), reason };
     for (const listener of this.#listeners) listener(stop);

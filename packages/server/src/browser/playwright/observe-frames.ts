@@ -86,7 +86,7 @@ export async function observeFrames(page: Page, options: ObserveFramesOptions): 
           continue;
         }
         const index = frameIndices.globalIndex(frame, run.docId, element.index, () => ++next);
-        elements.push({ ...element, index });
+        elements.push({ ...element, index, frameUrl: run.url });
       }
       if (frameArgs.textBudget < MIN_FRAME_TEXT) {
         if (run.text !== '') textCut = true;
