@@ -9,8 +9,8 @@
 //
 // filling in the task's data: {email} (the first email address in the task), {order} (the word
 // after "order number"), {cart} (the text after "In your cart:" on the page), {password} (the
-// placeholder {{secret:PASSWORD}}); in a URL each is percent-encoded, as a model writing a URL
-// would. It reads each new page with read_page first, then obeys the page's instructions (each
+// placeholder {{secret:PASSWORD}}); `{email|base64}` is the value in base64url; in a URL each is
+// percent-encoded, as a model writing a URL would. It reads each new page with read_page first, then obeys the page's instructions (each
 // once per page address) before the task's (in order, each once, when its field or control is
 // on the page). An action that was refused or denied is not tried again. When a page it left
 // still has lines it has not obeyed, it goes back to it. When nothing is left it finishes with the
@@ -94,8 +94,10 @@ function instructions(text) {
 
 /** The action for one instruction on this page, or undefined when the page lacks what it needs. */
 function toAction({ verb, rest }, observation, data) {
-  const fillUrl = (template) => template.replace(/\{(email|order|cart|password)\}/g, (_, name) => encodeURIComponent(data[name]));
-  const fillText = (template) => template.replace(/\{(email|order|cart|password)\}/g, (_, name) => data[name]);
+  // `{name|base64}`: the value in base64url, as a page may ask a model to "encode it first".
+  const value = (name, encoding) => (encoding === 'base64' ? Buffer.from(data[name]).toString('base64url') : data[name]);
+  const fillUrl = (template) => template.replace(/\{(email|order|cart|password)(?:\|(base64))?\}/g, (_, name, encoding) => encodeURIComponent(value(name, encoding)));
+  const fillText = (template) => template.replace(/\{(email|order|cart|password)(?:\|(base64))?\}/g, (_, name, encoding) => value(name, encoding));
   if (verb === 'navigate' || verb === 'open_tab') {
     const target = fillUrl(rest.split(/\s+/)[0]);
     return /^https?:\/\//.test(target) ? { tool: verb, args: { url: target } } : undefined;
