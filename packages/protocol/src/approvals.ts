@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Timestamp } from './wire-time.ts';
 
 /**
  * Approvals (Steward extension): before the agent runs an action of a class the session's
@@ -23,36 +24,37 @@ export const APPROVAL_DECISIONS = ['pending', 'approved', 'denied', 'cancelled']
 export type ApprovalDecision = (typeof APPROVAL_DECISIONS)[number];
 
 /** The action a question asked about, as `metadata.action` of the QUESTION and in the approval record. */
-export interface ApprovalActionResponse {
-  kind: ActionClass;
-  tool: string;
+export const ApprovalActionResponse = z.object({
+  kind: z.enum(ACTION_CLASSES),
+  tool: z.string(),
   /** The element acted on (role and accessible name), when the action has one. */
-  element: { role: string; name: string } | null;
+  element: z.object({ role: z.string(), name: z.string() }).nullable(),
   /** Origin and path of the page the action runs on. */
-  site: string;
-  path: string;
-}
+  site: z.string(),
+  path: z.string(),
+});
+export type ApprovalActionResponse = z.infer<typeof ApprovalActionResponse>;
 
 /** One approval record (`GET /v1/sessions/{id}/approvals`, oldest first). */
-export interface ApprovalResponse {
-  id: string;
+export const ApprovalResponse = z.object({
+  id: z.string(),
   /** The QUESTION message that asked. */
-  message_id: number;
-  action: ApprovalActionResponse;
-  amount: number | null;
-  currency: string | null;
-  payment_token: string | null;
+  message_id: z.number().int(),
+  action: ApprovalActionResponse,
+  amount: z.number().nullable(),
+  currency: z.string().nullable(),
+  payment_token: z.string().nullable(),
   /** SHA-256 (hex) of the canonical JSON of the action (docs/trust-and-safety.md#approvals). */
-  digest: string;
-  question: string;
-  answer: string | null;
-  decision: ApprovalDecision;
+  digest: z.string(),
+  question: z.string(),
+  answer: z.string().nullable(),
+  decision: z.enum(APPROVAL_DECISIONS),
   /** Whether the approved action then ran (false: the page changed meanwhile; null: not approved). */
-  executed: boolean | null;
-  asked_at: string;
-  answered_at: string | null;
-}
+  executed: z.boolean().nullable(),
+  asked_at: Timestamp,
+  answered_at: Timestamp.nullable(),
+});
+export type ApprovalResponse = z.infer<typeof ApprovalResponse>;
 
-export interface ApprovalsResponse {
-  approvals: ApprovalResponse[];
-}
+export const ApprovalsResponse = z.object({ approvals: z.array(ApprovalResponse) });
+export type ApprovalsResponse = z.infer<typeof ApprovalsResponse>;

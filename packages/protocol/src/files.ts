@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Timestamp } from './wire-time.ts';
 
 /**
  * Session files (Steward extension): uploads from the client for the agent to put into pages, and
@@ -16,14 +17,14 @@ export const UploadFileQuery = z.object({ name: z.string().min(1).max(MAX_FILE_N
 export type UploadFileQuery = z.infer<typeof UploadFileQuery>;
 
 /** One file of a session. `name` may differ from the one uploaded when that was taken (`report (1).csv`). */
-export interface SessionFileResponse {
-  name: string;
-  size: number;
-  source: FileSource;
-  created_at: string;
-}
+export const SessionFileResponse = z.object({
+  name: z.string(),
+  size: z.number().int().min(0),
+  source: z.enum(FILE_SOURCES),
+  created_at: Timestamp,
+});
+export type SessionFileResponse = z.infer<typeof SessionFileResponse>;
 
 /** `GET /v1/sessions/{session_id}/files`, oldest first. */
-export interface SessionFilesResponse {
-  files: SessionFileResponse[];
-}
+export const SessionFilesResponse = z.object({ files: z.array(SessionFileResponse) });
+export type SessionFilesResponse = z.infer<typeof SessionFilesResponse>;

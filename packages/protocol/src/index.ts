@@ -1,6 +1,10 @@
 export * from './enums.ts';
+export * from './errors.ts';
 export * from './requests.ts';
+export * from './responses.ts';
+export * from './events.ts';
+export * from './webhooks.ts';
 export * from './files.ts';
 export * from './payment-tokens.ts';
 export * from './approvals.ts';
-export type * from './responses.ts';
+export { Timestamp } from './wire-time.ts';

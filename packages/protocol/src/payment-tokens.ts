@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Timestamp } from './wire-time.ts';
 
 /**
  * One-time payment tokens (Steward extension): a card the client hands over once, used by
@@ -95,20 +96,20 @@ export const CreatePaymentTokenRequest = z.object({
 export type CreatePaymentTokenRequest = z.infer<typeof CreatePaymentTokenRequest>;
 
 /** A payment token as the wire shows it: never the number, the security code or the expiry. */
-export interface PaymentTokenResponse {
-  id: string;
-  last4: string;
-  brand: string;
-  max_amount: number | null;
-  currency: string;
-  merchant_domains: string[];
-  expires_at: string | null;
-  status: PaymentTokenStatus;
-  created_at: string;
-  spent_at: string | null;
-}
+export const PaymentTokenResponse = z.object({
+  id: z.string(),
+  last4: z.string(),
+  brand: z.string(),
+  max_amount: z.number().nullable(),
+  currency: z.string(),
+  merchant_domains: z.array(z.string()),
+  expires_at: Timestamp.nullable(),
+  status: z.enum(PAYMENT_TOKEN_STATUSES),
+  created_at: Timestamp,
+  spent_at: Timestamp.nullable(),
+});
+export type PaymentTokenResponse = z.infer<typeof PaymentTokenResponse>;
 
 /** `GET /v1/payment_tokens`, newest first. */
-export interface PaymentTokensResponse {
-  payment_tokens: PaymentTokenResponse[];
-}
+export const PaymentTokensResponse = z.object({ payment_tokens: z.array(PaymentTokenResponse) });
+export type PaymentTokensResponse = z.infer<typeof PaymentTokensResponse>;

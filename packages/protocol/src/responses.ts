@@ -1,90 +1,93 @@
-import type { AgentName, EventType, ExecutionStatus, MessageType, SessionStatus } from './enums.ts';
+import { z } from 'zod';
+import { AgentName, ExecutionStatus, MessageType, SessionStatus } from './enums.ts';
+import { Timestamp } from './wire-time.ts';
+
+// Response schemas: what the server sends, as zod, so one definition gives the TypeScript type
+// (the same exported names the bare interfaces had), the OpenAPI document and a check tests run
+// on real answers. Objects are not strict: a newer server may add fields.
 
 /** A session as the wire shows it (spec §1.1, §1.3). */
-export interface SessionResponse {
-  session_id: string;
-  vnc_url?: string;
-  agent_name: AgentName;
-  status: SessionStatus;
-  created_at: string;
-  environment_id?: string;
-  goal?: string;
-  agent_session_type?: string;
-}
+export const SessionResponse = z.object({
+  session_id: z.string(),
+  /** The live view (`/v1/sessions/{id}/live?token=…`). */
+  vnc_url: z.string().optional(),
+  agent_name: AgentName,
+  status: SessionStatus,
+  created_at: Timestamp,
+  environment_id: z.string().optional(),
+  goal: z.string().optional(),
+  agent_session_type: z.string().optional(),
+});
+export type SessionResponse = z.infer<typeof SessionResponse>;
+
+/** `GET /v1/sessions`: a bare array, newest first. */
+export const SessionListResponse = z.array(SessionResponse);
+export type SessionListResponse = z.infer<typeof SessionListResponse>;
+
+/** A message's content: text, or the structured result of a task with an `output_schema`. */
+export const MessageContent = z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]);
+export type MessageContent = z.infer<typeof MessageContent>;
 
 /** One message (spec §3). */
-export interface MessageResponse {
-  id: number;
-  type: MessageType;
-  content: string | Record<string, unknown> | unknown[];
-  timestamp: string;
-  metadata: Record<string, unknown>;
-}
+export const MessageResponse = z.object({
+  id: z.number().int(),
+  type: MessageType,
+  content: MessageContent,
+  timestamp: Timestamp,
+  metadata: z.record(z.string(), z.unknown()),
+});
+export type MessageResponse = z.infer<typeof MessageResponse>;
 
-export interface MessagesResponse {
-  messages: MessageResponse[];
-  status: ExecutionStatus;
-  has_agent: boolean;
-}
+/** `GET /v1/sessions/{id}/messages` (spec §1.8). */
+export const MessagesResponse = z.object({
+  messages: z.array(MessageResponse),
+  status: ExecutionStatus,
+  has_agent: z.boolean(),
+});
+export type MessagesResponse = z.infer<typeof MessagesResponse>;
 
-export interface StatusResponse {
-  status: ExecutionStatus;
-}
+export const StatusResponse = z.object({ status: ExecutionStatus });
+export type StatusResponse = z.infer<typeof StatusResponse>;
 
-export interface SuccessResponse {
-  success: true;
-  message: string;
-}
+export const SuccessResponse = z.object({ success: z.literal(true), message: z.string() });
+export type SuccessResponse = z.infer<typeof SuccessResponse>;
 
-export interface DeleteResponse {
-  success: true;
-  deleted: boolean;
-  message: string;
-}
+/** `DELETE /v1/sessions/{id}`: `deleted` is false for an unknown id. */
+export const DeleteResponse = z.object({ success: z.literal(true), deleted: z.boolean(), message: z.string() });
+export type DeleteResponse = z.infer<typeof DeleteResponse>;
 
-export interface DeleteAllResponse extends DeleteResponse {
-  count: number;
-}
+export const DeleteAllResponse = DeleteResponse.extend({ count: z.number().int().min(0) });
+export type DeleteAllResponse = z.infer<typeof DeleteAllResponse>;
 
-export interface NavigateResponse {
-  current_url: string;
-}
+export const NavigateResponse = z.object({ current_url: z.string() });
+export type NavigateResponse = z.infer<typeof NavigateResponse>;
 
-export interface ScreenshotResponse {
-  screenshot: string;
-  url: string;
-  title: string;
-}
+export const ScreenshotResponse = z.object({
+  /** `data:image/jpeg;base64,…` */
+  screenshot: z.string(),
+  url: z.string(),
+  title: z.string(),
+});
+export type ScreenshotResponse = z.infer<typeof ScreenshotResponse>;
 
-export interface ModelsResponse {
-  models: string[];
-}
+export const ModelsResponse = z.object({ models: z.array(z.string()) });
+export type ModelsResponse = z.infer<typeof ModelsResponse>;
 
-/** Error body of spec §9.1. For 422, `detail` is the FastAPI list. */
-export interface ErrorResponse {
-  detail: string | ValidationIssue[];
-  error: string;
-  message: string;
-}
+/** One entry of a 422's `detail` (FastAPI's shape). */
+export const ValidationIssue = z.object({
+  loc: z.array(z.union([z.string(), z.number()])),
+  msg: z.string(),
+  type: z.string(),
+});
+export type ValidationIssue = z.infer<typeof ValidationIssue>;
 
-export interface ValidationIssue {
-  loc: (string | number)[];
-  msg: string;
-  type: string;
-}
-
-/** SSE payloads (spec §2.5, §9.9). */
-export interface SseEventPayloads {
-  step: { text: string; message_id: number; action?: { tool: string; args: Record<string, unknown> }; url?: string };
-  thought: { text: string; message_id: number };
-  question: { text: string; message_id: number };
-  done: { text: string; result: unknown; message_id: number };
-  error: { error: string; status_code: number; message_id?: number };
-  log: { text: string; message_id: number };
-  user: { text: string; message_id: number };
-  paused: { timestamp: string };
-  resumed: { timestamp: string };
-  heartbeat: { timestamp: string };
-}
-
-export type SseEvent = { [K in EventType]: { event: K; id?: number; data: SseEventPayloads[K] } }[EventType];
+/**
+ * Error body of spec §9.1. For 422, `detail` is the FastAPI list. `error` is a code of
+ * `ERROR_CATALOG`, typed as a string so a client keeps working when a newer server adds one.
+ */
+export const ErrorResponse = z.object({
+  detail: z.union([z.string(), z.array(ValidationIssue)]),
+  error: z.string(),
+  message: z.string(),
+});
+export type ErrorResponse = z.infer<typeof ErrorResponse>;

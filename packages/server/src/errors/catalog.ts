@@ -1,35 +1,6 @@
 /**
- * The one error catalog: code → HTTP status → client-safe message. `docs/errors.md` lists the
- * same table; a test keeps the two in sync.
+ * The error catalog (code → HTTP status → client-safe message) lives in `@steward/protocol`, so
+ * the server, the SDK and the OpenAPI document read one list; `AppError` takes its status from it.
+ * `docs/errors.md` lists the same table; a test keeps the two in sync.
  */
-export const ERROR_CATALOG = {
-  bad_request: { status: 400, message: 'The request is malformed.' },
-  invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
-  invalid_url: { status: 400, message: 'Invalid URL format: an absolute http(s) URL is required.' },
-  unauthorized: { status: 401, message: 'Missing or invalid API key.' },
-  key_revoked: { status: 403, message: 'This API key has been revoked.' },
-  url_blocked: { status: 403, message: 'The URL is blocked by the egress policy.' },
-  not_found: { status: 404, message: 'Not found.' },
-  session_not_found: { status: 404, message: 'Session not found.' },
-  method_not_allowed: { status: 405, message: 'This method is not allowed on this path.' },
-  request_timeout: { status: 408, message: 'The request took too long to arrive.' },
-  already_paused: { status: 409, message: 'already_paused: the session is already paused.' },
-  not_paused: { status: 409, message: 'not_paused: the session is not paused.' },
-  not_running: { status: 409, message: 'not_running: no task is running in this session.' },
-  session_terminated: { status: 409, message: 'session_terminated: the session has ended; create a new one.' },
-  session_busy: { status: 409, message: 'session_busy: the session is being set up or torn down; retry shortly.' },
-  dialog_open: { status: 409, message: 'dialog_open: a native dialog on the page waits for an answer; the agent or the live view must answer it first.' },
-  payload_too_large: { status: 413, message: 'The request body is too large.' },
-  unsupported_media_type: { status: 415, message: 'Unsupported Content-Type: send application/json.' },
-  validation_error: { status: 422, message: 'The request failed validation.' },
-  rate_limited: { status: 429, message: 'Too many requests; retry later.' },
-  session_limit: { status: 429, message: 'The server is at its limit of concurrent sessions; delete a session or retry later.' },
-  headers_too_large: { status: 431, message: 'The request line and headers are too large.' },
-  internal_error: { status: 500, message: 'Internal server error.' },
-  navigation_failed: { status: 502, message: 'The page could not be loaded.' },
-  screenshot_failed: { status: 502, message: 'The page could not be captured.' },
-  browser_unavailable: { status: 503, message: 'No browser capacity is available right now; retry later.' },
-  shutting_down: { status: 503, message: 'The server is shutting down; retry shortly.' },
-} as const satisfies Record<string, { status: number; message: string }>;
-
-export type ErrorCode = keyof typeof ERROR_CATALOG;
+export { ERROR_CATALOG, type ErrorCode } from '@steward/protocol';

@@ -1,4 +1,4 @@
-import { APPROVAL_POLICIES, type ApprovalPolicy } from '@steward/protocol';
+import { APPROVAL_POLICIES, TASK_FAILURES, type ApprovalPolicy, type TaskFailureCode } from '@steward/protocol';
 import { compileOutputSchema, costStop, runAgentTask, type AgentOutcome, type TaskPayments } from '../agent/index.ts';
 import { BrowserClosedError } from '../browser/port.ts';
 import { AppError } from '../errors/index.ts';
@@ -21,33 +21,10 @@ export interface SendMessageInput {
   configUpdates?: Record<string, unknown> | undefined;
 }
 
-/** Why a task ended without a result; becomes `metadata.code` of its ERROR message. */
-export type TaskFailureCode =
-  | 'failed'
-  | 'cancelled'
-  | 'timeout'
-  | 'model_error'
-  | 'no_model'
-  | 'browser_crashed'
-  | 'interrupted'
-  | 'session_ended'
-  | 'internal_error'
-  | 'task_refused'
-  | 'screening_failed';
+/** Why a task ended without a result; becomes `metadata.code` of its ERROR message. The codes and their statuses are protocol's `TASK_FAILURES`. */
+export type { TaskFailureCode };
 
-const STATUS_CODE_BY_FAILURE: Record<TaskFailureCode, number> = {
-  failed: 500,
-  cancelled: 499,
-  timeout: 408,
-  model_error: 502,
-  no_model: 503,
-  browser_crashed: 500,
-  interrupted: 500,
-  session_ended: 410,
-  internal_error: 500,
-  task_refused: 403,
-  screening_failed: 503,
-};
+const STATUS_CODE_BY_FAILURE = Object.fromEntries(Object.entries(TASK_FAILURES).map(([code, failure]) => [code, failure.status])) as Record<TaskFailureCode, number>;
 
 type TaskEnd = { kind: 'error'; code: TaskFailureCode; error: string; metadata?: Record<string, unknown> } | { kind: 'done'; content: MessageContent; metadata: Record<string, unknown> };
 
