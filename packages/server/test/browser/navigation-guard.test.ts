@@ -14,6 +14,13 @@ import { elementNamed, usePagesHarness } from './pages-harness.ts';
 
 const pages = usePagesHarness('navigation-guard', {
   // The destination comes from the query, so one page serves every trap port.
+  // A page script that reads its site's session cookie and puts it in a link to another origin.
+  '/cookie.html': `<!doctype html><title>Account</title><a id="out">Help</a>
+    <script>
+      document.cookie = 'sid=cookie-value-5e7a91; path=/';
+      const sid = document.cookie.split('; ').find((c) => c.startsWith('sid=')).slice(4);
+      document.getElementById('out').href = new URLSearchParams(location.search).get('to') + '?s=' + sid;
+    </script>`,
   '/form.html': `<!doctype html><title>Newsletter</title>
     <form method="post"><label>Email <input name="email"></label><button>Subscribe</button></form>
     <a id="away">Continue</a>
@@ -105,6 +112,22 @@ describe('navigation guard', () => {
     const followed = await browser.act({ kind: 'click', index: elementNamed(await browser.observe(), 'Plain').index });
     expect(followed.message).toContain('the referring URL carries session data');
     expect(seen.at(-1)?.referer).toContain('&q=typed-search-77');
+    expect(bodies).toEqual([]);
+    expect(received).toBe(0);
+  });
+
+  it('counts another site’s cookie value in a URL as a secret', async () => {
+    bodies.length = 0;
+    received = 0;
+    const browser = await pages.open(`/cookie.html?to=${encodeURIComponent(trapUrl)}`);
+    const seen: NavigationRequest[] = [];
+    await browser.setNavigationGuard((request) => {
+      seen.push(request);
+      return request.carriesSecret ? 'a secret' : undefined;
+    });
+    const followed = await browser.act({ kind: 'click', index: elementNamed(await browser.observe(), 'Help').index });
+    expect(followed.message).toContain('stopped before leaving');
+    expect(seen.at(-1)).toMatchObject({ url: `${trapUrl}?s=cookie-value-5e7a91`, carriesSecret: true });
     expect(bodies).toEqual([]);
     expect(received).toBe(0);
   });

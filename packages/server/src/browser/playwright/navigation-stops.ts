@@ -14,6 +14,7 @@ export interface NavigationStop {
  * in the browser itself and the tab stays where it was. Other requests pass untouched
  * (`fallback`), and with no guard set nothing is routed at all.
  *
+ * A request carrying the value of another site's cookie counts as carrying a secret.
  * The guard sees the `Referer` the request would carry: a page whose referrer policy is
  * `unsafe-url` sends its full URL (a search the agent typed, an order number) along; the header
  * cannot be rewritten through the route (Chromium sets it from the request's referrer), so such a
@@ -51,6 +52,30 @@ export class NavigationStops {
     return { stops, stop: () => this.#listeners.delete(listener) };
   }
 
+  /**
+   * Whether the URL or body holds the value of a cookie of another site than the request's (a
+   * session id a page's script read from `document.cookie`): the destination's own cookies are
+   * its own. Asked only of requests that carry data at all.
+   */
+  async #carriesCookie(url: string, body: string | undefined): Promise<boolean> {
+    let host: string;
+    let payload: string;
+    try {
+      const parsed = new URL(url);
+      host = parsed.hostname;
+      payload = decoded(`${parsed.pathname}${parsed.search}${parsed.hash} ${body ?? ''}`);
+    } catch {
+      return false;
+    }
+    if (payload.trim().length < MIN_COOKIE_VALUE) return false;
+    const cookies = await this.context.cookies().catch(() => []);
+    return cookies.some((cookie) => {
+      const domain = cookie.domain.replace(/^\./, '');
+      const own = host === domain || host.endsWith(`.${domain}`);
+      return !own && cookie.value.length >= MIN_COOKIE_VALUE && payload.includes(cookie.value);
+    });
+  }
+
   async #decide(route: Route): Promise<void> {
     const request = route.request();
     const guard = this.#guard;
@@ -60,7 +85,8 @@ export class NavigationStops {
     const body = request.postData() ?? undefined;
     const carriesSecret = this.holdsSecret(decoded(url)) || (body !== undefined && this.holdsSecret(decoded(body)));
     const referer = (await request.headerValue('referer').catch(() => null)) ?? undefined;
-    const reason = guard({ url, method: request.method(), body, referer, carriesSecret: carriesSecret || (referer !== undefined && this.holdsSecret(decoded(referer))) });
+    const secret = carriesSecret || (referer !== undefined && this.holdsSecret(decoded(referer))) || (await this.#carriesCookie(url, body));
+    const reason = guard({ url, method: request.method(), body, referer, carriesSecret: secret });
     if (reason === undefined) return fallback(route);
     const stop = { url: this.shown(url), reason };
     for (const listener of this.#listeners) listener(stop);
@@ -69,6 +95,9 @@ export class NavigationStops {
     await route.fulfill({ status: 204, body: '' }).catch(() => undefined);
   }
 }
+
+/** Cookie values shorter than this are too common ("1", "en", "true") to be anyone's session. */
+const MIN_COOKIE_VALUE = 8;
 
 /** Lets the request go on as if unrouted; a page closed meanwhile is no error. */
 function fallback(route: Route): Promise<void> {
