@@ -7,4 +7,6 @@ export * from './webhooks.ts';
 export * from './files.ts';
 export * from './payment-tokens.ts';
 export * from './approvals.ts';
+export * from './endpoints.ts';
+export * from './openapi.ts';
 export { Timestamp } from './wire-time.ts';
