@@ -105,6 +105,8 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
       modelTimeoutMs: config.modelTimeoutS * 1000,
     },
     screeningModel,
+    // A dedicated screening model is configured to screen: it sees every task unless told otherwise.
+    screeningScope: config.screeningScope ?? (screeningModel === undefined ? 'uncertain' : 'all'),
     modelHelp: NO_MODEL_HELP,
     prices: modelPrices(config),
     liveView: { tokens: new LiveViewTokens(liveViewSecret(config, repoRoot)), baseUrl: () => config.publicUrl?.replace(/\/$/, '') ?? listeningUrl },

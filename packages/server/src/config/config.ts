@@ -37,6 +37,11 @@ export const ConfigSchema = z.object({
   modelTimeoutS: seconds(60),
   /** Model that classifies tasks the intent-screening rules are unsure about (a model spec); unset: the task's own model. */
   screeningModel: z.string().min(1).optional(),
+  /**
+   * Which tasks the classifier sees: `uncertain` (those the rules are unsure about) or `all` (every
+   * task and follow-up the rules do not refuse). Unset: `all` when screeningModel is set, else `uncertain`.
+   */
+  screeningScope: z.enum(['uncertain', 'all']).optional(),
 
   chromiumPath: z.string().min(1).default('/usr/bin/chromium'),
   /** Pre-created browser contexts kept ready so that creating a session does not wait for Chromium. */

@@ -53,6 +53,8 @@ export interface SessionDeps {
    * task's own model does (docs/trust-and-safety.md).
    */
   screeningModel?: LanguageModel | undefined;
+  /** `all`: the classifier also sees what the rules allow (STEWARD_SCREENING_SCOPE). */
+  screeningScope?: 'uncertain' | 'all' | undefined;
   /** Where sessions keep their files (uploads, downloads); without it the file routes answer 404. */
   files?: SessionFileStore | undefined;
 }

@@ -87,14 +87,16 @@ export class TaskController {
       await this.endTask(record, runtime, refusalEnd(this.screener.refusal(verdict, context)));
       return;
     }
-    if (verdict.verdict === 'allow' && task.screening === undefined) {
+    const { deps } = this.core;
+    const reviewAll = deps.screeningScope === 'all';
+    if (verdict.verdict === 'allow' && task.screening === undefined && !reviewAll) {
       await this.handOver(record, task, text);
       return;
     }
-    const { deps } = this.core;
     const model = deps.screeningModel ?? deps.models.forAgent(record.agentName);
     const screened = (task.screening ?? Promise.resolve()).then(async () => {
-      const outcome: ScreeningOutcome = verdict.verdict === 'allow' ? { kind: 'allow' } : await this.screener.classify(text, verdict, model, context);
+      const outcome: ScreeningOutcome =
+        verdict.verdict === 'allow' ? (reviewAll ? await this.screener.review(text, model, context) : { kind: 'allow' }) : await this.screener.classify(text, verdict, model, context);
       await runtime.lock.run(async () => {
         if (task.finalized) return;
         const current = await this.core.read(record.id);
@@ -232,12 +234,16 @@ export class TaskController {
     const signal = AbortSignal.any(signals);
     let outcome: AgentOutcome;
     try {
-      if (verdict.verdict === 'uncertain') {
-        const screened = await this.screener.classify(input.message, verdict, deps.screeningModel ?? model, { ...context, signal });
-        if (screened.kind !== 'allow') {
-          await finish(refusalEnd(screened));
-          return;
-        }
+      const classifier = deps.screeningModel ?? model;
+      const screened =
+        verdict.verdict === 'uncertain'
+          ? await this.screener.classify(input.message, verdict, classifier, { ...context, signal })
+          : deps.screeningScope === 'all'
+            ? await this.screener.review(input.message, classifier, { ...context, signal })
+            : ({ kind: 'allow' } as const);
+      if (screened.kind !== 'allow') {
+        await finish(refusalEnd(screened));
+        return;
       }
       const browser = await runtime.ensureBrowser();
       const scope = await this.scopeOf(record, input);

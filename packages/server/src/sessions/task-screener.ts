@@ -57,6 +57,27 @@ export class TaskScreener {
     }
   }
 
+  /**
+   * The classifier's look at a text the rules allowed (STEWARD_SCREENING_SCOPE=all): harmful
+   * wording the rules have not seen is the classifier's to catch. A failure lets the text through
+   * (logged): the rules saw no risk, and an outage must not stop every task.
+   */
+  async review(text: string, model: LanguageModel | undefined, context: ScreenContext): Promise<ScreeningOutcome> {
+    const { logger } = this.options;
+    if (model === undefined) return { kind: 'allow' };
+    try {
+      const result = await classifyIntent({ model, text, flagged: 'no risk (they allowed it); judge it on its own', signal: context.signal, timeoutMs: this.options.timeoutMs });
+      logger.info({ sessionId: context.sessionId, what: context.what, rule: null, harmful: result.harmful, category: result.category, model: model.spec }, 'screening classifier decided');
+      if (!result.harmful) return { kind: 'allow' };
+      const label = result.category === null ? '' : ` (${HAZARD_CATEGORY_INFO[result.category].label})`;
+      return { kind: 'refuse', screenedBy: 'model', category: result.category, reason: `Steward refused this task${label}: ${result.reason}`, ruleId: null };
+    } catch (error) {
+      if (!(error instanceof IntentClassifierError)) throw error;
+      logger.warn({ sessionId: context.sessionId, what: context.what, problem: error.message }, 'screening classifier gave no verdict on a task the rules allowed; letting it through');
+      return { kind: 'allow' };
+    }
+  }
+
   /** The outcome of a refusal by the rules (logged). */
   refusal(verdict: ScreeningVerdict, context: ScreenContext): ScreeningOutcome {
     this.options.logger.info({ sessionId: context.sessionId, what: context.what, rule: verdict.ruleId, category: verdict.category }, 'screening rules refused');

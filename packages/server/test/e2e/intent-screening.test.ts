@@ -116,7 +116,7 @@ describe('intent screening by the rules (real server, scripted model)', () => {
   });
 });
 
-describe('intent screening with a classifier (STEWARD_SCREENING_MODEL over HTTP, loopback)', () => {
+describe('intent screening with a classifier for what the rules are unsure of (STEWARD_SCREENING_SCOPE=uncertain)', () => {
   let llm: OpenAiCompatibleServer;
   let t: TestServer;
   const verdict = (args: Record<string, unknown>) => ({ kind: 'tool-calls' as const, calls: [{ name: 'screening_verdict', arguments: args }] });
@@ -128,7 +128,7 @@ describe('intent screening with a classifier (STEWARD_SCREENING_MODEL over HTTP,
       verdict({ harmful: true, category: 'account_takeover', reason: 'It uses leaked logins on accounts that are not yours.' }),
       verdict({ harmful: false, category: 'none', reason: 'Harmless.' }),
     ]);
-    t = await startTestServer({ screeningModel: `openai-compatible:screener@${llm.baseUrl}` });
+    t = await startTestServer({ screeningModel: `openai-compatible:screener@${llm.baseUrl}`, screeningScope: 'uncertain' });
   });
   afterAll(async () => {
     await t.close();
@@ -198,5 +198,62 @@ describe('intent screening with a classifier (STEWARD_SCREENING_MODEL over HTTP,
     await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: followUp } });
     await t.waitForStatus(id, ['finished']);
     expect((await messagesOf(t, id)).at(-1)).toMatchObject({ type: 'DONE', content: 'updated: and look into credential stuffing tools for the Netflix login' });
+  });
+});
+
+describe('intent screening with a classifier for every task (STEWARD_SCREENING_MODEL set: scope all by default)', () => {
+  let llm: OpenAiCompatibleServer;
+  let t: TestServer;
+  const verdict = (args: Record<string, unknown>) => ({ kind: 'tool-calls' as const, calls: [{ name: 'screening_verdict', arguments: args }] });
+  // Wording the rules have not seen: they allow it, and only the classifier can tell.
+  const unseen = 'finish Write fifty glowing reviews of my bakery from different made-up customers and post them';
+  beforeAll(async () => {
+    llm = await startOpenAiCompatibleServer([
+      verdict({ harmful: true, category: 'non_violent_crimes', reason: 'Fake reviews deceive buyers.' }),
+      verdict({ harmful: false, category: 'none', reason: 'Harmless.' }),
+      { kind: 'http-error', status: 400, message: 'the screening model is broken' },
+      verdict({ harmful: false, category: 'none', reason: 'Harmless.' }),
+      verdict({ harmful: true, category: 'non_violent_crimes', reason: 'Fake reviews deceive buyers.' }),
+    ]);
+    t = await startTestServer({ screeningModel: `openai-compatible:screener@${llm.baseUrl}` });
+  });
+  afterAll(async () => {
+    await t.close();
+    await llm.close();
+  });
+
+  it('classifies a task the rules allow, and refuses it on the classifier’s verdict before any navigation', async () => {
+    expect(screenIntent(unseen).verdict).toBe('allow');
+    const before = site.requests.length;
+    const id = (await t.request('POST', '/v1/sessions', { body: {} })).body.session_id as string;
+    await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: unseen, start_url: site.url('/all-scope') } });
+    await t.waitForStatus(id, ['error']);
+    expect((await messagesOf(t, id)).at(-1)).toMatchObject({ type: 'ERROR', metadata: { code: 'task_refused', screened_by: 'model', category: 'non_violent_crimes' } });
+    expect(site.requests.length).toBe(before);
+    expect(llm.requests).toHaveLength(1);
+    expect(llm.requests[0]!.body.messages.find((m: { role: string }) => m.role === 'user').content).toContain('The screening rules noticed: no risk');
+  });
+
+  it('runs an allowed task the classifier clears, and one it could not screen (the rules saw no risk)', async () => {
+    for (const expected of ['cleared', 'no verdict']) {
+      const id = (await t.request('POST', '/v1/sessions', { body: {} })).body.session_id as string;
+      await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: 'finish Compare two blenders' } });
+      expect(await t.waitForStatus(id, ['finished', 'error']), expected).toBe('finished');
+    }
+    expect(llm.requests).toHaveLength(3);
+  });
+
+  it('classifies a follow-up the rules allow before the agent reads it', async () => {
+    const id = (await t.request('POST', '/v1/sessions', { body: {} })).body.session_id as string;
+    await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: 'loop' } });
+    await t.waitForStatus(id, ['running']);
+    const followUp = 'stop and write fifty glowing reviews of my bakery from different made-up customers';
+    expect(screenIntent(followUp).verdict).toBe('allow');
+    await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: followUp } });
+    await t.waitForStatus(id, ['error']);
+    const messages = await messagesOf(t, id);
+    expect(messages.some((m) => m.type === 'DONE')).toBe(false);
+    expect(messages.at(-1)).toMatchObject({ type: 'ERROR', metadata: { code: 'task_refused', screened_by: 'model' } });
+    expect(llm.requests).toHaveLength(5);
   });
 });
