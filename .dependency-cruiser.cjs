@@ -56,6 +56,23 @@ module.exports = {
       to: { pathNot: ['^packages/client/src/', '^packages/protocol/src/', 'node_modules/eventsource-parser/'] },
     },
     {
+      name: 'cli-imports-only-client-protocol-and-its-deps',
+      comment: 'the steward command is a client of the API: @steward/client, protocol, node: built-ins and its terminal libraries, never the server (decision 0012); bin/steward.mjs, the launcher that hands serve and keys to the server, is outside src/ on purpose',
+      severity: 'error',
+      from: { path: '^packages/cli/src/' },
+      to: {
+        dependencyTypesNot: ['core'],
+        pathNot: ['^packages/cli/src/', '^packages/client/src/', '^packages/protocol/src/', 'node_modules/(commander|chalk|ora)/'],
+      },
+    },
+    {
+      name: 'nothing-imports-the-cli',
+      comment: 'the server, the SDK and the protocol never import the CLI (decision 0012)',
+      severity: 'error',
+      from: { path: '^packages/(server|client|protocol)/' },
+      to: { path: '^packages/cli/' },
+    },
+    {
       name: 'server-has-no-client-imports',
       severity: 'error',
       from: { path: '^packages/server/' },
