@@ -63,8 +63,12 @@ export class ActionGate {
   readonly #policies: readonly ActionPolicy[];
   /** What the task knows that other sites must not get (the data-flow rule's evidence). */
   readonly #data = new SessionDataLedger();
-  /** Sites the user approved carrying this task's data to: the navigation guard lets them be. */
-  readonly #approvedSites = new Set<string>();
+  /**
+   * What the user approved carrying to which site (normalised values by site): the navigation
+   * guard lets exactly those go there, and nothing else — an approval for an order number is no
+   * licence for the password.
+   */
+  readonly #approvedFlows = new Map<string, Set<string>>();
   /** What the task's text says it may spend (a follow-up can lower it, never raise it). */
   #budget: TaskBudget | undefined;
 
@@ -99,11 +103,13 @@ export class ActionGate {
     return (request) => {
       const { scope } = this.#options;
       const site = siteOf(request.url);
-      if (scope === undefined || site === undefined || scope.includes(request.url) || this.#approvedSites.has(site)) return undefined;
+      if (scope === undefined || site === undefined || scope.includes(request.url)) return undefined;
       const host = hostOf(request.url);
+      // No approval covers a secret.
       if (request.carriesSecret) return `it would carry a secret to ${host}, which the task never named.`;
       const referer = request.referer === undefined ? '' : payloadOf(request.referer);
-      const carried = this.#data.carriedBy(`${payloadOf(request.url)} ${request.body ?? ''} ${referer}`, { read: false });
+      const approved = this.#approvedFlows.get(site);
+      const carried = this.#data.carriedAll(`${payloadOf(request.url)} ${request.body ?? ''} ${referer}`, { read: false }).find((c) => approved?.has(c.value) !== true);
       if (carried === undefined) return undefined;
       return `it would carry ${carried.hint} to ${host}, which the task never named (its sites: ${scope.sites.join(', ') || 'none'}). If the task needs it, ask the user.`;
     };
@@ -181,11 +187,19 @@ export class ActionGate {
       await outcome.executed(false);
       return { run: false, action, result: { ok: false, message: 'The page changed while the approval was pending, so the approved action is no longer the same; nothing was done. Look at the page again.', pageChanged: true } };
     }
-    if (approval.action.kind === 'share_data') {
-      const site = siteOf(destinationOf(now));
-      if (site !== undefined) this.#approvedSites.add(site);
-    }
+    if (approval.action.kind === 'share_data') this.#approveFlow(now);
     return { run: true, action, approval: outcome };
+  }
+
+  /** Records what an approved action carries to its destination, for the navigation guard. */
+  #approveFlow(action: ClassifiedAction): void {
+    const destination = destinationOf(action);
+    const site = siteOf(destination);
+    if (site === undefined) return;
+    const text = action.tool === 'type' && typeof action.args['text'] === 'string' ? action.args['text'] : payloadOf(destination);
+    const values = this.#approvedFlows.get(site) ?? new Set<string>();
+    for (const carried of this.#data.carriedAll(text)) values.add(carried.value);
+    this.#approvedFlows.set(site, values);
   }
 
   async #context(action: ClassifiedAction): Promise<GateContext> {

@@ -23,6 +23,8 @@ export interface CarriedData {
   kind: SessionDataKind;
   /** A short, masked hint of what matched, for the question and the log: never the value itself. */
   hint: string;
+  /** What matched, normalised: how an approval names exactly the data it let go. Never shown. */
+  value: string;
 }
 
 /** The private values of a text: what the task gave that is the user's own. */
@@ -73,18 +75,24 @@ export class SessionDataLedger {
    * 16 characters in a row of text read on the task's sites.
    */
   carriedBy(text: string, options: { read?: boolean } = {}): CarriedData | undefined {
+    return this.carriedAll(text, options)[0];
+  }
+
+  /** Every piece of session data `text` carries (see `carriedBy`), values first, then quotes. */
+  carriedAll(text: string, options: { read?: boolean } = {}): CarriedData[] {
     const normal = normalise(decodeAll(text));
-    if (normal === '') return undefined;
+    if (normal === '') return [];
+    const out: CarriedData[] = [];
     for (const [value, kind] of this.#values) {
-      if (normal.includes(value)) return { kind, hint: hintOf(value, kind) };
+      if (normal.includes(value)) out.push({ kind, hint: hintOf(value, kind), value });
     }
     if (options.read !== false && this.#read !== '' && normal.length >= MIN_QUOTED_LENGTH) {
       for (let at = 0; at + MIN_QUOTED_LENGTH <= normal.length; at += 4) {
         const window = normal.slice(at, at + MIN_QUOTED_LENGTH);
-        if (this.#read.includes(window)) return { kind: 'read', hint: `text read on the task's sites ("${window.slice(0, 8)}…")` };
+        if (this.#read.includes(window)) out.push({ kind: 'read', hint: `text read on the task's sites ("${window.slice(0, 8)}…")`, value: window });
       }
     }
-    return undefined;
+    return out;
   }
 
   #add(value: string, kind: SessionDataKind): void {

@@ -1,4 +1,4 @@
-import { getDomain } from 'tldts';
+import { getDomain, parse } from 'tldts';
 import { formatIp, parseIp } from './ip-bytes.ts';
 
 /**
@@ -6,7 +6,7 @@ import { formatIp, parseIp } from './ip-bytes.ts';
  * `127.0.0.1:4000/form`. Bare names need a dot and a letter-only last label, so "e.g." or "v1.2"
  * are not sites. Bounded: a task is at most a few kilobytes (MAX_MESSAGE_LENGTH).
  */
-const SITE_IN_TEXT = /\bhttps?:\/\/[^\s<>"'`)\]}]+|(?<![@\w.-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}(?::\d{1,5})?(?![\w-])|\b(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?\b/gi;
+const SITE_IN_TEXT = /\bhttps?:\/\/[^\s<>"'`)\]}]+|(?<![@\w.-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}(?::\d{1,5})?(?![\w@-])|\b(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?\b/gi;
 
 /**
  * The sites a task names, against which the action gate and the secret vault judge where data may
@@ -30,7 +30,11 @@ export class TaskScope {
 
   /** Adds every site the text names (a follow-up message can name another site). */
   addText(text: string): void {
-    for (const match of text.matchAll(SITE_IN_TEXT)) this.addUrl(/^https?:/i.test(match[0]) ? match[0] : `http://${match[0]}`);
+    for (const match of text.matchAll(SITE_IN_TEXT)) {
+      if (/^https?:/i.test(match[0])) this.addUrl(match[0]);
+      // A bare name is a site only under a known public suffix: "ada.quill" or "report.final" are not.
+      else if (/^[\d.:]+$/.test(match[0]) || hasPublicSuffix(match[0].replace(/:\d+$/, ''))) this.addUrl(`http://${match[0]}`);
+    }
   }
 
   addUrl(url: string): void {
@@ -70,4 +74,13 @@ export function siteOf(url: string): string | undefined {
   if (ip !== undefined) return `${formatIp(ip)}:${port}`;
   if (!host.includes('.')) return `${host}:${port}`;
   return getDomain(host, { allowPrivateDomains: true }) ?? host;
+}
+
+/** Names reserved for tests, documentation and private networks (RFC 2606, 6761, 8375): sites, though in no public list. */
+const SPECIAL_USE_SUFFIXES = new Set(['example', 'test', 'localhost', 'internal', 'local', 'lan', 'home.arpa']);
+
+function hasPublicSuffix(host: string): boolean {
+  const parsed = parse(host, { allowPrivateDomains: true });
+  if (parsed.domain === null) return false;
+  return parsed.isIcann === true || parsed.isPrivate === true || SPECIAL_USE_SUFFIXES.has(parsed.publicSuffix ?? '');
 }

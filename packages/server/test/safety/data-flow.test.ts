@@ -32,6 +32,10 @@ describe('TaskScope', () => {
     expect(siteOf('about:blank')).toBeUndefined();
   });
 
+  it('takes a bare name for a site only under a known or reserved suffix, and never an email’s parts', () => {
+    expect(TaskScope.of({ texts: ['write to ada.quill@example.org about report.final.draft, then open shop.test and news.example.co.uk'] }).sites).toEqual(['example.co.uk', 'shop.test']);
+  });
+
   it('grows with follow-ups that name another site', () => {
     const s = scope();
     s.addText('also check https://other.example/deals');
@@ -59,7 +63,7 @@ describe('session data', () => {
     expect(data.carriedBy('/c?cart=Blue%20Mug%20x2%2C%20Red%20Kettle', { read: false })).toBeUndefined();
     expect(data.carriedBy('/search?q=cheapest+flight+rome')).toBeUndefined();
     // The hint tells what kind of data, never the value.
-    expect(JSON.stringify(data.carriedBy('/x/48151623'))).not.toContain('4815');
+    expect(data.carriedBy('/x/48151623')?.hint).not.toContain('4815');
   });
 });
 
