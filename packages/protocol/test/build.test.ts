@@ -21,7 +21,7 @@ beforeAll(async () => {
   consumer = mkdtempSync(join(tmpdir(), 'steward-protocol-consumer-'));
   mkdirSync(join(consumer, 'node_modules/@steward'), { recursive: true });
   symlinkSync(join(PACKAGE, 'dist'), join(consumer, 'node_modules/@steward/protocol'), 'dir');
-}, 120_000);
+}, 240_000);
 afterAll(() => {
   if (consumer) rmSync(consumer, { recursive: true, force: true });
 });
