@@ -7,7 +7,7 @@ import { InMemoryWindowCounters } from '../../src/counters/memory/in-memory-wind
 import { StaticModelRegistry } from '../../src/llm/index.ts';
 import { ApiKeyService, LiveViewTokens, SessionService, type SessionEvent } from '../../src/sessions/index.ts';
 import { InMemoryStore } from '../../src/store/memory/in-memory-store.ts';
-import { systemClock } from '../../src/util/index.ts';
+import { systemClock, type Clock } from '../../src/util/index.ts';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
 
@@ -27,17 +27,17 @@ export interface InjectApp {
  * The HTTP app over fakes (in-memory store, fake browsers, no model), for `app.inject()` tests of
  * the edge: no Chromium, no sockets, any client address (`remoteAddress`).
  */
-export async function buildInjectApp(rateLimits: Partial<RateLimitSettings> = {}, store = new InMemoryStore()): Promise<InjectApp> {
+export async function buildInjectApp(rateLimits: Partial<RateLimitSettings> = {}, store = new InMemoryStore(), clock: Clock = systemClock): Promise<InjectApp> {
   const browsers = createFakeBrowserPool();
   const tokens = new LiveViewTokens(Buffer.alloc(32, 7));
-  const keys = new ApiKeyService(store, systemClock);
+  const keys = new ApiKeyService(store, clock);
   const sessions = new SessionService({
     store,
     browsers,
     models: new StaticModelRegistry({}),
     bus: new InMemoryEventBus<SessionEvent>(),
     webhooks: { send: () => undefined },
-    clock: systemClock,
+    clock,
     logger: silent,
     limits: { maxSessions: 20, sessionIdleTimeoutMs: 0, sessionMaxLifetimeMs: 0, taskTimeoutMs: 0, modelTimeoutMs: 1_000 },
     modelHelp: 'no model',
