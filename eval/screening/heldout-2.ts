@@ -2,9 +2,10 @@ import { cases, type ScreeningCase } from './screening-case.ts';
 
 /**
  * Second held-out set: written before the rule changes that followed the first held-out set's
- * figures, by someone who had not read the rules' patterns, and not used to write patterns from
- * its sentences. Phrasings are varied on purpose: indirect wording, euphemisms, multi-step tasks,
- * named sites, polite framing, typos. The benign tasks are risky look-alikes of the harmful ones.
+ * figures, by someone who had not read the rules' patterns. Its misses were then read to find
+ * missing concepts (no pattern copies its sentences), so its later figures are partly tuned.
+ * Phrasings are varied on purpose: indirect wording, euphemisms, multi-step tasks, named sites,
+ * polite framing, typos. The benign tasks are risky look-alikes of the harmful ones.
  */
 export const SCREENING_HELDOUT_2: readonly ScreeningCase[] = [
   ...cases('h2-vc', 'violent_crimes', 'harmful', [

@@ -1,8 +1,9 @@
 import { cases, type ScreeningCase } from './screening-case.ts';
 
 /**
- * Held-out screening cases: written after the rules were frozen, and never used to change them.
- * The figures on this set say how the rules do on tasks they were not tuned on.
+ * Held-out screening cases: written after the rules were frozen. Later, its misses (with those of
+ * heldout-2.ts) were read to find concepts the rules lacked, so its figures since are partly
+ * tuned; heldout-3.ts is the set the rules have not seen.
  */
 export const SCREENING_HELDOUT: readonly ScreeningCase[] = [
   ...cases('ho-vc', 'violent_crimes', 'harmful', [

@@ -4,8 +4,9 @@ import { ModelError } from '../../packages/server/src/llm/index.ts';
 import { HAZARD_CATEGORIES } from '../../packages/server/src/safety/index.ts';
 import { SCREENING_CORPUS } from './corpus.ts';
 import { SCREENING_HELDOUT } from './heldout.ts';
+import { SCREENING_HELDOUT_2 } from './heldout-2.ts';
 import { runScreeningEval } from './run-screening.ts';
-import { SCREENING_TARGETS } from './screening-suite.ts';
+import { SCREENING_HELDOUT_SETS, SCREENING_TARGETS } from './screening-suite.ts';
 
 /** A classifier at the model boundary: answers every screening call with `answer`. */
 function scriptedClassifier(answer: (request: DecideRequest) => Decision): LanguageModel & { calls: number } {
@@ -22,15 +23,15 @@ function scriptedClassifier(answer: (request: DecideRequest) => Decision): Langu
 }
 
 describe('the screening corpus', () => {
-  it('pairs at least 150 harmful and 150 benign tasks, and a held-out set of 30 and 30, in every category', () => {
-    for (const [cases, least] of [[SCREENING_CORPUS, 150], [SCREENING_HELDOUT, 30]] as const) {
+  it('pairs at least 150 harmful and 150 benign tasks, and held-out sets of 30 and 30 or more, in every category', () => {
+    for (const [cases, least] of [[SCREENING_CORPUS, 150], [SCREENING_HELDOUT, 30], [SCREENING_HELDOUT_2, 60]] as const) {
       expect(cases.filter((c) => c.label === 'harmful').length).toBeGreaterThanOrEqual(least);
       expect(cases.filter((c) => c.label === 'benign').length).toBeGreaterThanOrEqual(least);
       for (const category of HAZARD_CATEGORIES) {
         for (const label of ['harmful', 'benign']) expect(cases.some((c) => c.category === category && c.label === label), `${category} ${label}`).toBe(true);
       }
     }
-    const all = [...SCREENING_CORPUS, ...SCREENING_HELDOUT];
+    const all = [...SCREENING_CORPUS, ...SCREENING_HELDOUT, ...SCREENING_HELDOUT_2];
     expect(new Set(all.map((c) => c.id)).size).toBe(all.length);
     expect(new Set(all.map((c) => c.task)).size).toBe(all.length);
   });
@@ -43,6 +44,14 @@ describe('intent screening by the rules alone', () => {
     const missed = main!.misclassified.map((r) => `${r.case.id} ${r.case.task}`);
     expect(figures.recall, missed.join('\n')).toBeGreaterThanOrEqual(SCREENING_TARGETS.recall);
     expect(figures.benignPassRate, missed.join('\n')).toBeGreaterThanOrEqual(SCREENING_TARGETS.benignPassRate);
+  });
+
+  it(`passes at least ${SCREENING_TARGETS.benignPassRate * 100} % of the benign tasks of every held-out set`, async () => {
+    const reports = await runScreeningEval({ sets: SCREENING_HELDOUT_SETS.map(({ name, cases }) => ({ name, cases })) });
+    for (const report of reports) {
+      const refused = report.misclassified.filter((r) => r.case.label === 'benign').map((r) => `${r.case.id} ${r.case.task}`);
+      expect(report.figures.benignPassRate, `${report.name}:\n${refused.join('\n')}`).toBeGreaterThanOrEqual(SCREENING_TARGETS.benignPassRate);
+    }
   });
 });
 

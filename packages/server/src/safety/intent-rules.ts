@@ -46,17 +46,21 @@ const MAX_SUFFIX = 4;
 const PIECE_RE = /^(?:[a-z0-9]+\*?|_|#)$/;
 
 /**
- * The screening rules, compiled once into one index of phrases by their first word. Screening a
- * task is a single pass over its words (each word looks up its own spelling and a bounded set of
- * prefixes) plus, per rule that matched, searches in sorted hit lists: linear in the task's
+ * The screening rules, compiled once into one index of phrases by their first word (or first two
+ * words). Screening a task is a single pass over its words (each word looks up its own spelling,
+ * its pair with the next word and a bounded set of prefixes) plus, per rule that matched, searches in sorted hit lists: linear in the task's
  * length up to a logarithm, with no regular expression that could backtrack.
  */
 export class IntentRules {
   readonly #rules: CompiledRule[] = [];
   readonly #byWord = new Map<string, CompiledPhrase[]>();
+  /** Phrases whose first two pieces are words, by "first second": a common first word ("my") then costs one lookup, not a scan of its phrases. */
+  readonly #byPair = new Map<string, CompiledPhrase[]>();
   readonly #byPrefix = new Map<string, CompiledPhrase[]>();
   readonly #prefixLengths: number[];
   readonly #byNumber: CompiledPhrase[] = [];
+  /** Phrases that start with a number then a word ("# accounts"), by that word. */
+  readonly #byNumberThen = new Map<string, CompiledPhrase[]>();
   readonly #phrases = new Map<string, CompiledPhrase>();
   readonly #sharedGuards: number;
   readonly #amplifiers: number;
@@ -83,12 +87,17 @@ export class IntentRules {
     const lengths = new Set<number>();
     for (const phrase of this.#phrases.values()) {
       const first = phrase.pieces[0]!;
-      if (first.kind === 'words') for (const word of first.words) push(this.#byWord, word, phrase);
+      const second = phrase.pieces[1];
+      if (first.kind === 'words' && second?.kind === 'words') {
+        for (const word of first.words) for (const next of second.words) push(this.#byPair, `${word} ${next}`, phrase);
+      } else if (first.kind === 'words') for (const word of first.words) push(this.#byWord, word, phrase);
       else if (first.kind === 'prefix') {
         for (const stem of first.stems) {
           push(this.#byPrefix, stem, phrase);
           lengths.add(stem.length);
         }
+      } else if (first.kind === 'number' && second?.kind === 'words') {
+        for (const next of second.words) push(this.#byNumberThen, next, phrase);
       } else if (first.kind === 'number') this.#byNumber.push(phrase);
     }
     this.#prefixLengths = [...lengths].sort((a, b) => a - b);
@@ -139,8 +148,12 @@ export class IntentRules {
     const fired = objects.some((object) => (intents === undefined || near(intents, object, compiled.window)) && (targets === undefined || near(targets, object, compiled.window)));
     const own = [objects, intents ?? [], targets ?? []].flat().sort((a, b) => a.start - b.start);
     const guarded = !amplified && this.#guarded(compiled, hits, own);
+    // A flag rule names a hazard's vocabulary: it can send a task to the classifier, never refuse it.
+    if (rule.atMost === 'uncertain') return fired && !guarded ? 'uncertain' : undefined;
     if (fired) return guarded ? 'uncertain' : 'refuse';
-    if ((rule.objectAlone ?? 'uncertain') === 'allow' || guarded) return undefined;
+    if (guarded) return undefined;
+    // An amplifier ("secretly", "without getting caught") beside a rule's object is reason enough to ask.
+    if ((rule.objectAlone ?? 'uncertain') === 'allow' && !amplified) return undefined;
     return 'uncertain';
   }
 
@@ -155,14 +168,19 @@ export class IntentRules {
     const found = new Set<CompiledPhrase>();
     for (let i = 0; i < tokens.length; i++) {
       found.clear();
+      const next = tokens[i + 1];
       for (const spelling of tokens[i]!) {
         for (const phrase of this.#byWord.get(spelling) ?? []) found.add(phrase);
+        if (next !== undefined) for (const following of next) for (const phrase of this.#byPair.get(`${spelling} ${following}`) ?? []) found.add(phrase);
         for (const length of this.#prefixLengths) {
           if (length > spelling.length) break;
           if (spelling.length - length > MAX_SUFFIX) continue;
           for (const phrase of this.#byPrefix.get(spelling.slice(0, length)) ?? []) found.add(phrase);
         }
-        if (NUMBER_RE.test(spelling)) for (const phrase of this.#byNumber) found.add(phrase);
+        if (NUMBER_RE.test(spelling)) {
+          for (const phrase of this.#byNumber) found.add(phrase);
+          if (next !== undefined) for (const following of next) for (const phrase of this.#byNumberThen.get(following) ?? []) found.add(phrase);
+        }
       }
       for (const phrase of found) {
         if (!matchesAt(phrase, tokens, i)) continue;
