@@ -16,7 +16,11 @@ export interface Terminal {
 /** Exit codes: 0 done, 1 failed, 2 usage, 130 interrupted (128 + SIGINT, as shells report it). */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
-/** True when a person is watching both streams: the status line is drawn then. */
+/**
+ * True when a person is watching both streams: the status line is drawn then. A terminal that
+ * reports no width (a bare pty) gets plain lines: ora divides by the width to know what to erase.
+ */
 export function isLive(terminal: Terminal): boolean {
-  return terminal.stdout.isTTY === true && terminal.stderr.isTTY === true && terminal.env['TERM'] !== 'dumb';
+  const { stdout, stderr } = terminal;
+  return stdout.isTTY === true && stderr.isTTY === true && stderr.columns > 0 && terminal.env['TERM'] !== 'dumb';
 }

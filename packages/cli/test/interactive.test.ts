@@ -45,4 +45,13 @@ describe('steward run on a terminal', () => {
     expect(stripAnsi(run.stdout())).toContain(`Interrupted: deleting session ${ids[0]}`);
     expect(await sessionIds()).toEqual([]);
   }, 60_000);
+
+  it('prints plain lines on a terminal that reports no width (ora cannot draw there)', async () => {
+    const run = startCliInPty(['run', 'finish narrow'], env, { sized: false });
+    expect(await run.exited).toBe(0);
+    const out = stripAnsi(run.stdout());
+    expect(out).toMatch(/^session +\S+ \(agi-0\)\r?$/m);
+    expect(out).toMatch(/^narrow\r?$/m);
+    expect(out).not.toMatch(/\d+ steps? · /);
+  }, 60_000);
 });

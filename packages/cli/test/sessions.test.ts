@@ -65,11 +65,8 @@ describe('steward sessions, messages, screenshot', () => {
     expect(all.code).toBe(0);
     expect(all.stdout).toBe('Deleted 2 sessions.\n');
     expect((await t.request('GET', '/v1/sessions')).body).toEqual([]);
-    const empty = await runCli(['sessions', 'list'], env);
-    expect(empty.stderr).toContain('No sessions.');
 
     expect((await runCli(['sessions', 'rm'], env)).code).toBe(2);
-    expect((await runCli(['sessions', 'rm', 'x', '--all'], env)).code).toBe(2);
   }, 60_000);
 
   it("prints a session's messages (and LOG messages with --all), and saves its screenshot", async () => {

@@ -41,12 +41,14 @@ export async function runCommand(terminal: Terminal, task: string, options: RunO
   const session = client.session(options.model);
   const stopFeed = new AbortController();
   let progress: Progress | undefined;
+  let feed: EventFeed | undefined;
   try {
     sessionId = await session.start({ signal: interrupts.signal });
     progress = isLive(terminal) ? new LiveProgress(err, `${options.model} ${sessionId}`) : new PlainProgress(err);
     if (!isLive(terminal)) progress.line(`session  ${sessionId} (${options.model})`);
     const shown = progress;
-    const feed = new EventFeed(client, sessionId, (event) => show(event, shown), stopFeed.signal);
+    const events = new EventFeed(client, sessionId, (event) => show(event, shown), stopFeed.signal);
+    feed = events;
     const result = await session.runTask(task, {
       ...(options.startUrl === undefined ? {} : { startUrl: options.startUrl }),
       ...(outputSchema === undefined ? {} : { outputSchema }),
@@ -54,7 +56,7 @@ export async function runCommand(terminal: Terminal, task: string, options: RunO
       pollInterval: POLL_MS,
       signal: interrupts.signal,
       onQuestion: async (question) => {
-        await feed.until(question.id - 1);
+        await events.until(question.id - 1);
         shown.suspend();
         try {
           return await asker.ask(question, interrupts.signal);
@@ -63,11 +65,13 @@ export async function runCommand(terminal: Terminal, task: string, options: RunO
         }
       },
     });
-    await feed.until(result.metadata.messageId);
+    await events.until(result.metadata.messageId);
     progress.stop();
     await printResult(terminal, client, result, options.json === true);
     return EXIT.ok;
   } catch (error) {
+    // The steps that led to an ERROR are shown before it.
+    if (error instanceof AgentExecutionError && error.messageId !== undefined) await feed?.until(error.messageId);
     progress?.stop();
     if (interrupts.signal.aborted) {
       err.write(`\nInterrupted${sessionId === undefined ? '' : `: deleting session ${sessionId}`}.\n`);

@@ -34,10 +34,12 @@ export function startCli(args: string[], env: Record<string, string>, options: {
  * gives it a TTY for stdin, stdout and stderr; what it prints arrives merged on `stdout()`, and
  * what is written to `child.stdin` is typed on that terminal (`\r` for Enter, `\x03` for Ctrl-C).
  */
-export function startCliInPty(args: string[], env: Record<string, string>): CliRun {
+export function startCliInPty(args: string[], env: Record<string, string>, options: { sized?: boolean } = {}): CliRun {
   const command = [process.execPath, STEWARD_BIN, ...args].map(shellQuote).join(' ');
+  // A pty made by script has no size (0 columns) until stty gives it one, as a terminal window would.
+  const size = options.sized === false ? '' : 'stty cols 200 rows 50; ';
   // -e: exit with the command's status; -q: no start and end banners; the typescript goes nowhere.
-  const child = spawn('script', ['-q', '-e', '-c', `stty cols 200 rows 50; exec ${command}`, '/dev/null'], { cwd: REPO_ROOT, env: cliEnv({ TERM: 'xterm-256color', ...env }), stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('script', ['-q', '-e', '-c', `${size}exec ${command}`, '/dev/null'], { cwd: REPO_ROOT, env: cliEnv({ TERM: 'xterm-256color', ...env }), stdio: ['pipe', 'pipe', 'pipe'] });
   return watch(child);
 }
 
