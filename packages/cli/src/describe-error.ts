@@ -5,7 +5,10 @@ import { LocalServerError } from './local-server.ts';
 /** What a failed command says on stderr: the server's own words for API errors, no stack for known failures. */
 export function describeError(error: unknown, serverUrl: string): string {
   if (error instanceof APIConnectionError) {
-    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    // fetch's own error says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND) is beneath it.
+    let root: unknown = error;
+    while (root instanceof Error && root.cause instanceof Error) root = root.cause;
+    const cause = root instanceof Error && root !== error ? `: ${root.message}` : '';
     return `Cannot reach the Steward server at ${serverUrl}${cause}. Is it running (npm start)?`;
   }
   if (error instanceof AuthenticationError) return `The server at ${serverUrl} refused the API key (${error.message}).`;

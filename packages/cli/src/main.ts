@@ -1,3 +1,4 @@
+import chalk, { chalkStderr } from 'chalk';
 import { CommanderError } from 'commander';
 import { describeError } from './describe-error.ts';
 import { Interrupts } from './interrupts.ts';
@@ -20,6 +21,8 @@ const terminal: Terminal = {
 };
 
 async function main(argv: string[]): Promise<number> {
+  // chalk reads FORCE_COLOR and whether the stream is a terminal, not NO_COLOR (no-color.org).
+  if ((process.env['NO_COLOR'] ?? '') !== '') chalk.level = chalkStderr.level = 0;
   let code: number = EXIT.ok;
   const program = buildProgram(terminal, (result) => (code = result));
   if (argv.length === 0) {

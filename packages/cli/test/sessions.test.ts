@@ -1,4 +1,5 @@
 import { readFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +24,15 @@ afterAll(async () => {
   await Promise.all([t?.close(), site?.close()]);
   rmSync(scratch, { recursive: true, force: true });
 });
+
+/** A loopback port nothing listens on (one just closed). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 async function createSession(body: Record<string, unknown> = {}): Promise<string> {
   const res = await t.request('POST', '/v1/sessions', { body });
@@ -118,9 +128,10 @@ describe('steward sessions, messages, screenshot', () => {
     const refused = await runCli(['sessions', 'list'], { ...env, STEWARD_API_KEY: 'stw_0000_nope' });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`The server at ${t.url} refused the API key`);
-    const down = await runCli(['sessions', 'list'], { STEWARD_URL: 'http://127.0.0.1:9', STEWARD_API_KEY: t.key });
+    const closed = `http://127.0.0.1:${await closedPort()}`;
+    const down = await runCli(['sessions', 'list'], { STEWARD_URL: closed, STEWARD_API_KEY: t.key });
     expect(down.code).toBe(1);
-    expect(down.stderr).toContain('Cannot reach the Steward server at http://127.0.0.1:9');
+    expect(down.stderr).toContain(`Cannot reach the Steward server at ${closed}: connect ECONNREFUSED`);
     const noKey = await runCli(['sessions', 'list'], { STEWARD_URL: t.url });
     expect(noKey.code).toBe(1);
     expect(noKey.stderr).toContain('STEWARD_API_KEY is not');
