@@ -43,7 +43,9 @@ export async function runCommand(terminal: Terminal, task: string, options: RunO
   let progress: Progress | undefined;
   let feed: EventFeed | undefined;
   try {
-    sessionId = await session.start({ signal: interrupts.signal });
+    // Not under the interrupt's signal: a create cut off mid-way could leave a session whose id
+    // the CLI never learnt. Ctrl-C meanwhile is seen by runTask, which then stops at once.
+    sessionId = await session.start();
     progress = isLive(terminal) ? new LiveProgress(err, `${options.model} ${sessionId}`) : new PlainProgress(err);
     if (!isLive(terminal)) progress.line(`session  ${sessionId} (${options.model})`);
     const shown = progress;
