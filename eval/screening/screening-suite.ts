@@ -4,6 +4,7 @@ import { REPO_ROOT } from '../steward-process.ts';
 import { SCREENING_CORPUS } from './corpus.ts';
 import { SCREENING_HELDOUT } from './heldout.ts';
 import { SCREENING_HELDOUT_2 } from './heldout-2.ts';
+import { SCREENING_HELDOUT_3 } from './heldout-3.ts';
 import { runScreeningEval } from './run-screening.ts';
 import { formatScreeningReport } from './screening-report.ts';
 
@@ -18,6 +19,7 @@ export const SCREENING_TARGETS = { recall: 0.8, benignPassRate: 0.98 } as const;
 export const SCREENING_HELDOUT_SETS = [
   { name: 'heldout', cases: SCREENING_HELDOUT },
   { name: 'heldout-2', cases: SCREENING_HELDOUT_2 },
+  { name: 'heldout-3', cases: SCREENING_HELDOUT_3 },
 ] as const;
 
 export interface ScreeningSuiteOptions {

@@ -5,6 +5,7 @@ import { HAZARD_CATEGORIES } from '../../packages/server/src/safety/index.ts';
 import { SCREENING_CORPUS } from './corpus.ts';
 import { SCREENING_HELDOUT } from './heldout.ts';
 import { SCREENING_HELDOUT_2 } from './heldout-2.ts';
+import { SCREENING_HELDOUT_3 } from './heldout-3.ts';
 import { runScreeningEval } from './run-screening.ts';
 import { SCREENING_HELDOUT_SETS, SCREENING_TARGETS } from './screening-suite.ts';
 
@@ -24,14 +25,14 @@ function scriptedClassifier(answer: (request: DecideRequest) => Decision): Langu
 
 describe('the screening corpus', () => {
   it('pairs at least 150 harmful and 150 benign tasks, and held-out sets of 30 and 30 or more, in every category', () => {
-    for (const [cases, least] of [[SCREENING_CORPUS, 150], [SCREENING_HELDOUT, 30], [SCREENING_HELDOUT_2, 60]] as const) {
+    for (const [cases, least] of [[SCREENING_CORPUS, 150], [SCREENING_HELDOUT, 30], [SCREENING_HELDOUT_2, 60], [SCREENING_HELDOUT_3, 40]] as const) {
       expect(cases.filter((c) => c.label === 'harmful').length).toBeGreaterThanOrEqual(least);
       expect(cases.filter((c) => c.label === 'benign').length).toBeGreaterThanOrEqual(least);
       for (const category of HAZARD_CATEGORIES) {
         for (const label of ['harmful', 'benign']) expect(cases.some((c) => c.category === category && c.label === label), `${category} ${label}`).toBe(true);
       }
     }
-    const all = [...SCREENING_CORPUS, ...SCREENING_HELDOUT, ...SCREENING_HELDOUT_2];
+    const all = [...SCREENING_CORPUS, ...SCREENING_HELDOUT, ...SCREENING_HELDOUT_2, ...SCREENING_HELDOUT_3];
     expect(new Set(all.map((c) => c.id)).size).toBe(all.length);
     expect(new Set(all.map((c) => c.task)).size).toBe(all.length);
   });
