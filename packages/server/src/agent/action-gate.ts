@@ -87,6 +87,7 @@ export class ActionGate {
     if (this.#options.scope?.includes(observation.url) !== true) return;
     this.#data.addRead(observation.text);
     for (const element of observation.elements) {
+      if (element.href !== undefined) this.#data.addShownUrl(element.href);
       if (element.sensitive === true) continue;
       this.#data.addRead(element.name);
       if (element.value !== undefined) this.#data.addRead(element.value);

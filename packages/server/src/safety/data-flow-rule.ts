@@ -17,6 +17,11 @@ export const dataFlowRule: ActionPolicy = {
   review(action, context) {
     const { scope, data } = context;
     if (scope === undefined || data === undefined) return { kind: 'allow' };
+    // Text goes in through `type`, whose text is judged; a key pressed alone types a character into
+    // whatever has focus (a frame of another site, perhaps), one at a time, past any check.
+    if (action.tool === 'press' && typesText(action.args['key'])) {
+      return { kind: 'refuse', reason: 'press is for keys and shortcuts (Enter, Tab, Escape, ArrowDown, Control+A); to enter text, use type, whose text is checked.' };
+    }
     const carried = carriedElsewhere(action, context);
     if (carried === undefined) return { kind: 'allow' };
     return verdictFor(action, context, carried);
@@ -35,8 +40,10 @@ function carriedElsewhere(action: ClassifiedAction, { scope, data }: GateContext
       // and Chromium follows a redirect without asking the browser's guard: the URLs inside count too.
       for (const url of [destination, ...embeddedUrls(destination)]) {
         if (scope.includes(url) || !/^https?:/i.test(url)) continue;
-        // A link the page wrote naturally quotes the page's own text; what it must not carry is the user's.
-        const carried = data.carriedBy(payloadOf(url), { read: action.tool !== 'click' });
+        // A link the page wrote (or a URL it shows, opened as written) naturally quotes the page's own
+        // text; what it must not carry is the user's.
+        const followed = action.tool === 'click' || data.wasShown(url);
+        const carried = data.carriedBy(payloadOf(url), { read: !followed });
         if (carried !== undefined) return carried;
       }
       return undefined;
@@ -61,6 +68,13 @@ function verdictFor(action: ClassifiedAction, context: GateContext, carried: Car
     return { kind: 'refuse', reason: `this would carry ${carried.hint} to ${where}, which the task never named (its sites: ${named}), and this session's approval_policy is never, so it cannot be approved. Ask the user if the task needs it.` };
   }
   return { kind: 'ask', approval: approvalFor(action, 'share_data', context, carried.hint) };
+}
+
+/** A key that enters a character: one printable character, alone or with Shift (not a space, not a shortcut). */
+function typesText(key: unknown): boolean {
+  if (typeof key !== 'string') return false;
+  const bare = key.replace(/^Shift\+/i, '');
+  return [...bare].length === 1 && bare.trim() !== '';
 }
 
 /** Absolute URLs inside a URL's query and fragment (decoded, up to two levels of encoding). */

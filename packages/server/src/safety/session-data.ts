@@ -44,6 +44,7 @@ export function privateValues(text: string): string[] {
  */
 export class SessionDataLedger {
   readonly #values = new Map<string, SessionDataKind>();
+  readonly #shownUrls = new Set<string>();
   #read = '';
 
   /** The task's text and its follow-ups: their private values. */
@@ -60,6 +61,18 @@ export class SessionDataLedger {
 
   addSecret(value: string): void {
     this.#add(value, 'secret');
+  }
+
+  /** A URL a page of the task's sites showed (a link's href, a URL in its text): following it is link-following. */
+  addShownUrl(url: string): void {
+    const normal = normalise(url);
+    if (normal.length >= MIN_TYPED_LENGTH) this.#shownUrls.add(normal);
+  }
+
+  /** Whether the URL was shown by a page of the task's sites (as a link, or written in its text). */
+  wasShown(url: string): boolean {
+    const normal = normalise(url);
+    return this.#shownUrls.has(normal) || (normal.length >= MIN_QUOTED_LENGTH && this.#read.includes(normal));
   }
 
   /** Text seen on a page of one of the task's sites. */
@@ -118,7 +131,11 @@ function normalise(text: string): string {
   return text.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
 }
 
-/** Percent-encoding (up to three times over, as redirects do) and `+` for spaces: the decoded copy is searched too. */
+/**
+ * Percent-encoding (up to three times over, as redirects do), `+` for spaces, and tokens of 8+
+ * characters that read as base64 (standard or URL-safe) or hex of printable text: the decoded
+ * copies are searched too.
+ */
 function decodeAll(text: string): string {
   let out = text.replace(/\+/g, ' ');
   for (let i = 0; i < 3; i++) {
@@ -130,7 +147,26 @@ function decodeAll(text: string): string {
       break;
     }
   }
-  return out === text ? text : `${text} ${out}`;
+  const decoded = out === text ? text : `${text} ${out}`;
+  const extra: string[] = [];
+  // With `/` (standard base64) and without it (URL-safe, or a path segment after a slash).
+  const tokens = new Set([...(decoded.match(/[A-Za-z0-9+/_-]{8,}={0,2}/g) ?? []), ...(decoded.match(/[A-Za-z0-9+_-]{8,}={0,2}/g) ?? [])]);
+  for (const token of tokens) {
+    const base64 = printable(Buffer.from(token.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8'));
+    if (base64 !== undefined) extra.push(base64);
+    if (/^(?:[0-9a-f]{2}){6,}$/i.test(token)) {
+      const hex = printable(Buffer.from(token, 'hex').toString('utf8'));
+      if (hex !== undefined) extra.push(hex);
+    }
+  }
+  return extra.length === 0 ? decoded : `${decoded} ${extra.join(' ')}`;
+}
+
+/** The text when it is mostly printable (a real decoding), else undefined (noise from a random token). */
+function printable(text: string): string | undefined {
+  if (text.length < 4) return undefined;
+  const readable = text.match(/[\p{L}\p{N}\p{P}\p{Zs}]/gu)?.length ?? 0;
+  return readable / text.length >= 0.9 && !text.includes('\uFFFD') ? text : undefined;
 }
 
 function hintOf(value: string, kind: SessionDataKind): string {

