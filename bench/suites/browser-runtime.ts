@@ -66,6 +66,8 @@ export interface BrowserSuiteResult {
   };
   fixtures: Record<string, FixtureFigures>;
   egress: EgressFigures;
+  /** Observe/act with a task's navigation guard set (every request through the context's route): its cost. */
+  navigation_guard: { compare_p50_ms: { navigate: Record<string, OffOn>; observe: Record<string, OffOn>; act: Record<string, OffOn> } };
   chromium_processes_left: number;
 }
 
@@ -217,7 +219,27 @@ export async function runBrowserSuite(options: BrowserSuiteOptions): Promise<Bro
     await coldPool.close();
   }
   const egress = await measureWithFirewall(options, { createWarm, createCold, fixtures });
-  return { create_warm: createWarm, create_cold: createCold, memory, idle_sessions: idle, fixtures, egress, chromium_processes_left: chromiumPids().length };
+  const navigationGuard = await measureWithGuard(options, fixtures);
+  return { create_warm: createWarm, create_cold: createCold, memory, idle_sessions: idle, fixtures, egress, navigation_guard: navigationGuard, chromium_processes_left: chromiumPids().length };
+}
+
+/**
+ * Observe/act on each fixture again with a navigation guard that lets everything through, as a
+ * running task has one: what routing every request of the context through Node costs.
+ */
+async function measureWithGuard(options: BrowserSuiteOptions, off: BrowserSuiteResult['fixtures']): Promise<BrowserSuiteResult['navigation_guard']> {
+  const pool = createPlaywrightBrowserPool({ warmContexts: options.warmContexts, maxContexts: 20 });
+  let on: BrowserSuiteResult['fixtures'];
+  try {
+    await pool.start();
+    progress('navigation guard on: observe/act on each fixture ...');
+    on = await measureFixtures(pool, options, { guarded: true });
+  } finally {
+    await pool.close();
+  }
+  const perSite = (figure: (f: FixtureFigures) => number): Record<string, OffOn> =>
+    Object.fromEntries(Object.entries(on).map(([site, f]) => [site, { off: off[site] === undefined ? NaN : figure(off[site]), on: figure(f) }]));
+  return { compare_p50_ms: { navigate: perSite((f) => f.navigate_ms), observe: perSite((f) => f.observe_ms.p50), act: perSite((f) => f.act_ms.p50) } };
 }
 
 /** Warm creates, cold creates and observe/act again, each pool with the egress firewall on. */
@@ -435,7 +457,7 @@ async function measureCapacity(
   }
 }
 
-async function measureFixtures(pool: PlaywrightBrowserPool, options: BrowserSuiteOptions): Promise<BrowserSuiteResult['fixtures']> {
+async function measureFixtures(pool: PlaywrightBrowserPool, options: BrowserSuiteOptions, mode: { guarded?: boolean } = {}): Promise<BrowserSuiteResult['fixtures']> {
   const { signal } = options;
   const result: BrowserSuiteResult['fixtures'] = {};
   for (const [site, paths] of Object.entries(FIXTURE_PAGES)) {
@@ -446,6 +468,7 @@ async function measureFixtures(pool: PlaywrightBrowserPool, options: BrowserSuit
     options.fixtures.reset();
     const session = await pool.acquire({ sessionId: `fixture-${site}`, signal });
     try {
+      if (mode.guarded === true) await session.setNavigationGuard(() => undefined);
       const tokens: Record<string, number> = {};
       const truncated: string[] = [];
       let elementsMax = 0;
