@@ -9,7 +9,7 @@ const report = process.env['STEWARD_TEST_REPORT'];
 export default defineConfig({
   test: {
     reporters: report ? ['default', ['json', { outputFile: report }]] : ['default'],
-    include: ['packages/*/test/**/*.test.ts', 'fixtures/**/*.test.ts', 'eval/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'fixtures/**/*.test.ts', 'eval/**/*.test.ts', 'examples/**/*.test.ts'],
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 30_000,
