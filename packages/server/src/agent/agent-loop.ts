@@ -146,6 +146,7 @@ async function runLoop(input: AgentTaskInput, secrets: TypedSecrets, gate: Actio
       outputSchema: input.outputSchema,
       plan,
       secretNames: input.secrets?.names,
+      paymentToken: input.payments?.tokenId,
     });
     // A tab with an open dialog paints nothing: the dialog is in the observation instead.
     if (profile.vision && model.supportsVision && observation.dialog?.open !== true) {

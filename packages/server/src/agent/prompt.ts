@@ -37,6 +37,8 @@ export interface StepPromptInput {
   fence: PageDataFence;
   /** The session's secrets the agent may type by placeholder. */
   secretNames?: readonly string[] | undefined;
+  /** The task's payment token (`config_updates.payment_token`), for fill_payment. */
+  paymentToken?: string | undefined;
 }
 
 export function stepMessages(input: StepPromptInput): PromptMessage[] {
@@ -47,6 +49,9 @@ export function stepMessages(input: StepPromptInput): PromptMessage[] {
     parts.push(
       `SECRETS: to enter one, call type with its placeholder as the text (it may be part of the text); the browser types the value, which you never see, and only on the sites the task names: ${input.secretNames.map((n) => `{{secret:${n}}}`).join(', ')}`,
     );
+  }
+  if (input.paymentToken !== undefined) {
+    parts.push(`PAYMENT: this task may pay with payment token ${input.paymentToken}: fill the checkout's card fields with fill_payment (you never see the card), within the amount the task allows.`);
   }
   if (input.outputSchema) parts.push(`RESULT FORMAT: call done with result = a JSON object matching this JSON Schema:\n${JSON.stringify(input.outputSchema)}`);
   if (input.plan) parts.push(`YOUR PLAN SO FAR (revise it as you learn):\n${input.plan}`);

@@ -2,7 +2,9 @@ import type { ActionClass } from '@steward/protocol';
 import type { PlannedAction } from './action-review.ts';
 
 // Element names are at most 80 characters (observation), so these plain patterns stay cheap.
-const PURCHASE = /\b(place (your |my )?order|pay( now| securely)?|pay \S{0,12}\d|buy( it)? now|complete (purchase|order|payment|checkout)|confirm (and pay|purchase|payment|order|booking)|submit (order|payment)|checkout now|purchase( now)?|order now|book( and pay)? now|subscribe( and pay)?)\b/i;
+// "Pay" counts alone, with "now"/"securely", or with an amount: "Pay by card instead" or "Pay with
+// PayPal" choose a way to pay, they pay nothing.
+const PURCHASE = /^\s*pay( now| securely)?\s*$|\bpay \S{0,12}\d|\b(place (your |my )?order|buy( it)? now|complete (purchase|order|payment|checkout)|confirm (and pay|purchase|payment|order|booking)|submit (order|payment)|checkout now|purchase( now)?|order now|book( and pay)? now|subscribe( and pay)?)\b/i;
 const SEND = /\b(send( message| email| mail| reply| now)?|reply( all)?|post( comment| reply| review)?|publish|submit (comment|review|message)|tweet|share now)\b/i;
 const DELETE_ACCOUNT = /\b(delete|close|deactivate|terminate|remove|cancel) (my |your |the )?(account|profile|membership)\b/i;
 /** Controls whose click submits what they belong to. */

@@ -51,6 +51,11 @@ describe('classifyAction', () => {
       [planned('click', { index: 1 }, button('Proceed to checkout')), undefined],
       [planned('click', { index: 1 }, button('Add to cart')), undefined],
       [planned('click', { index: 1 }, { role: 'link', name: 'PayPal help', tag: 'a' }), undefined],
+      [planned('click', { index: 1 }, button('Pay')), 'payment'],
+      [planned('click', { index: 1 }, button('Pay now')), 'payment'],
+      // Choosing a way to pay pays nothing.
+      [planned('click', { index: 1 }, { role: 'link', name: 'Pay by card instead', tag: 'a' }), undefined],
+      [planned('click', { index: 1 }, button('Pay with PayPal')), undefined],
       [planned('click', { index: 1 }, { role: 'textbox', name: 'Place order note', tag: 'div' }), undefined],
       [planned('type', { index: 1, text: 'Place order' }, { role: 'textbox', name: 'Note', tag: 'input' }), undefined],
       [planned('scroll', {}), undefined],

@@ -44,6 +44,15 @@ describe('prompts', () => {
     expect(message!.content).toContain('- also check prices');
     expect(message!.content).toContain('RESULT FORMAT');
   });
+
+  it('names the task’s payment token and the placeholders of its secrets, never a value', () => {
+    const [message] = stepMessages({ task: 't', updates: [], history: [], observation, step: 1, maxSteps: 5, fence: new PageDataFence(), paymentToken: 'ptok_abc', secretNames: ['PASSWORD'] });
+    expect(message!.content).toContain('payment token ptok_abc');
+    expect(message!.content).toContain('{{secret:PASSWORD}}');
+    const [plain] = stepMessages({ task: 't', updates: [], history: [], observation, step: 1, maxSteps: 5, fence: new PageDataFence() });
+    expect(plain!.content).not.toContain('PAYMENT:');
+    expect(plain!.content).not.toContain('SECRETS:');
+  });
 });
 
 describe('profiles', () => {
