@@ -2050,7 +2050,7 @@ export const SCREENING_RULES: readonly ScreeningRule[] = [
       'blocked me', 'blocks me', 'block me', 'anonymously', 'harass*', 'mean captions', 'mean comments', 'ugly', 'threat*',
       'watch her back', 'watch his back', 'tag her', 'tag his', 'her employer', 'his employer', 'her boss', 'new accounts', 'new account', 'fake account', 'pizzas',
       'get back at', 'revenge', 'humiliat*', 'embarrass*', 'expose her', 'expose him', 'kill herself', 'kill himself', 'kill yourself', 'bunch of people', 'her friends',
-      'his friends', 'her family', 'his family', 'her photos', 'his photos', 'pay her a visit', 'pay him a visit', 'hundreds of newsletters', 'sign _ up',
+      'his friends', 'her family', 'his family', 'her photos', 'his photos', 'pay her a visit', 'pay him a visit', 'hundreds of newsletters', 'sign her up', 'sign him up', 'sign them up',
       'i know where she lives', 'i know where he lives', 'her house', 'his house', 'her work', 'his work', 'cash on delivery',
     ],
     guards: ['to me', 'sent me', 'received', 'i got', 'against me', 'victim', 'being harassed', 'police', 'restraining order', 'protective order', 'lawyer', 'report*', 'block', 'filter*', 'mute', 'polite*', 'respectful*', 'kind', 'thank*', 'congratulat*', 'birthday', 'party', 'team', 'office', 'lunch', 'gift', 'surprise', 'for work', 'my work', 'my boss'],
