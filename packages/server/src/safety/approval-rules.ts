@@ -49,12 +49,12 @@ export function approvalFor(action: ClassifiedAction, kind: ActionClass, context
   const amount = payment?.reservedFor?.amount ?? null;
   const currency = payment?.reservedFor?.currency ?? null;
   const paymentToken = payment?.id ?? null;
-  const target = subject.element === null ? action.tool : `${subject.element.role} '${subject.element.name}'`;
+  const target = subject.element === null ? '' : ` ${subject.element.role} '${subject.element.name}'`;
   const money = amount === null || currency === null ? '' : ` for ${amount.toFixed(2)} ${currency}`;
   const card = payment === undefined ? '' : ` with the card ${payment.brand} •••• ${payment.last4}`;
   const uploads = kind === 'upload_file' && Array.isArray(action.args['files']) ? ` (${action.args['files'].map(String).join(', ')})` : '';
   const where = kind === 'share_data' ? `to ${page.origin}${page.path}${detail === undefined ? '' : `, carrying ${detail}`}` : `on ${page.origin}${page.path}`;
-  const question = `Approval needed: the agent wants to ${WHAT[kind]}${money}${card} — ${action.tool} ${target}${uploads} ${where}. Answer "approve" to let exactly this action run, or "deny".`;
+  const question = `Approval needed: the agent wants to ${WHAT[kind]}${money}${card} — ${action.tool}${target}${uploads} ${where}. Answer "approve" to let exactly this action run, or "deny".`;
   return { action: subject, amount, currency, paymentToken, digest: actionDigest({ action: subject, amount, currency, paymentToken }), question };
 }
 
