@@ -9,7 +9,7 @@
 
 export async function decide({ task, observation, history }) {
   const product = /"([^"]+)"/.exec(task)?.[1];
-  const token = /\bptok_\w+/.exec(task)?.[0];
+  const token = /\bptok_[\w-]+/.exec(task)?.[0];
   const [, name, street, city] = /order is for ([^,]+), ([^,]+), ([^.]+)\./.exec(task) ?? [];
   if (product === undefined || token === undefined || name === undefined) return fail('The task lacks the product, the token or the address.');
   const last = history.at(-1);

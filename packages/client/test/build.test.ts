@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../server/test/support/test-server.ts';
@@ -56,7 +57,7 @@ describe('the built package', () => {
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', SCRIPT], { cwd: REPO_ROOT, env: { ...process.env, STUB_URL: url } });
     const out = JSON.parse(stdout);
     expect(out.resolved.cjs).toBe(join(PACKAGE, 'dist/cjs/index.js'));
-    expect(out.resolved.esm).toBe(`file://${join(PACKAGE, 'dist/esm/index.js')}`);
+    expect(out.resolved.esm).toBe(pathToFileURL(join(PACKAGE, 'dist/esm/index.js')).href);
     expect(out.distinct).toBe(true);
     for (const format of ['cjs', 'esm']) {
       expect(out[format]).toEqual({ models: { models: ['agi-0'] }, error: { notFound: true, apiError: true, code: 'session_not_found' } });

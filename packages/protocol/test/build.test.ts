@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '../src/index.ts';
@@ -67,7 +67,7 @@ describe('the built package', () => {
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', SCRIPT], { cwd: consumer });
     const out = JSON.parse(stdout);
     expect(out.resolved.cjs).toBe(join(PACKAGE, 'dist/cjs/index.js'));
-    expect(out.resolved.esm).toBe(`file://${join(PACKAGE, 'dist/esm/index.js')}`);
+    expect(out.resolved.esm).toBe(pathToFileURL(join(PACKAGE, 'dist/esm/index.js')).href);
     expect(out.distinct).toBe(true);
     const paths = Object.keys((buildOpenApiDocument() as { paths: object }).paths);
     for (const format of ['cjs', 'esm']) expect(out[format]).toEqual({ agent: 'agi-0', notFound: 404, cancelled: 499, refusesBadSession: false, paths });
