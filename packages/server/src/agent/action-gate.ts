@@ -12,6 +12,7 @@ import {
   type TaskBudget,
   dataFlowRule,
   destinationOf,
+  hostOf,
   payloadOf,
   SessionDataLedger,
   siteOf,
@@ -231,10 +232,3 @@ function classify(call: ToolCall, observation: Observation): ClassifiedAction {
   return { ...planned, actionClass: classifyAction(planned) };
 }
 
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url.slice(0, 100);
-  }
-}

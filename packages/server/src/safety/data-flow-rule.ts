@@ -1,6 +1,7 @@
 import type { ActionPolicy, ClassifiedAction, GateContext, PolicyVerdict } from './action-review.ts';
 import { approvalFor, destinationOf, policyAsks } from './approval-rules.ts';
 import { payloadOf, type CarriedData } from './session-data.ts';
+import { hostOf } from './task-scope.ts';
 
 /**
  * Session data goes only to the sites the task named, unless the user approves: an action that
@@ -96,10 +97,3 @@ function embeddedUrls(url: string): string[] {
   return [...new Set(rest.match(/https?:\/\/[^\s&"'<>]+/gi) ?? [])].slice(0, 20);
 }
 
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url.slice(0, 100);
-  }
-}

@@ -22,6 +22,6 @@ export { dataFlowRule } from './data-flow-rule.ts';
 export { BULK_RECIPIENTS, bulkMessageRule, credentialsRule, taskBudgetRule } from './task-fit-rules.ts';
 export { taskBudgetOf, type TaskBudget } from './task-budget.ts';
 export { MIN_QUOTED_LENGTH, MIN_TYPED_LENGTH, payloadOf, privateValues, SessionDataLedger, type CarriedData, type SessionDataKind } from './session-data.ts';
-export { siteOf, TaskScope } from './task-scope.ts';
+export { hostOf, siteOf, TaskScope } from './task-scope.ts';
 export { paymentTokenRule, unusable } from './payment-token-rules.ts';
 export type { PaymentTokenFacts } from './payment-token-facts.ts';

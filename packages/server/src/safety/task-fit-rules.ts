@@ -1,5 +1,6 @@
 import type { ActionPolicy, ClassifiedAction, GateContext, PolicyVerdict } from './action-review.ts';
 import { approvalFor, destinationOf } from './approval-rules.ts';
+import { hostOf } from './task-scope.ts';
 
 /**
  * Each planned action screened against the task, beyond where its data goes (`dataFlowRule`):
@@ -65,10 +66,3 @@ function askOrRefuse(action: ClassifiedAction, context: GateContext, kind: 'shar
   return { kind: 'ask', approval: approvalFor(action, kind, context, detail) };
 }
 
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url.slice(0, 100);
-  }
-}

@@ -84,3 +84,12 @@ function hasPublicSuffix(host: string): boolean {
   if (parsed.domain === null) return false;
   return parsed.isIcann === true || parsed.isPrivate === true || SPECIAL_USE_SUFFIXES.has(parsed.publicSuffix ?? '');
 }
+
+/** The host (and port) of a URL for a message or a log line; a text that is no URL, cut short. */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url.slice(0, 100);
+  }
+}
