@@ -1,8 +1,7 @@
 // Checkout: pays with a one-time payment token (the agent never sees the card) and answers the
 // approval question the server asks before the order is placed.
 //   node --import tsx examples/checkout.ts <shop-url> ["Blue Mug"] [20]
-// In your own project, import from '@steward/client'.
-import { Steward, type Approval, type Message, type PaymentToken, type TaskResult } from '../packages/client/src/index.ts';
+import { Steward, type Approval, type Message, type PaymentToken, type TaskResult } from '@steward/client';
 
 export interface Order {
   orderNumber: string;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFixtureServer, type FixtureServer } from '../fixtures/server.ts';
 import { REPO_ROOT, startTestServer, type TestServer } from '../packages/server/test/support/test-server.ts';
-import { Steward } from '../packages/client/src/index.ts';
+import { Steward } from '@steward/client';
 import { checkout } from './checkout.ts';
 import { ADA, fillForm } from './form-filler.ts';
 import { trackPrice } from './price-tracker.ts';

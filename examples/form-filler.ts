@@ -1,9 +1,8 @@
 // Form filler: fills a registration form from a JSON object; the password goes by reference
 // (a session secret), so neither the model nor any message ever holds it.
 //   node --import tsx examples/form-filler.ts <form-url> [person.json]
-// In your own project, import from '@steward/client'.
 import { readFile } from 'node:fs/promises';
-import { Steward } from '../packages/client/src/index.ts';
+import { Steward } from '@steward/client';
 
 export interface Registration {
   registered: boolean;

@@ -1,7 +1,6 @@
 // Price tracker: reads a product's price with a structured result and compares it with a threshold.
 //   node --import tsx examples/price-tracker.ts <shop-url> ["Blue Mug"] [15]
-// In your own project, import from '@steward/client'.
-import { Steward } from '../packages/client/src/index.ts';
+import { Steward } from '@steward/client';
 
 export interface PriceCheck {
   product: string;

@@ -1,7 +1,6 @@
 // Research report: the agent searches, reads several pages and returns one structured report.
 //   node --import tsx examples/research-report.ts <search-url>
-// In your own project, import from '@steward/client'.
-import { Steward } from '../packages/client/src/index.ts';
+import { Steward } from '@steward/client';
 
 export interface LakeReport {
   topic: string;

@@ -1,6 +1,6 @@
 import { createInterface, type Interface } from 'node:readline/promises';
 import type { ChalkInstance } from 'chalk';
-import type { Message } from '../../client/src/index.ts';
+import type { Message } from '@steward/client';
 import { contentText, labelled } from './format.ts';
 
 export class NoAnswerError extends Error {

@@ -1,5 +1,5 @@
 import { chalkStderr } from 'chalk';
-import { Steward } from '../../client/src/index.ts';
+import { Steward } from '@steward/client';
 import { localKey } from './local-key.ts';
 import { localServer } from './local-server.ts';
 import type { Terminal } from './terminal.ts';

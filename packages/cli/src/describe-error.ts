@@ -1,4 +1,4 @@
-import { APIConnectionError, APIError, AuthenticationError, StewardError } from '../../client/src/index.ts';
+import { APIConnectionError, APIError, AuthenticationError, StewardError } from '@steward/client';
 import { MissingKeyError } from './connect.ts';
 import { LocalServerError } from './local-server.ts';
 

@@ -1,4 +1,4 @@
-import type { SessionEvent, Steward } from '../../client/src/index.ts';
+import type { SessionEvent, Steward } from '@steward/client';
 
 /**
  * A session's event stream read in the background, so `run` shows thoughts and steps as they

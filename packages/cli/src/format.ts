@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { Message, SessionEvent } from '../../client/src/index.ts';
+import type { Message, SessionEvent } from '@steward/client';
 
 /** A thought or page text can be huge (a model may dump a page); a terminal line need not be. */
 const MAX_TEXT = 2_000;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { chalkStderr } from 'chalk';
-import { AgentExecutionError, type SessionEvent, type TaskResult } from '../../../client/src/index.ts';
+import { AgentExecutionError, type SessionEvent, type TaskResult } from '@steward/client';
 import { Asker, NoAnswerError } from '../ask.ts';
 import { connected, type Connection } from '../connect.ts';
 import { EventFeed } from '../event-feed.ts';

@@ -1,5 +1,5 @@
 import chalk from 'chalk';
-import type { Session } from '../../../client/src/index.ts';
+import type { Session } from '@steward/client';
 import { connected } from '../connect.ts';
 import { contentText, clip } from '../format.ts';
 import { EXIT, type Terminal } from '../terminal.ts';

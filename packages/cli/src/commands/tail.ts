@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import chalk from 'chalk';
-import { NotFoundError } from '../../../client/src/index.ts';
+import { NotFoundError } from '@steward/client';
 import { connected } from '../connect.ts';
 import { eventLine } from '../format.ts';
 import { EXIT, type Terminal } from '../terminal.ts';

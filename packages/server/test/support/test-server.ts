@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Steward } from '@steward/client';
 import type { Logger } from 'pino';
 import { composeServer, type StewardServer } from '../../src/compose.ts';
 import { ConfigSchema, type Config } from '../../src/config/index.ts';
@@ -22,6 +23,17 @@ export interface TestServer {
   key: string;
   server: StewardServer;
   dataDir: string;
+  /**
+   * The SDK (`@steward/client`) with the test's key, no retries (a retried 5xx would hide a
+   * server fault): how tests act as a client, so the end-to-end suite is the SDK's contract test.
+   */
+  client: Steward;
+  /** The SDK with another key (a second tenant, a revoked key). */
+  clientWith(key: string): Steward;
+  /**
+   * The raw wire, for tests whose subject is the wire itself: statuses, headers, exact bodies,
+   * malformed input the SDK would never send.
+   */
   request<T = any>(method: string, path: string, options?: { body?: unknown; key?: string | null; headers?: Record<string, string>; rawBody?: string }): Promise<ApiResponse<T>>;
   /** Polls `/status` until it is one of `statuses`. */
   waitForStatus(sessionId: string, statuses: string[], options?: { key?: string; timeoutMs?: number }): Promise<string>;
@@ -44,6 +56,8 @@ export async function startTestServer(
   const server = await composeServer({ config, env, repoRoot: REPO_ROOT, ...(options.logger === undefined ? {} : { logger: options.logger }) });
   const url = await server.listen();
   const key = (await server.keys.create('test')).key;
+  const clientWith = (apiKey: string): Steward => new Steward({ apiKey, baseUrl: url, maxRetries: 0 });
+  const client = clientWith(key);
 
   const request: TestServer['request'] = async (method, path, options = {}) => {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
@@ -70,13 +84,16 @@ export async function startTestServer(
     key,
     server,
     dataDir,
+    client,
+    clientWith,
     request,
     async waitForStatus(sessionId, statuses, options = {}) {
+      const sessions = (options.key === undefined ? client : clientWith(options.key)).sessions;
       const deadline = Date.now() + (options.timeoutMs ?? 20_000);
       for (;;) {
-        const res = await request('GET', `/v1/sessions/${sessionId}/status`, options.key === undefined ? {} : { key: options.key });
-        if (res.status === 200 && statuses.includes(res.body.status)) return res.body.status as string;
-        if (Date.now() > deadline) throw new Error(`session ${sessionId} did not reach ${statuses.join('/')} (last: ${JSON.stringify(res.body)})`);
+        const { status } = await sessions.getStatus(sessionId);
+        if (statuses.includes(status)) return status;
+        if (Date.now() > deadline) throw new Error(`session ${sessionId} did not reach ${statuses.join('/')} (last: ${status})`);
         await new Promise((r) => setTimeout(r, 25));
       }
     },

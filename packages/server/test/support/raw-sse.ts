@@ -17,7 +17,11 @@ export interface SseStream {
   status: number;
 }
 
-/** An SSE client over fetch, parsed by eventsource-parser (the Node SDK's parser). */
+/**
+ * The SSE wire as it is, over fetch, parsed by eventsource-parser: every event (heartbeats too),
+ * ids as sent, the status, one connection that is never reopened. For tests of the stream itself
+ * (`sse.test.ts`); a test that only follows a session's events uses `followEvents` (the SDK).
+ */
 export async function openSse(url: string, key: string, headers: Record<string, string> = {}): Promise<SseStream> {
   const controller = new AbortController();
   const res = await fetch(url, { headers: { authorization: `Bearer ${key}`, accept: 'text/event-stream', ...headers }, signal: controller.signal });
