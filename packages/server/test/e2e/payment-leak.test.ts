@@ -5,7 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFixtureServer, type FixtureServer } from '../../../../fixtures/server.ts';
-import { openSse } from '../support/sse-client.ts';
+import { openSse } from '../support/raw-sse.ts';
 import { REPO_ROOT, startTestServer, type TestServer } from '../support/test-server.ts';
 import { LoopbackReceiver } from '../webhooks/loopback-receiver.ts';
 

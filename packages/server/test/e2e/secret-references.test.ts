@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFixtureServer, type FixtureServer } from '../../../../fixtures/server.ts';
-import { openSse } from '../support/sse-client.ts';
+import { openSse } from '../support/raw-sse.ts';
 import { REPO_ROOT, startTestServer, type TestServer } from '../support/test-server.ts';
 
 // Issue 9, secrets by reference: a task names `{{secret:NAME}}`, the agent types the placeholder,

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORAGE_SECRETS, startFixtureServer, type FixtureServer } from '../../../../fixtures/server.ts';
 import { TYPED_SECRET } from './policies/test-policy.mjs';
-import { openSse, type SseStream } from '../support/sse-client.ts';
+import { openSse, type SseStream } from '../support/raw-sse.ts';
 import { startHttpConnectProxy, type RecordingProxy } from '../support/upstream-proxies.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 import { LoopbackReceiver } from '../webhooks/loopback-receiver.ts';
