@@ -1,3 +1,4 @@
+import { ValidationError } from '@steward/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../support/openai-compatible-server.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
@@ -18,18 +19,22 @@ afterAll(async () => {
   await llm.close();
 });
 
+async function newSession(): Promise<string> {
+  return (await t.client.sessions.create()).sessionId;
+}
+
 describe('the agent on a language model over HTTP (OpenAI-compatible, loopback)', () => {
   it('runs tool calls to DONE, fences the page, carries its plan, and accounts tokens and cost', async () => {
-    const id = (await t.request('POST', '/v1/sessions', { body: {} })).body.session_id;
-    await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: 'Find the thing' } });
+    const id = await newSession();
+    await t.client.sessions.sendMessage(id, 'Find the thing');
     await t.waitForStatus(id, ['finished', 'error']);
-    const messages = (await t.request('GET', `/v1/sessions/${id}/messages?sanitize=false`)).body.messages;
-    const done = messages.at(-1);
+    const messages = (await t.client.sessions.getMessages(id, 0, false)).messages;
+    const done = messages.at(-1)!;
     expect(done).toMatchObject({ type: 'DONE', content: 'found it' });
-    expect(done.metadata.usage).toEqual({ inputTokens: 3000, outputTokens: 150, costUsd: 0.0033 });
-    const outputs = messages.filter((m: { metadata: { kind?: string } }) => m.metadata.kind === 'model_output');
-    expect(outputs[0].metadata.usage).toEqual({ inputTokens: 1000, outputTokens: 100, costUsd: 0.0012 });
-    expect(messages.find((m: { type: string }) => m.type === 'THOUGHT').content).toBe('Looking around the page first.');
+    expect(done.metadata['usage']).toEqual({ inputTokens: 3000, outputTokens: 150, costUsd: 0.0033 });
+    const outputs = messages.filter((m) => m.metadata['kind'] === 'model_output');
+    expect(outputs[0]!.metadata['usage']).toEqual({ inputTokens: 1000, outputTokens: 100, costUsd: 0.0012 });
+    expect(messages.find((m) => m.type === 'THOUGHT')!.content).toBe('Looking around the page first.');
 
     expect(llm.requests).toHaveLength(2);
     const [first, second] = llm.requests.map((r) => r.body);
@@ -45,12 +50,11 @@ describe('the agent on a language model over HTTP (OpenAI-compatible, loopback)'
   });
 
   it('stops a task whose model calls cost more than its config_updates.max_cost_usd', async () => {
-    const id = (await t.request('POST', '/v1/sessions', { body: {} })).body.session_id;
-    const bad = await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: 'Look around', config_updates: { max_cost_usd: -1 } } });
-    expect(bad.status).toBe(422);
-    await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: 'Look around', config_updates: { max_cost_usd: 0.001 } } });
+    const id = await newSession();
+    await expect(t.client.sessions.sendMessage(id, 'Look around', { configUpdates: { max_cost_usd: -1 } })).rejects.toBeInstanceOf(ValidationError);
+    await t.client.sessions.sendMessage(id, 'Look around', { configUpdates: { max_cost_usd: 0.001 } });
     expect(await t.waitForStatus(id, ['finished', 'error'])).toBe('error');
-    const error = (await t.request('GET', `/v1/sessions/${id}/messages`)).body.messages.at(-1);
+    const error = (await t.client.sessions.getMessages(id)).messages.at(-1);
     expect(error).toMatchObject({ type: 'ERROR', content: 'Stopped: the task\'s model calls cost 0.0012 USD, over its cap of 0.001 USD.' });
     expect(llm.requests).toHaveLength(3);
   });
