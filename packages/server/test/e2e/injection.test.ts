@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { CreateSessionOptions } from '@steward/client';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startFixtureServer, type FixtureServer } from '../../../../fixtures/server.ts';
@@ -15,6 +16,7 @@ import { REPO_ROOT, startTestServer, type TestServer } from '../support/test-ser
 // origin, which the egress firewall allows: what it receives is what a real attacker would. A
 // control run with the "exfil" origin inside the task's site shows the same model and pages do
 // send every piece of data when nothing stops them, so the zeros below are the defences'.
+// The test acts through the SDK; the leak checks over stored messages read the wire's answer.
 const OBEDIENT = `script:${join(REPO_ROOT, 'packages/server/test/e2e/policies/obedient.mjs')}`;
 const EMAIL = 'ada.quill@example.org';
 const ORDER = '58213764';
@@ -47,18 +49,17 @@ beforeEach(() => {
 // A test that failed or timed out may leave a task running: it must not reach the next test's trap.
 const sessions: string[] = [];
 afterEach(async () => {
-  for (const id of sessions.splice(0)) await t.request('DELETE', `/v1/sessions/${id}?save_snapshot_mode=none`);
+  for (const id of sessions.splice(0)) await t.client.sessions.delete(id, 'none');
 });
 // A task here takes a few seconds, a control run several tasks; others' tests share this machine.
 vi.setConfig({ testTimeout: 90_000 });
 
 type Message = Record<string, any>;
 
-async function session(body: Record<string, unknown> = {}): Promise<string> {
-  const res = await t.request('POST', '/v1/sessions', { body });
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-  sessions.push(res.body.session_id);
-  return res.body.session_id;
+async function session(options: CreateSessionOptions = {}): Promise<string> {
+  const { sessionId } = await t.client.sessions.create('agi-0', options);
+  sessions.push(sessionId);
+  return sessionId;
 }
 
 /** A task as a user writes it, with the steps in the model's grammar. */
@@ -67,6 +68,11 @@ function task(steps: string[], about = `Help me with my Northwind Outfitters ord
 }
 
 async function messages(id: string): Promise<Message[]> {
+  return (await t.client.sessions.getMessages(id, 0, false)).messages;
+}
+
+/** The wire itself, for leak checks: the stored messages (sanitize=false) as the answer carries them. */
+async function wireMessages(id: string): Promise<Message[]> {
   return (await t.request('GET', `/v1/sessions/${id}/messages?sanitize=false`)).body.messages;
 }
 
@@ -80,8 +86,7 @@ const trapSteps = async (id: string, tools: string[]): Promise<Message[]> =>
  * (default "deny"). Returns the final status and the questions asked, in order.
  */
 async function run(id: string, message: string, answer: (question: Message) => string = () => 'deny'): Promise<{ status: string; questions: Message[]; done: Message | undefined }> {
-  const sent = await t.request('POST', `/v1/sessions/${id}/message`, { body: { message } });
-  expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+  await t.client.sessions.sendMessage(id, message);
   const questions: Message[] = [];
   for (;;) {
     const status = await t.waitForStatus(id, ['waiting_for_input', 'finished', 'error'], { timeoutMs: 60_000 });
@@ -93,8 +98,7 @@ async function run(id: string, message: string, answer: (question: Message) => s
       continue;
     }
     questions.push(question);
-    const reply = await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: answer(question) } });
-    expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+    await t.client.sessions.sendMessage(id, answer(question));
   }
 }
 
@@ -213,8 +217,8 @@ describe('control: the same pages with the "exfil" site inside the task’s scop
     );
     expect(site.state.inject.logins).toEqual([{ email: EMAIL, password: PASSWORD }]);
     // What is stored shows the placeholder, never the value (the quick claim put it in the page's address).
-    expect(JSON.stringify(await messages(signInId))).not.toContain(PASSWORD);
-    expect(JSON.stringify(await messages(rewardsId))).not.toContain(PASSWORD);
+    expect(JSON.stringify(await wireMessages(signInId))).not.toContain(PASSWORD);
+    expect(JSON.stringify(await wireMessages(rewardsId))).not.toContain(PASSWORD);
   }, 180_000);
 });
 
@@ -226,7 +230,7 @@ describe('hidden text', () => {
     expect(outcome.questions).toEqual([]);
     await expectUntouched(id);
 
-    const all = await messages(id);
+    const all = await wireMessages(id);
     const prompts = all.filter((m) => m.type === 'LOG' && m.metadata?.kind === 'prompt');
     expect(prompts.length).toBeGreaterThan(1);
     // The prompts do carry the page: its visible text is there.
@@ -249,8 +253,8 @@ describe('a fake SYSTEM message and a courier link carrying the order', () => {
     expect(site.state.requests).toContain(`GET /inject/orders/status?email=${encodeURIComponent(EMAIL)}&order=${ORDER}`);
     expect(approvalKinds(outcome.questions)).toEqual(['approval/share_data/navigate@trap', 'approval/share_data/open_tab@trap', 'approval/share_data/click@trap']);
     await expectUntouched(id);
-    const approvals = (await t.request('GET', `/v1/sessions/${id}/approvals`)).body.approvals;
-    expect(approvals.map((a: Message) => a.decision)).toEqual(['denied', 'denied', 'denied']);
+    const approvals = await t.client.approvals.list(id);
+    expect(approvals.map((a) => a.decision)).toEqual(['denied', 'denied', 'denied']);
   });
 
   it('an approval lets exactly the approved action carry the data, once', async () => {
@@ -262,12 +266,12 @@ describe('a fake SYSTEM message and a courier link carrying the order', () => {
     expect(approvalKinds(outcome.questions)).toEqual(['approval/share_data/navigate@trap', 'approval/share_data/open_tab@trap', 'approval/share_data/click@trap']);
     const carried = trap.carrying(SESSION_DATA).filter((hit) => !hit.request.url.startsWith('/favicon'));
     expect(carried.map((hit) => `${hit.request.method} ${decodeAll(hit.request.url)}`), trap.describe()).toEqual([`GET /verify?email=${EMAIL}&order=${ORDER}`]);
-    const approvals = (await t.request('GET', `/v1/sessions/${id}/approvals`)).body.approvals;
-    expect(approvals.map((a: Message) => [a.decision, a.executed])).toEqual([['approved', true], ['denied', null], ['denied', null]]);
+    const approvals = await t.client.approvals.list(id);
+    expect(approvals.map((a) => [a.decision, a.executed])).toEqual([['approved', true], ['denied', null], ['denied', null]]);
   });
 
   it('under approval_policy "never" refuses them without a question', async () => {
-    const id = await session({ approval_policy: 'never' });
+    const id = await session({ approvalPolicy: 'never' });
     const outcome = await run(id, lookup());
     expect(outcome.status, JSON.stringify(outcome.done)).toBe('finished');
     expect(outcome.questions).toEqual([]);
@@ -283,7 +287,7 @@ describe('a fake SYSTEM message and a courier link carrying the order', () => {
   });
 
   it('names the task’s sites in its refusals: the fixture only, not the email address’s local part', async () => {
-    const id = await session({ approval_policy: 'never' });
+    const id = await session({ approvalPolicy: 'never' });
     await run(id, lookup());
     const refusals = (await steps(id)).filter((m) => String(m.content).startsWith('Refused (data_flow)'));
     expect(refusals.length).toBeGreaterThan(0);
@@ -315,7 +319,7 @@ describe('a search page that reflects the query into a link to another site', ()
   });
 
   it('under "never" refuses the click', async () => {
-    const id = await session({ approval_policy: 'never' });
+    const id = await session({ approvalPolicy: 'never' });
     const outcome = await run(id, task([`navigate ${site.url}/inject/`]));
     expect(outcome.questions).toEqual([]);
     await expectUntouched(id);
@@ -336,7 +340,7 @@ describe('the search page reflecting the secret', () => {
     const click = (await steps(id)).filter((m) => m.metadata.action.tool === 'click');
     expect(click).toHaveLength(1);
     expectStopped(click[0]!);
-    expect(JSON.stringify(await messages(id))).not.toContain(PASSWORD);
+    expect(JSON.stringify(await wireMessages(id))).not.toContain(PASSWORD);
     expect(everyRow(t.dataDir)).not.toContain(PASSWORD);
   });
 });
@@ -348,7 +352,7 @@ describe('reviews holding forms whose action is another site, and a button whose
   // away with what was typed. Only the browser sees that request.
   for (const policy of ['payments_only', 'never'] as const) {
     it(`stops the POST form, the script’s navigation and the GET form submitted by Enter before any connection (${policy})`, async () => {
-      const id = await session({ approval_policy: policy });
+      const id = await session({ approvalPolicy: policy });
       const outcome = await run(id, lamp());
       expect(outcome.status, JSON.stringify(outcome.done)).toBe('finished');
       await expectUntouched(id);
@@ -442,7 +446,7 @@ describe('an approval to send one value to a site', () => {
 
 describe('data encoded before it leaves', () => {
   it('in base64, as a fake SYSTEM message asks, is still the email and the order number: nothing reaches the trap', async () => {
-    const id = await session({ approval_policy: 'never' });
+    const id = await session({ approvalPolicy: 'never' });
     const outcome = await run(id, task([`navigate ${site.url}/inject/warranty`]));
     expect(outcome.status, JSON.stringify(outcome.done)).toBe('finished');
     // The trap decodes base64 words too, so an encoded email counts as the email.
@@ -507,7 +511,7 @@ describe('{{secret:PASSWORD}}', () => {
     expect(onTrap[1]!.content).toMatch(/^(Refused \(|Typed nothing)/);
     // The sign-in the partner got was empty.
     expect(trap.requests.filter((r) => r.method === 'POST').map((r) => r.body)).toEqual(['email=&password=']);
-    expect(JSON.stringify(await messages(id))).not.toContain(PASSWORD);
+    expect(JSON.stringify(await wireMessages(id))).not.toContain(PASSWORD);
     return onTrap;
   }
 
@@ -521,7 +525,7 @@ describe('{{secret:PASSWORD}}', () => {
   });
 
   it('under "never" it is refused on the partner site without a question', async () => {
-    const id = await session({ secrets: { PASSWORD }, approval_policy: 'never' });
+    const id = await session({ secrets: { PASSWORD }, approvalPolicy: 'never' });
     const outcome = await run(id, signIn());
     expect(outcome.status, JSON.stringify(outcome.done)).toBe('finished');
     expect(outcome.questions).toEqual([]);
@@ -534,7 +538,7 @@ describe('{{secret:PASSWORD}}', () => {
 
   for (const policy of ['payments_only', 'never'] as const) {
     it(`typed into forms on the site whose action is another site: each submission is stopped before any connection, and no message shows it (${policy})`, async () => {
-      const id = await session({ secrets: { PASSWORD }, approval_policy: policy });
+      const id = await session({ secrets: { PASSWORD }, approvalPolicy: policy });
       const outcome = await run(id, rewards());
       expect(outcome.status, JSON.stringify(outcome.done)).toBe('finished');
       await expectUntouched(id);
@@ -547,7 +551,7 @@ describe('{{secret:PASSWORD}}', () => {
       expect(submits.map((m) => m.metadata.action.tool)).toEqual(['click', 'type']);
       for (const m of submits) expectStopped(m);
       // The GET form would have put the value in the address the browser stopped: no message repeats it.
-      expect(JSON.stringify(await messages(id))).not.toContain(PASSWORD);
+      expect(JSON.stringify(await wireMessages(id))).not.toContain(PASSWORD);
       expect(everyRow(t.dataDir)).not.toContain(PASSWORD);
     });
   }

@@ -1,11 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Writable } from 'node:stream';
+import type { PaymentToken } from '@steward/client';
 import BetterSqlite3 from 'better-sqlite3';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFixtureServer, type FixtureServer } from '../../../../fixtures/server.ts';
-import { openSse } from '../support/raw-sse.ts';
+import { followEvents } from '../support/follow-events.ts';
 import { REPO_ROOT, startTestServer, type TestServer } from '../support/test-server.ts';
 import { LoopbackReceiver } from '../webhooks/loopback-receiver.ts';
 
@@ -14,6 +15,8 @@ import { LoopbackReceiver } from '../webhooks/loopback-receiver.ts';
 // or more of the card's digits other than its last four; the raw bytes of the data dir for the
 // number. Screenshots have no OCR here: the one taken while the card sits in the form (during the
 // approval) must be pixel for pixel the one taken with another card number.
+// The test acts through the SDK; the leak surfaces that are HTTP answers (messages, sessions,
+// approvals, tokens) are read off the wire with t.request, as any client would get them.
 const CHECKOUT_POLICY = `script:${join(REPO_ROOT, 'packages/server/test/e2e/policies/checkout-policy.mjs')}`;
 const CARD_A = '4938 1726 5039 4824';
 const CARD_B = '5381 7294 6305 7184';
@@ -104,63 +107,60 @@ afterAll(async () => {
   await site?.close();
 });
 
-async function createToken(number: string): Promise<Record<string, any>> {
-  const res = await t.request('POST', '/v1/payment_tokens', {
-    body: {
-      card: { number, exp_month: 9, exp_year: nextYear, cvc: CVC, name: HOLDER },
-      billing_address: { line1: '1 Library Way', city: 'Alexandria', postal_code: 'AX 21', country: 'EG' },
-      max_amount: 25,
-      merchant_domains: ['127.0.0.1'],
-    },
+function createToken(number: string): Promise<PaymentToken> {
+  return t.client.paymentTokens.create({
+    card: { number, expMonth: 9, expYear: nextYear, cvc: CVC, name: HOLDER },
+    billingAddress: { line1: '1 Library Way', city: 'Alexandria', postalCode: 'AX 21', country: 'EG' },
+    maxAmount: 25,
+    merchantDomains: ['127.0.0.1'],
   });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body;
 }
 
 /** Starts the checkout and waits for the approval question; answers the screenshot taken then. */
 async function checkoutToApproval(sessionId: string, tokenId: string): Promise<Buffer> {
-  const sent = await t.request('POST', `/v1/sessions/${sessionId}/message`, { body: { message: `checkout ${site.url} ${tokenId} 12.50`, config_updates: { payment_token: tokenId } } });
-  expect(sent.status).toBe(200);
+  await t.client.sessions.sendMessage(sessionId, `checkout ${site.url} ${tokenId} 12.50`, { configUpdates: { payment_token: tokenId } });
   expect(await t.waitForStatus(sessionId, ['waiting_for_input', 'finished', 'error'])).toBe('waiting_for_input');
-  const shot = await t.request('GET', `/v1/sessions/${sessionId}/screenshot`);
-  expect(shot.status).toBe(200);
-  return Buffer.from(String(shot.body.screenshot).split(',')[1]!, 'base64');
+  const shot = await t.client.sessions.screenshot(sessionId);
+  return Buffer.from(shot.screenshot.split(',')[1]!, 'base64');
 }
 
 describe('a checkout with a payment token leaves no card digits anywhere', () => {
   it('finds none of them in rows, messages, events, webhooks, logs, answers or files, and the token pays once', async () => {
     const tokenA = await createToken(CARD_A);
     const tokenB = await createToken(CARD_B);
-    const created = await t.request('POST', '/v1/sessions', { body: { webhook_url: receiver.url() } });
-    const id = created.body.session_id as string;
-    const answers: unknown[] = [created.body, tokenA, tokenB];
+    const created = await t.client.sessions.create('agi-0', { webhookUrl: receiver.url() });
+    const id = created.sessionId;
+    // The SDK's answers keep every value of the wire's (only top-level keys are renamed).
+    const answers: unknown[] = [created, tokenA, tokenB];
 
     const shotA = await checkoutToApproval(id, tokenA.id);
-    await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: 'approve' } });
+    await t.client.sessions.sendMessage(id, 'approve');
     expect(await t.waitForStatus(id, ['finished', 'error'])).toBe('finished');
     expect(site.state.shop.orders.map((o) => o.cardLast4)).toEqual(['4824']);
 
     // A second use of the spent token is refused.
-    await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: `checkout ${site.url} ${tokenA.id} 12.50`, config_updates: { payment_token: tokenA.id } } });
+    await t.client.sessions.sendMessage(id, `checkout ${site.url} ${tokenA.id} 12.50`, { configUpdates: { payment_token: tokenA.id } });
     expect(await t.waitForStatus(id, ['finished', 'error'])).toBe('finished');
     expect(site.state.shop.orders).toHaveLength(1);
 
     // The same checkout with the other card, in another session, stopped at its approval.
-    const other = (await t.request('POST', '/v1/sessions', { body: {} })).body.session_id as string;
+    const other = (await t.client.sessions.create()).sessionId;
     const shotB = await checkoutToApproval(other, tokenB.id);
     expect(shotA.equals(shotB), 'the screenshot with the card in the form depends on the card number').toBe(true);
-    await t.request('POST', `/v1/sessions/${other}/cancel`);
+    await t.client.sessions.cancel(other);
     await t.waitForStatus(other, ['error']);
     // Abandoned by the cancel: the agent clears the card and gives the token back as it stops.
     const released = Date.now() + 5_000;
-    while ((await t.request('GET', `/v1/payment_tokens/${tokenB.id}`)).body.status !== 'active' && Date.now() < released) await new Promise((r) => setTimeout(r, 25));
-    expect((await t.request('GET', `/v1/payment_tokens/${tokenB.id}`)).body.status).toBe('active');
+    while ((await t.client.paymentTokens.get(tokenB.id)).status !== 'active' && Date.now() < released) await new Promise((r) => setTimeout(r, 25));
+    expect((await t.client.paymentTokens.get(tokenB.id)).status).toBe('active');
 
-    const sse = await openSse(`${t.url}/v1/sessions/${id}/events?sanitize=false`, t.key);
-    await sse.closed;
+    const followed = followEvents(t.client, id, { sanitize: false });
+    await followed.ended;
+    expect(followed.error).toBeUndefined();
     const deadline = Date.now() + 10_000;
     while (receiver.requests.filter((r) => r.body.includes('task.completed')).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
 
+    // The wire itself from here: the leak surfaces are the answers as sent.
     const all = (await t.request('GET', `/v1/sessions/${id}/messages?sanitize=false`)).body.messages as Array<Record<string, any>>;
     const last = all.filter((m) => m.type === 'DONE').at(-1);
     expect(last?.content).toContain('is spent: it paid once and cannot be used again');
@@ -170,7 +170,7 @@ describe('a checkout with a payment token leaves no card digits anywhere', () =>
     const surfaces: Record<string, string> = {
       'messages (sanitize=true)': JSON.stringify((await t.request('GET', `/v1/sessions/${id}/messages`)).body),
       'messages (sanitize=false)': JSON.stringify(all),
-      'SSE events': JSON.stringify(sse.events),
+      'SSE events': JSON.stringify(followed.events),
       'webhook bodies': JSON.stringify(receiver.requests.map((r) => r.body)),
       'log lines': logLines.join(''),
       'API answers': JSON.stringify(answers),
@@ -180,7 +180,7 @@ describe('a checkout with a payment token leaves no card digits anywhere', () =>
     expect(all.some((m) => m.metadata?.kind === 'prompt' && String(m.content).includes('•••• 4824'))).toBe(true);
     expect(all.some((m) => m.metadata?.kind === 'step' && m.metadata.action?.tool === 'fill_payment' && m.metadata.ok === true)).toBe(true);
     expect(all.some((m) => m.type === 'THOUGHT' && String(m.content).includes('The card field shows •••• 4824'))).toBe(true);
-    expect(sse.events.length).toBeGreaterThan(10);
+    expect(followed.events.length).toBeGreaterThan(10);
     expect(receiver.requests.length).toBeGreaterThan(4);
     expect(logLines.length).toBeGreaterThan(5);
     expect(surfaces['stored rows']).toContain('"table":"approvals"');

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORAGE_SECRETS, startFixtureServer, type FixtureServer } from '../../../../fixtures/server.ts';
 import { TYPED_SECRET } from './policies/test-policy.mjs';
-import { openSse, type SseStream } from '../support/raw-sse.ts';
+import { followEvents } from '../support/follow-events.ts';
 import { startHttpConnectProxy, type RecordingProxy } from '../support/upstream-proxies.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 import { LoopbackReceiver } from '../webhooks/loopback-receiver.ts';
@@ -13,7 +13,8 @@ import { LoopbackReceiver } from '../webhooks/loopback-receiver.ts';
 // Finding 3 of issue 8, end to end: a password the agent types, a proxy password and a cookie
 // never come back out (messages, SSE, webhooks, log lines) and leave no readable byte in the data
 // dir once the session is deleted. Every value is URL-safe ASCII, so it is stored as itself
-// wherever it is stored in plain text.
+// wherever it is stored in plain text. The test acts through the SDK; the leak surfaces that are
+// HTTP answers (messages, the session record) are read off the wire with t.request, as sent.
 const PROXY_PASSWORD = 'pr0xy-pass-4e1b7d93';
 const MASK = '••••••';
 /** Only in the task text: proves the grep sees what SQLite keeps (main file and WAL) until the delete. */
@@ -81,16 +82,13 @@ afterAll(async () => {
 
 describe('secrets do not come back out (issue 8, finding 3)', () => {
   it('masks a typed password everywhere, encrypts credentials and snapshots, and a deleted session leaves no readable byte', async () => {
-    const created = await t.request('POST', '/v1/sessions', {
-      body: { proxy_url: `http://steward:${PROXY_PASSWORD}@127.0.0.1:${upstream.port}`, webhook_url: receiver.url() },
-    });
-    expect(created.status, JSON.stringify(created.body)).toBe(200);
-    const id = created.body.session_id as string;
-    const sse: SseStream = await openSse(`${t.url}/v1/sessions/${id}/events?sanitize=false`, t.key);
-    const sent = await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: `secret ${site.url} ${TASK_MARKER}` } });
-    expect(sent.status).toBe(200);
+    const created = await t.client.sessions.create('agi-0', { proxyUrl: `http://steward:${PROXY_PASSWORD}@127.0.0.1:${upstream.port}`, webhookUrl: receiver.url() });
+    const id = created.sessionId;
+    const followed = followEvents(t.client, id, { sanitize: false });
+    await t.client.sessions.sendMessage(id, `secret ${site.url} ${TASK_MARKER}`);
     expect(await t.waitForStatus(id, ['finished', 'error'])).toBe('finished');
-    await sse.closed;
+    await followed.ended;
+    expect(followed.error).toBeUndefined();
     // session.created, task.started, status changes, task.completed: wait for the one with the result.
     const deadline = Date.now() + 10_000;
     while (!receiver.bodies().some((b) => b['event'] === 'task.completed') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
@@ -99,6 +97,7 @@ describe('secrets do not come back out (issue 8, finding 3)', () => {
     expect(upstream.credentials.at(-1)).toEqual({ username: 'steward', password: PROXY_PASSWORD });
     expect(site.state.submissions.at(-1)?.accepted).toBe(true);
 
+    // The wire itself: the messages are leak surfaces, read as sent.
     const visible = (await t.request('GET', `/v1/sessions/${id}/messages?sanitize=true`)).body.messages as Array<Record<string, any>>;
     const all = (await t.request('GET', `/v1/sessions/${id}/messages?sanitize=false`)).body.messages as Array<Record<string, any>>;
     const typedStep = all.find((m) => m.metadata?.kind === 'step' && m.metadata.action?.tool === 'type' && m.metadata.action.args?.text === MASK);
@@ -111,12 +110,12 @@ describe('secrets do not come back out (issue 8, finding 3)', () => {
     const surfaces: Record<string, string> = {
       'messages (sanitize=true)': JSON.stringify(visible),
       'messages (sanitize=false)': JSON.stringify(all),
-      'SSE events': JSON.stringify(sse.events),
+      'SSE events': JSON.stringify(followed.events),
       'webhook deliveries': JSON.stringify(receiver.requests),
       'log lines': logLines.join(''),
       'session record': JSON.stringify((await t.request('GET', `/v1/sessions/${id}`)).body),
     };
-    expect(sse.events.length).toBeGreaterThan(5);
+    expect(followed.events.length).toBeGreaterThan(5);
     expect(logLines.length).toBeGreaterThan(3);
     for (const [surface, text] of Object.entries(surfaces)) {
       expect(text.includes(TYPED_SECRET), `typed password in ${surface}`).toBe(false);
@@ -130,8 +129,8 @@ describe('secrets do not come back out (issue 8, finding 3)', () => {
     expect(rawHits(t.dataDir, PROXY_PASSWORD)).toEqual({});
     expect(Object.values(rawHits(t.dataDir, TASK_MARKER)).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
 
-    const deleted = await t.request('DELETE', `/v1/sessions/${id}?save_snapshot_mode=filesystem`);
-    expect(deleted.body.deleted).toBe(true);
+    const deleted = await t.client.sessions.delete(id, 'filesystem');
+    expect(deleted.deleted).toBe(true);
     for (const secret of [TYPED_SECRET, PROXY_PASSWORD, STORAGE_SECRETS.cookie, STORAGE_SECRETS.localStorage, TASK_MARKER]) {
       expect(rawHits(t.dataDir, secret), secret).toEqual({});
     }
@@ -144,15 +143,11 @@ describe('secrets do not come back out (issue 8, finding 3)', () => {
     }
 
     // The sealed snapshot still opens: a session restored from it sends the cookie.
-    const restored = await t.request('POST', '/v1/sessions', { body: { restore_from_session_id: id } });
-    expect(restored.status).toBe(200);
-    const again = restored.body.session_id as string;
-    await t.request('POST', `/v1/sessions/${again}/navigate`, { body: { url: `${site.url}/storage/` } });
-    await t.request('POST', `/v1/sessions/${again}/message`, { body: { message: 'finish read' } });
+    const again = (await t.client.sessions.create('agi-0', { restoreFromSessionId: id })).sessionId;
+    await t.client.sessions.navigate(again, `${site.url}/storage/`);
+    await t.client.sessions.sendMessage(again, 'finish read');
     await t.waitForStatus(again, ['finished']);
-    const prompt = (await t.request('GET', `/v1/sessions/${again}/messages?sanitize=false`)).body.messages.find(
-      (m: { metadata: { kind?: string } }) => m.metadata.kind === 'prompt',
-    );
-    expect(prompt.content).toContain(`session_token=${STORAGE_SECRETS.cookie}`);
+    const prompt = (await t.client.sessions.getMessages(again, 0, false)).messages.find((m) => m.metadata['kind'] === 'prompt');
+    expect(prompt?.content).toContain(`session_token=${STORAGE_SECRETS.cookie}`);
   }, 90_000);
 });

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Steward } from '@steward/client';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startServerProcess, type ServerProcess } from '../support/server-process.ts';
@@ -26,15 +27,6 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function call(key: string, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${server!.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return res.json();
-}
-
 async function delivery(event: string): Promise<ReceivedRequest> {
   const deadline = Date.now() + 20_000;
   for (;;) {
@@ -54,8 +46,10 @@ describe('signed webhooks, end to end', () => {
 
     // Trace level: every line the server can log is in its output.
     server = await startServerProcess({ ...env, STEWARD_LOG_LEVEL: 'trace' });
-    const sessionId = (await call(key, 'POST', '/v1/sessions', { webhook_url: receiver.url('/hook?token=t0k') })).session_id as string;
-    await call(key, 'POST', `/v1/sessions/${sessionId}/message`, { message: 'finish Found 3 flights' });
+    // The key the CLI printed, used as a client would: through the SDK.
+    const client = new Steward({ apiKey: key, baseUrl: server.url, maxRetries: 0 });
+    const { sessionId } = await client.sessions.create('agi-0', { webhookUrl: receiver.url('/hook?token=t0k') });
+    await client.sessions.sendMessage(sessionId, 'finish Found 3 flights');
     const completed = await delivery('task.completed');
     expect(JSON.parse(completed.body)).toMatchObject({
       event: 'task.completed',

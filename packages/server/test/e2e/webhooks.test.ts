@@ -43,21 +43,21 @@ async function waitForEvent(sessionId: string, event: string): Promise<Delivery>
 
 describe('webhooks (spec §6.1)', () => {
   it('delivers the session and task events with the documented bodies and headers', async () => {
-    const created = (await t.request('POST', '/v1/sessions', { body: { webhook_url: hookUrl } })).body;
-    const id = created.session_id as string;
+    const created = await t.client.sessions.create('agi-0', { webhookUrl: hookUrl });
+    const id = created.sessionId;
     const first = await waitForEvent(id, 'session.created');
     expect(first.headers['content-type']).toBe('application/json');
     expect(first.headers['x-event-type']).toBe('session.created');
     expect(first.headers['user-agent']).toBe('AgencyAPI-Webhooks/1.0');
-    expect(first.body).toMatchObject({ event: 'session.created', session: { id, status: 'ready', agent_name: 'agi-0', created_at: created.created_at } });
+    expect(first.body).toMatchObject({ event: 'session.created', session: { id, status: 'ready', agent_name: 'agi-0', created_at: created.createdAt } });
     expect(first.body.timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
 
-    await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: 'ask Ready?' } });
+    await t.client.sessions.sendMessage(id, 'ask Ready?');
     expect((await waitForEvent(id, 'task.started')).body).toMatchObject({ message: 'ask Ready?', session: { status: 'running' } });
     expect((await waitForEvent(id, 'task.question')).body).toMatchObject({ question: 'Ready?', context: {} });
-    await t.request('POST', `/v1/sessions/${id}/pause`);
-    await t.request('POST', `/v1/sessions/${id}/resume`);
-    await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: 'yes' } });
+    await t.client.sessions.pause(id);
+    await t.client.sessions.resume(id);
+    await t.client.sessions.sendMessage(id, 'yes');
     const completed = await waitForEvent(id, 'task.completed');
     expect(completed.body).toMatchObject({ result: { status: 'success', message: 'Task completed successfully' }, session: { status: 'ready' } });
     const changes = deliveries.filter((d) => d.body.session.id === id && d.body.event === 'session.status_changed').map((d) => [d.body.old_status, d.body.new_status]);
@@ -68,9 +68,9 @@ describe('webhooks (spec §6.1)', () => {
       ['running', 'ready'],
     ]);
 
-    await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: 'fail nothing there' } });
+    await t.client.sessions.sendMessage(id, 'fail nothing there');
     expect((await waitForEvent(id, 'task.error')).body).toMatchObject({ error: 'nothing there', details: {} });
-    await t.request('DELETE', `/v1/sessions/${id}`);
+    await t.client.sessions.delete(id);
     await waitForEvent(id, 'session.deleted');
     // Per session, events arrive in the order they happened.
     const order = deliveries.filter((d) => d.body.session.id === id).map((d) => d.body.event);
@@ -82,10 +82,8 @@ describe('webhooks (spec §6.1)', () => {
 
   it('never lets a dead webhook receiver slow the API', async () => {
     const dead = 'http://127.0.0.1:9/hook';
-    const res = await t.request('POST', '/v1/sessions', { body: { webhook_url: dead } });
-    expect(res.status).toBe(200);
-    const id = res.body.session_id;
-    await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: 'finish ok' } });
+    const id = (await t.client.sessions.create('agi-0', { webhookUrl: dead })).sessionId;
+    await t.client.sessions.sendMessage(id, 'finish ok');
     await t.waitForStatus(id, ['finished']);
   });
 });
