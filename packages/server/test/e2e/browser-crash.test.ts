@@ -1,8 +1,23 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { APIError } from '@steward/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserMainPid, chromiumProcesses, cpuSeconds, rendererPids, residentBytes } from '../browser/chromium-processes.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
+
+/** A screenshot answers a JPEG as a data URL: the session has a working page. */
+const JPEG_DATA_URL = /^data:image\/jpeg;base64,/;
+
+/** Why the session's screenshot is refused (the error's detail), or 'captured' when it is not. */
+async function screenshotRefusal(server: TestServer, id: string): Promise<string> {
+  try {
+    await server.client.sessions.screenshot(id);
+    return 'captured';
+  } catch (error) {
+    if (!(error instanceof APIError)) throw error;
+    return (error.body as { detail?: string } | undefined)?.detail ?? 'captured';
+  }
+}
 
 let t: TestServer;
 beforeAll(async () => {
@@ -16,11 +31,11 @@ afterAll(async () => {
 
 describe('a browser crash mid-task', () => {
   it('ends only the running tasks with an ERROR, and the sessions get a fresh browser', async () => {
-    const busy = (await t.request('POST', '/v1/sessions', { body: {} })).body.session_id;
-    const idle = (await t.request('POST', '/v1/sessions', { body: {} })).body.session_id;
-    await t.request('POST', `/v1/sessions/${idle}/message`, { body: { message: 'finish before' } });
+    const busy = (await t.client.sessions.create()).sessionId;
+    const idle = (await t.client.sessions.create()).sessionId;
+    await t.client.sessions.sendMessage(idle, 'finish before');
     await t.waitForStatus(idle, ['finished']);
-    await t.request('POST', `/v1/sessions/${busy}/message`, { body: { message: 'loop' } });
+    await t.client.sessions.sendMessage(busy, 'loop');
     await t.waitForStatus(busy, ['running']);
 
     const pid = browserMainPid();
@@ -28,18 +43,18 @@ describe('a browser crash mid-task', () => {
     process.kill(pid!, 'SIGKILL');
 
     await t.waitForStatus(busy, ['error']);
-    const last = (await t.request('GET', `/v1/sessions/${busy}/messages`)).body.messages.at(-1);
+    const last = (await t.client.sessions.getMessages(busy)).messages.at(-1);
     expect(last).toMatchObject({ type: 'ERROR', metadata: { code: 'browser_crashed' } });
     // The idle session's finished task is untouched.
-    expect((await t.request('GET', `/v1/sessions/${idle}/status`)).body.status).toBe('finished');
+    expect((await t.client.sessions.getStatus(idle)).status).toBe('finished');
 
     for (const id of [busy, idle]) {
-      expect((await t.request('GET', `/v1/sessions/${id}`)).body.status).toBe('ready');
-      expect((await t.request('GET', `/v1/sessions/${id}/screenshot`)).status).toBe(200);
-      await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: 'finish after the crash' } });
+      expect((await t.client.sessions.get(id)).status).toBe('ready');
+      expect((await t.client.sessions.screenshot(id)).screenshot).toMatch(JPEG_DATA_URL);
+      await t.client.sessions.sendMessage(id, 'finish after the crash');
       await t.waitForStatus(id, ['finished']);
     }
-    expect((await t.request('POST', '/v1/sessions', { body: {} })).status).toBe(200);
+    expect((await t.client.sessions.create()).status).toBe('ready');
   }, 60_000);
 });
 
@@ -75,18 +90,18 @@ describe('one session’s page crashing or hanging mid-task', () => {
   });
 
   async function twoRunningSessions(): Promise<{ victim: string; bystander: string }> {
-    const victim = (await s.request('POST', '/v1/sessions', { body: {} })).body.session_id;
-    const bystander = (await s.request('POST', '/v1/sessions', { body: {} })).body.session_id;
-    expect((await s.request('GET', `/v1/sessions/${bystander}/screenshot`)).status).toBe(200);
+    const victim = (await s.client.sessions.create()).sessionId;
+    const bystander = (await s.client.sessions.create()).sessionId;
+    expect((await s.client.sessions.screenshot(bystander)).screenshot).toMatch(JPEG_DATA_URL);
     return { victim, bystander };
   }
 
   async function stopBystander(bystander: string): Promise<void> {
     // The bystander's task never noticed: it is still running and finishes when told to.
-    expect((await s.request('GET', `/v1/sessions/${bystander}/status`)).body.status).toBe('running');
-    await s.request('POST', `/v1/sessions/${bystander}/message`, { body: { message: 'stop unaffected' } });
+    expect((await s.client.sessions.getStatus(bystander)).status).toBe('running');
+    await s.client.sessions.sendMessage(bystander, 'stop unaffected');
     await s.waitForStatus(bystander, ['finished']);
-    const done = (await s.request('GET', `/v1/sessions/${bystander}/messages`)).body.messages.at(-1);
+    const done = (await s.client.sessions.getMessages(bystander)).messages.at(-1);
     expect(done).toMatchObject({ type: 'DONE', content: 'updated: unaffected' });
   }
 
@@ -94,37 +109,37 @@ describe('one session’s page crashing or hanging mid-task', () => {
     const { victim, bystander } = await twoRunningSessions();
     // Renderers do not say whose page they hold, so the victim's page makes its renderer the
     // one that holds 300 MB more than any other.
-    expect((await s.request('POST', `/v1/sessions/${victim}/navigate`, { body: { url: `${siteUrl}/big` } })).status).toBe(200);
+    expect((await s.client.sessions.navigate(victim, `${siteUrl}/big`)).currentUrl).toBe(`${siteUrl}/big`);
     const [largest, runnerUp] = rendererPids()
       .map((pid) => ({ pid, bytes: residentBytes(pid) }))
       .sort((a, b) => b.bytes - a.bytes);
     expect(largest!.bytes - (runnerUp?.bytes ?? 0)).toBeGreaterThan(200 * 1_048_576);
 
     for (const id of [victim, bystander]) {
-      await s.request('POST', `/v1/sessions/${id}/message`, { body: { message: 'loop' } });
+      await s.client.sessions.sendMessage(id, 'loop');
       await s.waitForStatus(id, ['running']);
     }
     process.kill(largest!.pid, 'SIGKILL');
 
     await s.waitForStatus(victim, ['error']);
-    const last = (await s.request('GET', `/v1/sessions/${victim}/messages`)).body.messages.at(-1);
+    const last = (await s.client.sessions.getMessages(victim)).messages.at(-1);
     expect(last).toMatchObject({ type: 'ERROR', metadata: { code: 'browser_crashed' } });
     await stopBystander(bystander);
 
     // The victim has a fresh context and works again.
-    expect((await s.request('GET', `/v1/sessions/${victim}/screenshot`)).status).toBe(200);
-    await s.request('POST', `/v1/sessions/${victim}/message`, { body: { message: 'finish after the crash' } });
+    expect((await s.client.sessions.screenshot(victim)).screenshot).toMatch(JPEG_DATA_URL);
+    await s.client.sessions.sendMessage(victim, 'finish after the crash');
     await s.waitForStatus(victim, ['finished']);
   }, 90_000);
 
   it('a hung page is replaced by a new tab; the task goes on and the other session never notices', async () => {
     const { victim, bystander } = await twoRunningSessions();
-    await s.request('POST', `/v1/sessions/${bystander}/message`, { body: { message: 'loop' } });
+    await s.client.sessions.sendMessage(bystander, 'loop');
     await s.waitForStatus(bystander, ['running']);
 
-    await s.request('POST', `/v1/sessions/${victim}/message`, { body: { message: `visit ${siteUrl}/hang` } });
+    await s.client.sessions.sendMessage(victim, `visit ${siteUrl}/hang`);
     await s.waitForStatus(victim, ['finished', 'error'], { timeoutMs: 60_000 });
-    const messages = (await s.request('GET', `/v1/sessions/${victim}/messages`)).body.messages as Array<{ type: string; content: unknown }>;
+    const { messages } = await s.client.sessions.getMessages(victim);
     expect(messages.at(-1)).toMatchObject({ type: 'DONE', content: expect.stringContaining(`The page ${siteUrl}/hang stopped responding`) });
     await stopBystander(bystander);
 
@@ -135,21 +150,17 @@ describe('one session’s page crashing or hanging mid-task', () => {
     expect(busiest).toBeLessThan(0.3);
 
     // The hung tab is gone; the session goes on in a responsive one.
-    expect((await s.request('POST', `/v1/sessions/${victim}/navigate`, { body: { url: `${siteUrl}/` } })).status).toBe(200);
-    expect((await s.request('GET', `/v1/sessions/${victim}/screenshot`)).status).toBe(200);
+    expect((await s.client.sessions.navigate(victim, `${siteUrl}/`)).currentUrl).toBe(`${siteUrl}/`);
+    expect((await s.client.sessions.screenshot(victim)).screenshot).toMatch(JPEG_DATA_URL);
   }, 90_000);
 
   it('a screenshot answers 409 dialog_open while a dialog waits, and 502 screenshot_failed for a hung page', async () => {
-    const id = (await s.request('POST', '/v1/sessions', { body: {} })).body.session_id;
-    expect((await s.request('POST', `/v1/sessions/${id}/navigate`, { body: { url: `${siteUrl}/confirm` } })).status).toBe(200);
-    await expect
-      .poll(async () => (await s.request('GET', `/v1/sessions/${id}/screenshot`)).body?.detail ?? 'captured', { timeout: 10_000 })
-      .toContain('confirm dialog is open');
-    const refused = await s.request('GET', `/v1/sessions/${id}/screenshot`);
-    expect(refused).toMatchObject({ status: 409, body: { error: 'dialog_open' } });
+    const id = (await s.client.sessions.create()).sessionId;
+    expect((await s.client.sessions.navigate(id, `${siteUrl}/confirm`)).currentUrl).toBe(`${siteUrl}/confirm`);
+    await expect.poll(() => screenshotRefusal(s, id), { timeout: 10_000 }).toContain('confirm dialog is open');
+    await expect(s.client.sessions.screenshot(id)).rejects.toMatchObject({ status: 409, code: 'dialog_open' });
 
-    expect((await s.request('POST', `/v1/sessions/${id}/navigate`, { body: { url: `${siteUrl}/hang` } })).status).toBe(200);
-    const hung = await s.request('GET', `/v1/sessions/${id}/screenshot`);
-    expect(hung).toMatchObject({ status: 502, body: { error: 'screenshot_failed' } });
+    expect((await s.client.sessions.navigate(id, `${siteUrl}/hang`)).currentUrl).toBe(`${siteUrl}/hang`);
+    await expect(s.client.sessions.screenshot(id)).rejects.toMatchObject({ status: 502, code: 'screenshot_failed' });
   }, 60_000);
 });

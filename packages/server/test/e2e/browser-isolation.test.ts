@@ -20,12 +20,12 @@ describe('STEWARD_BROWSER_ISOLATION=key', () => {
 
   it("gives each API key's sessions a Chromium of their own and closes it with them", async () => {
     const create = async (key: string): Promise<string> => {
-      const created = await t.request('POST', '/v1/sessions', { body: {}, key });
-      expect(created.status).toBe(200);
-      const id = created.body.session_id as string;
+      const sessions = t.clientWith(key).sessions;
+      const created = await sessions.create();
+      expect(created.status).toBe('ready');
       // A screenshot proves the session has its browser.
-      expect((await t.request('GET', `/v1/sessions/${id}/screenshot`, { key })).status).toBe(200);
-      return id;
+      expect((await sessions.screenshot(created.sessionId)).screenshot).toMatch(/^data:image\/jpeg;base64,/);
+      return created.sessionId;
     };
     const first = await create(t.key);
     const second = await create(t.key);
@@ -34,7 +34,7 @@ describe('STEWARD_BROWSER_ISOLATION=key', () => {
     expect(browsers()).toBe(2);
 
     for (const [id, key] of [[first, t.key], [second, t.key], [foreign, otherKey]] as const) {
-      expect((await t.request('DELETE', `/v1/sessions/${id}`, { key })).status).toBe(200);
+      expect(await t.clientWith(key).sessions.delete(id)).toMatchObject({ success: true, deleted: true });
     }
     await expect.poll(browsers, { timeout: 10_000 }).toBe(0);
   }, 90_000);

@@ -49,7 +49,7 @@ async function firstFrame(url: string): Promise<Buffer> {
 async function titleBecomes(id: string, pattern: RegExp): Promise<string> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const title = (await t.request('GET', `/v1/sessions/${id}/screenshot`)).body.title as string;
+    const { title } = await t.client.sessions.screenshot(id);
     if (pattern.test(title)) return title;
     if (Date.now() > deadline) throw new Error(`title stayed ${title}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -58,18 +58,20 @@ async function titleBecomes(id: string, pattern: RegExp): Promise<string> {
 
 describe('live view (vnc_url)', () => {
   it('gives every live session a vnc_url whose page, stream and input work without an API key', async () => {
-    const session = (await t.request('POST', '/v1/sessions', { body: {} })).body;
-    const id = session.session_id as string;
-    expect(session.vnc_url).toMatch(new RegExp(`^${t.url}/v1/sessions/${id}/live\\?token=[A-Za-z0-9_-]+$`));
-    expect((await t.request('GET', `/v1/sessions/${id}`)).body.vnc_url).toBe(session.vnc_url);
-    await t.request('POST', `/v1/sessions/${id}/navigate`, { body: { url: pageUrl } });
+    const session = await t.client.sessions.create();
+    const id = session.sessionId;
+    const vncUrl = session.vncUrl!;
+    expect(vncUrl).toMatch(new RegExp(`^${t.url}/v1/sessions/${id}/live\\?token=[A-Za-z0-9_-]+$`));
+    expect((await t.client.sessions.get(id)).vncUrl).toBe(vncUrl);
+    await t.client.sessions.navigate(id, pageUrl);
 
-    const html = await fetch(session.vnc_url);
+    // The live view is for a browser, not the SDK: its page, stream and input are fetched as a browser would.
+    const html = await fetch(vncUrl);
     expect(html.status).toBe(200);
     expect(html.headers.get('content-type')).toContain('text/html');
     expect(await html.text()).toContain("fetch('live/stream?token=");
 
-    const token = new URL(session.vnc_url).searchParams.get('token')!;
+    const token = new URL(vncUrl).searchParams.get('token')!;
     const frame = await firstFrame(`${t.url}/v1/sessions/${id}/live/stream?token=${token}`);
     expect([frame[0], frame[1], frame[2]]).toEqual([0xff, 0xd8, 0xff]);
 
@@ -83,27 +85,28 @@ describe('live view (vnc_url)', () => {
   });
 
   it('refuses a wrong token or another session\'s token with 404, and works with the owner key', async () => {
-    const a = (await t.request('POST', '/v1/sessions', { body: {} })).body;
-    const b = (await t.request('POST', '/v1/sessions', { body: {} })).body;
-    const tokenB = new URL(b.vnc_url).searchParams.get('token')!;
-    expect((await fetch(`${t.url}/v1/sessions/${a.session_id}/live?token=${tokenB}`)).status).toBe(404);
-    expect((await fetch(`${t.url}/v1/sessions/${a.session_id}/live?token=nope`)).status).toBe(404);
-    expect((await fetch(`${t.url}/v1/sessions/${a.session_id}/live`)).status).toBe(401);
-    expect((await t.request('GET', `/v1/sessions/${a.session_id}/live`)).status).toBe(200);
+    const a = await t.client.sessions.create();
+    const b = await t.client.sessions.create();
+    const tokenB = new URL(b.vncUrl!).searchParams.get('token')!;
+    expect((await fetch(`${t.url}/v1/sessions/${a.sessionId}/live?token=${tokenB}`)).status).toBe(404);
+    expect((await fetch(`${t.url}/v1/sessions/${a.sessionId}/live?token=nope`)).status).toBe(404);
+    expect((await fetch(`${t.url}/v1/sessions/${a.sessionId}/live`)).status).toBe(401);
+    // raw: the SDK has no live-view method (the page is an HTML page for a browser).
+    expect((await t.request('GET', `/v1/sessions/${a.sessionId}/live`)).status).toBe(200);
     const other = (await t.server.keys.create('other')).key;
-    expect((await t.request('GET', `/v1/sessions/${a.session_id}/live`, { key: other })).status).toBe(404);
+    expect((await t.request('GET', `/v1/sessions/${a.sessionId}/live`, { key: other })).status).toBe(404);
   });
 
   it('shows the screen in a real browser and passes a click on it through to the session', async () => {
-    const session = (await t.request('POST', '/v1/sessions', { body: {} })).body;
-    const id = session.session_id as string;
-    await t.request('POST', `/v1/sessions/${id}/navigate`, { body: { url: pageUrl } });
+    const session = await t.client.sessions.create();
+    const id = session.sessionId;
+    await t.client.sessions.navigate(id, pageUrl);
     const viewer = await chromium.launch({ executablePath: '/usr/bin/chromium', args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
     try {
       const page = await viewer.newPage({ viewport: { width: 1280, height: 900 } });
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
-      await page.goto(session.vnc_url, { waitUntil: 'domcontentloaded' });
+      await page.goto(session.vncUrl!, { waitUntil: 'domcontentloaded' });
       await page.waitForFunction(() => (document.getElementById('screen') as HTMLImageElement).naturalWidth > 0, undefined, { timeout: 10_000 });
       expect(await page.textContent('#state')).toContain('live');
       const box = (await page.locator('#screen').boundingBox())!;

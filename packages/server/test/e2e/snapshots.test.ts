@@ -1,3 +1,4 @@
+import { NotFoundError, type CreateSessionOptions } from '@steward/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFixtureServer, type FixtureServer } from '../../../../fixtures/server.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
@@ -15,53 +16,54 @@ afterAll(async () => {
 
 /** Visits the storage page; returns what it saw before it set its cookie and localStorage. */
 async function visitStorage(id: string): Promise<string> {
-  await t.request('POST', `/v1/sessions/${id}/navigate`, { body: { url: `${site.url}/storage/` } });
-  await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: 'finish read' } });
+  await t.client.sessions.navigate(id, `${site.url}/storage/`);
+  await t.client.sessions.sendMessage(id, 'finish read');
   await t.waitForStatus(id, ['finished']);
-  const prompt = (await t.request('GET', `/v1/sessions/${id}/messages?sanitize=false`)).body.messages.find(
-    (m: { metadata: { kind?: string } }) => m.metadata.kind === 'prompt',
-  );
-  return prompt.content as string;
+  // Unsanitized: the prompt the agent was given (what it saw of the page) is an internal LOG.
+  const { messages } = await t.client.sessions.getMessages(id, 0, false);
+  const prompt = messages.find((m) => m.metadata['kind'] === 'prompt');
+  return prompt!.content as string;
 }
 
 describe('session snapshots (spec §6.5)', () => {
   it('saves cookies and localStorage on delete and restores them by environment, session, or default', async () => {
-    const first = (await t.request('POST', '/v1/sessions', { body: {} })).body;
-    const seenFirst = await visitStorage(first.session_id);
+    const first = await t.client.sessions.create();
+    const seenFirst = await visitStorage(first.sessionId);
     expect(seenFirst).toContain('Cookie header: (none)');
     expect(seenFirst).toContain('localStorage before: (none)');
-    const del = await t.request('DELETE', `/v1/sessions/${first.session_id}?save_snapshot_mode=filesystem&save_as_default=true`);
-    expect(del.body.deleted).toBe(true);
+    const del = await t.client.sessions.delete(first.sessionId, 'filesystem', { saveAsDefault: true });
+    expect(del.deleted).toBe(true);
 
-    for (const body of [
-      { restore_from_environment_id: first.environment_id },
-      { restore_from_session_id: first.session_id },
-      { restore_default_environment_from_user_id: 'me' },
-    ]) {
-      const restored = await t.request('POST', '/v1/sessions', { body });
-      expect(restored.status, JSON.stringify(body)).toBe(200);
-      expect(restored.body.environment_id).not.toBe(first.environment_id);
-      const seen = await visitStorage(restored.body.session_id);
-      expect(seen, JSON.stringify(body)).toContain('Cookie header: visitor=yes');
+    const restores: CreateSessionOptions[] = [
+      { restoreFromEnvironmentId: first.environmentId! },
+      { restoreFromSessionId: first.sessionId },
+      { restoreDefaultEnvironmentFromUserId: 'me' },
+    ];
+    for (const options of restores) {
+      const restored = await t.client.sessions.create('agi-0', options);
+      expect(restored.status, JSON.stringify(options)).toBe('ready');
+      expect(restored.environmentId).not.toBe(first.environmentId);
+      const seen = await visitStorage(restored.sessionId);
+      expect(seen, JSON.stringify(options)).toContain('Cookie header: visitor=yes');
       expect(seen).toContain('localStorage before: yes');
-      await t.request('DELETE', `/v1/sessions/${restored.body.session_id}`);
+      await t.client.sessions.delete(restored.sessionId);
     }
   });
 
   it('does not save without a snapshot mode, and hides environments from other keys', async () => {
-    const session = (await t.request('POST', '/v1/sessions', { body: {} })).body;
-    await visitStorage(session.session_id);
-    await t.request('DELETE', `/v1/sessions/${session.session_id}`);
-    const missing = await t.request('POST', '/v1/sessions', { body: { restore_from_environment_id: session.environment_id } });
-    expect(missing.status).toBe(404);
+    const session = await t.client.sessions.create();
+    await visitStorage(session.sessionId);
+    await t.client.sessions.delete(session.sessionId);
+    const missing = t.client.sessions.create('agi-0', { restoreFromEnvironmentId: session.environmentId! });
+    await expect(missing).rejects.toBeInstanceOf(NotFoundError);
 
-    const saved = (await t.request('POST', '/v1/sessions', { body: {} })).body;
-    await visitStorage(saved.session_id);
-    await t.request('DELETE', `/v1/sessions/${saved.session_id}?save_snapshot_mode=memory`);
-    const other = (await t.server.keys.create('other')).key;
-    const foreign = await t.request('POST', '/v1/sessions', { body: { restore_from_environment_id: saved.environment_id }, key: other });
-    expect(foreign.status).toBe(404);
-    const own = await t.request('POST', '/v1/sessions', { body: { restore_from_environment_id: saved.environment_id } });
-    expect(own.status).toBe(200);
+    const saved = await t.client.sessions.create();
+    await visitStorage(saved.sessionId);
+    await t.client.sessions.delete(saved.sessionId, 'memory');
+    const other = t.clientWith((await t.server.keys.create('other')).key);
+    const foreign = other.sessions.create('agi-0', { restoreFromEnvironmentId: saved.environmentId! });
+    await expect(foreign).rejects.toBeInstanceOf(NotFoundError);
+    const own = await t.client.sessions.create('agi-0', { restoreFromEnvironmentId: saved.environmentId! });
+    expect(own.status).toBe('ready');
   });
 });
