@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PermissionError, ValidationError, type CreateSessionOptions } from '@steward/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFixtureServer, type FixtureServer } from '../../../../fixtures/server.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
@@ -13,6 +14,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await site.close();
 });
+
+async function newSession(t: TestServer, options: CreateSessionOptions = {}): Promise<string> {
+  return (await t.client.sessions.create('agi-0', options)).sessionId;
+}
 
 describe('egress firewall, default policy (nothing allowed)', () => {
   let t: TestServer;
@@ -32,30 +37,29 @@ describe('egress firewall, default policy (nothing allowed)', () => {
   });
 
   it('answers 403 url_blocked for loopback, private and metadata destinations, reaching nothing', async () => {
-    const id = (await t.request('POST', '/v1/sessions', { body: {} })).body.session_id;
+    const id = await newSession(t);
     const before = site.state.requests.length;
     for (const url of [`${site.url}/pages/start.html`, 'http://localhost:1/', 'http://2130706433/', 'http://[::ffff:127.0.0.1]/', 'http://169.254.169.254/latest/meta-data/', 'http://10.0.0.1/']) {
-      const res = await t.request('POST', `/v1/sessions/${id}/navigate`, { body: { url } });
-      expect(res.status, url).toBe(403);
-      expect(res.body.error).toBe('url_blocked');
-      expect(res.body.message).toMatch(/refused/);
+      const refused = t.client.sessions.navigate(id, url);
+      await expect(refused, url).rejects.toBeInstanceOf(PermissionError);
+      await expect(refused, url).rejects.toMatchObject({ status: 403, code: 'url_blocked', body: { message: expect.stringMatching(/refused/) } });
     }
     expect(site.state.requests.length).toBe(before);
   });
 
   it('tells the agent about a refused destination instead of loading it', async () => {
-    const id = (await t.request('POST', '/v1/sessions', { body: {} })).body.session_id;
-    await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: `visit ${site.url}/shop/` } });
+    const id = await newSession(t);
+    await t.client.sessions.sendMessage(id, `visit ${site.url}/shop/`);
     await t.waitForStatus(id, ['finished', 'error']);
-    const step = (await t.request('GET', `/v1/sessions/${id}/messages`)).body.messages.find((m: { metadata: { kind?: string } }) => m.metadata.kind === 'step');
+    const step = (await t.client.sessions.getMessages(id)).messages.find((m) => m.metadata['kind'] === 'step')!;
     expect(step.metadata).toMatchObject({ ok: false, action: { tool: 'navigate' } });
     expect(step.content).toMatch(/egress policy/i);
     expect(site.state.requests.some((r) => r.includes('/shop/'))).toBe(false);
   });
 
   it('refuses webhook deliveries to private destinations before connecting', async () => {
-    const id = (await t.request('POST', '/v1/sessions', { body: { webhook_url: hookUrl } })).body.session_id;
-    await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: 'finish ok' } });
+    const id = await newSession(t, { webhookUrl: hookUrl });
+    await t.client.sessions.sendMessage(id, 'finish ok');
     await t.waitForStatus(id, ['finished']);
     await new Promise((r) => setTimeout(r, 300));
     expect(connections).toBe(0);
@@ -72,16 +76,16 @@ describe('egress firewall with an operator allow list and per-session domain lis
   });
 
   it('lets the allowed host:port through and nothing else on loopback', async () => {
-    const id = (await t.request('POST', '/v1/sessions', { body: {} })).body.session_id;
-    expect((await t.request('POST', `/v1/sessions/${id}/navigate`, { body: { url: `${site.url}/pages/start.html` } })).status).toBe(200);
-    expect((await t.request('POST', `/v1/sessions/${id}/navigate`, { body: { url: 'http://127.0.0.1:9/' } })).status).toBe(403);
+    const id = await newSession(t);
+    expect(await t.client.sessions.navigate(id, `${site.url}/pages/start.html`)).toEqual({ currentUrl: `${site.url}/pages/start.html` });
+    await expect(t.client.sessions.navigate(id, 'http://127.0.0.1:9/')).rejects.toMatchObject({ status: 403 });
   });
 
   it('applies a session deny list, and refuses a malformed domain with 422', async () => {
-    const denied = (await t.request('POST', '/v1/sessions', { body: { deny_domains: ['127.0.0.1'] } })).body.session_id;
-    const res = await t.request('POST', `/v1/sessions/${denied}/navigate`, { body: { url: `${site.url}/pages/start.html` } });
-    expect(res.status).toBe(403);
-    const bad = await t.request('POST', '/v1/sessions', { body: { allow_domains: ['not a domain!'] } });
-    expect(bad.status).toBe(422);
+    const denied = await newSession(t, { denyDomains: ['127.0.0.1'] });
+    await expect(t.client.sessions.navigate(denied, `${site.url}/pages/start.html`)).rejects.toMatchObject({ status: 403 });
+    const bad = t.client.sessions.create('agi-0', { allowDomains: ['not a domain!'] });
+    await expect(bad).rejects.toBeInstanceOf(ValidationError);
+    await expect(bad).rejects.toMatchObject({ status: 422 });
   });
 });

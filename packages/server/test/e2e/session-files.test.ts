@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { APIError, ConflictError, NotFoundError, ValidationError, type Message } from '@steward/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPORT_CSV } from '../../../../fixtures/sites/files/handler.ts';
 import { startFixtureServer, type FixtureServer } from '../../../../fixtures/server.ts';
@@ -26,54 +27,58 @@ afterAll(async () => {
 });
 
 async function newSession(server = t): Promise<string> {
-  return (await server.request('POST', '/v1/sessions', { body: {} })).body.session_id;
+  return (await server.client.sessions.create()).sessionId;
 }
 
-/** POST …/files with raw bytes; a Readable body goes chunked, without a Content-Length. */
-async function upload(id: string, name: string, body: Buffer | Readable, options: { key?: string; server?: TestServer } = {}): Promise<{ status: number; body: any }> {
-  const server = options.server ?? t;
-  const res = await fetch(`${server.url}/v1/sessions/${id}/files?name=${encodeURIComponent(name)}`, {
+/**
+ * POST …/files on the wire, for what the SDK cannot show or send: the 201 status, and a Readable
+ * body, which goes chunked, without a Content-Length (the SDK's upload takes bytes, not a stream).
+ */
+async function rawUpload(id: string, name: string, body: Buffer | Readable): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${t.url}/v1/sessions/${id}/files?name=${encodeURIComponent(name)}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${options.key ?? server.key}`, 'content-type': 'application/octet-stream' },
+    headers: { authorization: `Bearer ${t.key}`, 'content-type': 'application/octet-stream' },
     body: body instanceof Readable ? (Readable.toWeb(body) as ReadableStream) : body,
     ...(body instanceof Readable ? { duplex: 'half' } : {}),
   } as RequestInit);
   return { status: res.status, body: await res.json() };
 }
 
+async function fileNames(id: string): Promise<string[]> {
+  return (await t.client.files.list(id)).map((f) => f.name);
+}
+
 const sha256 = (content: string | Buffer): string => createHash('sha256').update(content).digest('hex');
 
-async function doneOf(id: string): Promise<{ type: string; content: string }> {
+async function doneOf(id: string): Promise<Message> {
   await t.waitForStatus(id, ['finished', 'error'], { timeoutMs: 30_000 });
-  return (await t.request('GET', `/v1/sessions/${id}/messages`)).body.messages.at(-1);
+  return (await t.client.sessions.getMessages(id)).messages.at(-1)!;
 }
 
 describe('session files through the API', () => {
   it('takes an upload the agent then puts into a page, and keeps the download the agent makes, fetchable', async () => {
     const id = await newSession();
-    const uploaded = await upload(id, 'report.csv', Buffer.from(REPORT_CSV));
-    expect(uploaded.status).toBe(201);
-    expect(uploaded.body).toMatchObject({ name: 'report.csv', size: Buffer.byteLength(REPORT_CSV), source: 'upload' });
-    expect(Date.parse(uploaded.body.created_at)).not.toBeNaN();
+    const uploaded = await t.client.files.upload(id, 'report.csv', Buffer.from(REPORT_CSV));
+    expect(uploaded).toMatchObject({ name: 'report.csv', size: Buffer.byteLength(REPORT_CSV), source: 'upload' });
+    expect(Date.parse(uploaded.createdAt)).not.toBeNaN();
 
-    await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: 'upload report.csv', start_url: `${site.url}/files/` } });
+    await t.client.sessions.sendMessage(id, 'upload report.csv', { startUrl: `${site.url}/files/` });
     const uploadDone = await doneOf(id);
     expect(uploadDone.type, JSON.stringify(uploadDone)).toBe('DONE');
     expect(uploadDone.content).toContain(`report.csv (${Buffer.byteLength(REPORT_CSV)} bytes, sha256 ${sha256(REPORT_CSV)})`);
     expect(site.state.files.uploads).toEqual([{ field: 'document', name: 'report.csv', size: Buffer.byteLength(REPORT_CSV), sha256: sha256(REPORT_CSV) }]);
 
-    await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: 'download', start_url: `${site.url}/files/` } });
+    await t.client.sessions.sendMessage(id, 'download', { startUrl: `${site.url}/files/` });
     const downloadDone = await doneOf(id);
     // The uploaded report.csv keeps its name; the download gets the next one.
     expect(downloadDone.content).toBe(`Clicked link 'Download report'; Downloaded report.csv as report (1).csv (${Buffer.byteLength(REPORT_CSV)} bytes) into the session's files`);
 
-    const listed = await t.request('GET', `/v1/sessions/${id}/files`);
-    expect(listed.status).toBe(200);
-    expect(listed.body.files.map((f: { name: string; source: string }) => [f.name, f.source])).toEqual([
+    expect((await t.client.files.list(id)).map((f) => [f.name, f.source])).toEqual([
       ['report.csv', 'upload'],
       ['report (1).csv', 'download'],
     ]);
-    const fetched = await fetch(`${t.url}/v1/sessions/${id}/files/${encodeURIComponent('report (1).csv')}`, { headers: { authorization: `Bearer ${t.key}` } });
+    // The SDK hands back the answer itself: its status and headers are the wire's.
+    const fetched = await t.client.files.download(id, 'report (1).csv');
     expect(fetched.status).toBe(200);
     expect(await fetched.text()).toBe(REPORT_CSV);
     expect(fetched.headers.get('content-type')).toBe('text/csv; charset=utf-8');
@@ -83,64 +88,67 @@ describe('session files through the API', () => {
 
   it('answers 413 past the per-file cap, with or without a Content-Length, and keeps nothing', async () => {
     const id = await newSession();
-    const declared = await upload(id, 'big.bin', Buffer.alloc(MAX_FILE_BYTES + 1));
-    expect(declared.status).toBe(413);
-    expect(declared.body).toMatchObject({ error: 'payload_too_large', message: 'The file is larger than the limit of 256 KB per file.' });
+    const declared = t.client.files.upload(id, 'big.bin', Buffer.alloc(MAX_FILE_BYTES + 1));
+    await expect(declared).rejects.toBeInstanceOf(APIError);
+    await expect(declared).rejects.toMatchObject({ status: 413, code: 'payload_too_large', body: { message: 'The file is larger than the limit of 256 KB per file.' } });
+    // raw: the SDK has no streamed upload (a chunked body without a Content-Length).
     const chunks = Array.from({ length: 5 }, () => Buffer.alloc(64 * 1024 + 1));
-    const streamed = await upload(id, 'big.bin', Readable.from(chunks));
+    const streamed = await rawUpload(id, 'big.bin', Readable.from(chunks));
     expect(streamed.status).toBe(413);
     expect(streamed.body.error).toBe('payload_too_large');
-    expect((await upload(id, 'fits.bin', Buffer.alloc(MAX_FILE_BYTES))).status).toBe(201);
-    expect((await t.request('GET', `/v1/sessions/${id}/files`)).body.files.map((f: { name: string }) => f.name)).toEqual(['fits.bin']);
+    // the wire itself: exactly the cap is accepted, 201 Created.
+    expect((await rawUpload(id, 'fits.bin', Buffer.alloc(MAX_FILE_BYTES))).status).toBe(201);
+    expect(await fileNames(id)).toEqual(['fits.bin']);
   });
 
   it('answers 422 for a bad or missing name and 404 for unknown files', async () => {
     const id = await newSession();
-    const traversal = await upload(id, '../escape.txt', Buffer.from('x'));
-    expect(traversal.status).toBe(422);
-    expect(traversal.body.detail[0]).toMatchObject({ loc: ['query', 'name'], type: 'value_error' });
-    expect((await upload(id, '.env', Buffer.from('x'))).status).toBe(422);
+    const traversal = t.client.files.upload(id, '../escape.txt', 'x');
+    await expect(traversal).rejects.toBeInstanceOf(ValidationError);
+    await expect(traversal).rejects.toMatchObject({ status: 422, issues: [expect.objectContaining({ loc: ['query', 'name'], type: 'value_error' })] });
+    await expect(t.client.files.upload(id, '.env', 'x')).rejects.toMatchObject({ status: 422 });
+    // the wire itself: no name at all, which the SDK's upload cannot leave out.
     const missing = await t.request('POST', `/v1/sessions/${id}/files`, { rawBody: 'x', headers: { 'content-type': 'application/octet-stream' } });
     expect(missing.status).toBe(422);
     expect(missing.body.detail[0].loc).toEqual(['query', 'name']);
-    const unknown = await t.request('GET', `/v1/sessions/${id}/files/nothing.txt`);
-    expect(unknown.status).toBe(404);
-    expect(unknown.body.error).toBe('not_found');
-    expect((await t.request('DELETE', `/v1/sessions/${id}/files/nothing.txt`)).status).toBe(404);
+    const unknown = t.client.files.download(id, 'nothing.txt');
+    await expect(unknown).rejects.toBeInstanceOf(NotFoundError);
+    await expect(unknown).rejects.toMatchObject({ status: 404, code: 'not_found' });
+    await expect(t.client.files.delete(id, 'nothing.txt')).rejects.toMatchObject({ status: 404 });
   });
 
   it("answers 404 for another key's session on every file route", async () => {
     const id = await newSession();
-    await upload(id, 'mine.txt', Buffer.from('private'));
-    const foreign = await upload(id, 'theirs.txt', Buffer.from('x'), { key: other });
-    expect(foreign.status).toBe(404);
-    expect(foreign.body.error).toBe('session_not_found');
-    for (const [method, path] of [
-      ['GET', `/v1/sessions/${id}/files`],
-      ['GET', `/v1/sessions/${id}/files/mine.txt`],
-      ['DELETE', `/v1/sessions/${id}/files/mine.txt`],
+    await t.client.files.upload(id, 'mine.txt', 'private');
+    const theirs = t.clientWith(other).files;
+    for (const [route, call] of [
+      ['POST files', () => theirs.upload(id, 'theirs.txt', 'x')],
+      ['GET files', () => theirs.list(id)],
+      ['GET files/mine.txt', () => theirs.download(id, 'mine.txt')],
+      ['DELETE files/mine.txt', () => theirs.delete(id, 'mine.txt')],
     ] as const) {
-      const res = await t.request(method, path, { key: other });
-      expect(res.status, `${method} ${path}`).toBe(404);
-      expect(res.body.error).toBe('session_not_found');
+      const refused = call();
+      await expect(refused, route).rejects.toBeInstanceOf(NotFoundError);
+      await expect(refused, route).rejects.toMatchObject({ status: 404, code: 'session_not_found' });
     }
-    expect((await t.request('GET', `/v1/sessions/${id}/files`)).body.files.map((f: { name: string }) => f.name)).toEqual(['mine.txt']);
+    expect(await fileNames(id)).toEqual(['mine.txt']);
   });
 
   it('deletes one file, and every file with the session', async () => {
     const id = await newSession();
-    await upload(id, 'a.txt', Buffer.from('a'));
-    await upload(id, 'b.txt', Buffer.from('b'));
-    expect((await t.request('DELETE', `/v1/sessions/${id}/files/a.txt`)).body).toEqual({ success: true, message: 'File deleted' });
-    expect((await t.request('GET', `/v1/sessions/${id}/files`)).body.files.map((f: { name: string }) => f.name)).toEqual(['b.txt']);
+    await t.client.files.upload(id, 'a.txt', 'a');
+    await t.client.files.upload(id, 'b.txt', 'b');
+    expect(await t.client.files.delete(id, 'a.txt')).toEqual({ success: true, message: 'File deleted' });
+    expect(await fileNames(id)).toEqual(['b.txt']);
     const folder = join(t.dataDir, 'files', id);
     expect(existsSync(folder)).toBe(true);
-    await t.request('DELETE', `/v1/sessions/${id}`);
+    await t.client.sessions.delete(id);
     expect(existsSync(folder)).toBe(false);
-    expect((await t.request('GET', `/v1/sessions/${id}/files`)).status).toBe(404);
+    await expect(t.client.files.list(id)).rejects.toMatchObject({ status: 404 });
   });
 
   it('describes the file routes in the OpenAPI document', async () => {
+    // raw: the SDK has no call for the OpenAPI document (and it is served without a key).
     const doc = (await t.request('GET', '/v1/openapi.json', { key: null })).body;
     expect(Object.keys(doc.paths['/v1/sessions/{session_id}/files'])).toEqual(['post', 'get']);
     expect(Object.keys(doc.paths['/v1/sessions/{session_id}/files/{name}'])).toEqual(['get', 'delete']);
@@ -154,15 +162,14 @@ describe('session files over a session lifetime', () => {
     let second: TestServer | undefined;
     try {
       const id = await newSession(first);
-      expect((await upload(id, 'kept.csv', Buffer.from(REPORT_CSV), { server: first })).status).toBe(201);
+      expect(await first.client.files.upload(id, 'kept.csv', REPORT_CSV)).toMatchObject({ name: 'kept.csv', source: 'upload' });
       await first.server.close();
       second = await startTestServer({ model: FILES_POLICY, dataDir: first.dataDir });
       // The session belongs to the first server's key, which the data dir keeps.
-      const listed = await second.request('GET', `/v1/sessions/${id}/files`, { key: first.key });
-      expect(listed.body.files.map((f: { name: string; size: number; source: string }) => [f.name, f.size, f.source])).toEqual([['kept.csv', Buffer.byteLength(REPORT_CSV), 'upload']]);
-      const fetched = await fetch(`${second.url}/v1/sessions/${id}/files/kept.csv`, { headers: { authorization: `Bearer ${first.key}` } });
-      expect(await fetched.text()).toBe(REPORT_CSV);
-      expect((await upload(id, 'after.txt', Buffer.from('x'), { key: first.key, server: second })).status).toBe(201);
+      const files = second.clientWith(first.key).files;
+      expect((await files.list(id)).map((f) => [f.name, f.size, f.source])).toEqual([['kept.csv', Buffer.byteLength(REPORT_CSV), 'upload']]);
+      expect(await (await files.download(id, 'kept.csv')).text()).toBe(REPORT_CSV);
+      expect(await files.upload(id, 'after.txt', 'x')).toMatchObject({ name: 'after.txt', source: 'upload' });
     } finally {
       await second?.close();
       await first.close();
@@ -173,23 +180,22 @@ describe('session files over a session lifetime', () => {
     const server = await startTestServer({ model: FILES_POLICY, sessionIdleTimeoutS: 3 });
     try {
       const id = await newSession(server);
-      expect((await upload(id, 'short-lived.txt', Buffer.from('x'), { server })).status).toBe(201);
+      expect(await server.client.files.upload(id, 'short-lived.txt', 'x')).toMatchObject({ name: 'short-lived.txt' });
       const folder = join(server.dataDir, 'files', id);
       expect(existsSync(folder)).toBe(true);
       // Idle: the sweeper terminates the session, and its files go with it. (The list is
       // polled: reading the session itself would count as activity.)
-      const listedStatus = async (): Promise<string | undefined> =>
-        ((await server.request('GET', '/v1/sessions')).body as Array<{ session_id: string; status: string }>).find((s) => s.session_id === id)?.status;
+      const listedStatus = async (): Promise<string | undefined> => (await server.client.sessions.list()).find((s) => s.sessionId === id)?.status;
       const deadline = Date.now() + 20_000;
       while ((await listedStatus()) !== 'terminated') {
         if (Date.now() > deadline) throw new Error('the session was never terminated');
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       expect(existsSync(folder)).toBe(false);
-      expect((await server.request('GET', `/v1/sessions/${id}/files`)).body.files).toEqual([]);
-      const late = await upload(id, 'late.txt', Buffer.from('x'), { server });
-      expect(late.status).toBe(409);
-      expect(late.body.error).toBe('session_terminated');
+      expect(await server.client.files.list(id)).toEqual([]);
+      const late = server.client.files.upload(id, 'late.txt', 'x');
+      await expect(late).rejects.toBeInstanceOf(ConflictError);
+      await expect(late).rejects.toMatchObject({ status: 409, code: 'session_terminated' });
       expect(existsSync(folder)).toBe(false);
     } finally {
       await server.close();

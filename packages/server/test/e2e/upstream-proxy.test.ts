@@ -1,3 +1,4 @@
+import { PermissionError, ValidationError } from '@steward/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFixtureServer, type FixtureServer } from '../../../../fixtures/server.ts';
 import { startHttpConnectProxy, type RecordingProxy } from '../support/upstream-proxies.ts';
@@ -19,6 +20,10 @@ afterAll(async () => {
 
 const proxyUrl = (): string => `http://steward:${PASSWORD}@127.0.0.1:${upstream.port}`;
 
+async function sessionThroughProxy(t: TestServer, proxyUrl: string): Promise<string> {
+  return (await t.client.sessions.create('agi-0', { proxyUrl })).sessionId;
+}
+
 describe('proxy_url: a session browsing through its own upstream proxy', () => {
   let t: TestServer;
   beforeAll(async () => {
@@ -30,12 +35,9 @@ describe('proxy_url: a session browsing through its own upstream proxy', () => {
   });
 
   it('sends the navigation through the proxy, which is asked for the checked address with the credentials', async () => {
-    const created = await t.request('POST', '/v1/sessions', { body: { proxy_url: proxyUrl() } });
-    expect(created.status).toBe(200);
-    const id = created.body.session_id as string;
+    const id = await sessionThroughProxy(t, proxyUrl());
     const before = { connections: upstream.connections, requests: site.state.requests.length };
-    const res = await t.request('POST', `/v1/sessions/${id}/navigate`, { body: { url: `${site.url}/pages/start.html` } });
-    expect(res.status).toBe(200);
+    expect(await t.client.sessions.navigate(id, `${site.url}/pages/start.html`)).toEqual({ currentUrl: `${site.url}/pages/start.html` });
     expect(upstream.connections).toBeGreaterThan(before.connections);
     expect(upstream.targets).toContain(`127.0.0.1:${new URL(site.url).port}`);
     expect(upstream.credentials.at(-1)).toEqual({ username: 'steward', password: PASSWORD });
@@ -43,7 +45,9 @@ describe('proxy_url: a session browsing through its own upstream proxy', () => {
   });
 
   it('never shows the proxy password in the session, the list or a 422', async () => {
-    const id = (await t.request('POST', '/v1/sessions', { body: { proxy_url: proxyUrl() } })).body.session_id as string;
+    const id = await sessionThroughProxy(t, proxyUrl());
+    // The leak check reads the raw answers as the wire carried them, not the SDK's objects.
+    // (The 422 is the wire too: the SDK would be no stronger, and the body must carry no password.)
     const one = await t.request('GET', `/v1/sessions/${id}`);
     const list = await t.request('GET', '/v1/sessions');
     expect(one.status).toBe(200);
@@ -65,9 +69,15 @@ describe('proxy_url: a session browsing through its own upstream proxy', () => {
     ['bad percent-encoding in the credentials', 'http://user:%zz@127.0.0.1:8080'],
     ['not a URL', 'proxy please'],
     ['an overlong value', `http://${'u'.repeat(1000)}:p@127.0.0.1:8080`],
-    ['a non-string', 8080],
   ])('answers 422 validation_error for %s', async (_name, value) => {
-    const res = await t.request('POST', '/v1/sessions', { body: { proxy_url: value } });
+    const refused = await t.client.sessions.create('agi-0', { proxyUrl: value }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ValidationError);
+    expect(refused).toMatchObject({ status: 422, code: 'validation_error' });
+    expect((refused as ValidationError).issues.map((d) => d.loc.join('.'))).toContain('body.proxy_url');
+  });
+
+  it('the wire itself: answers 422 validation_error for a non-string proxy_url, which the SDK cannot send', async () => {
+    const res = await t.request('POST', '/v1/sessions', { body: { proxy_url: 8080 } });
     expect(res.status).toBe(422);
     expect(res.body.error).toBe('validation_error');
     expect(res.body.detail.map((d: { loc: string[] }) => d.loc.join('.'))).toContain('body.proxy_url');
@@ -75,7 +85,7 @@ describe('proxy_url: a session browsing through its own upstream proxy', () => {
 
   it('accepts socks5 and socks5h proxy URLs', async () => {
     for (const value of ['socks5://127.0.0.1:1080', 'socks5h://user:p%40ss@[::1]:1080']) {
-      expect((await t.request('POST', '/v1/sessions', { body: { proxy_url: value } })).status, value).toBe(200);
+      await expect(t.client.sessions.create('agi-0', { proxyUrl: value }), value).resolves.toMatchObject({ sessionId: expect.any(String) });
     }
   });
 });
@@ -91,13 +101,16 @@ describe('proxy_url naming an address the operator policy refuses', () => {
   });
 
   it('refuses the navigation with url_blocked, naming the proxy, and connects to nothing', async () => {
-    const id = (await t.request('POST', '/v1/sessions', { body: { proxy_url: proxyUrl() } })).body.session_id as string;
+    const id = await sessionThroughProxy(t, proxyUrl());
     const before = { connections: upstream.connections, requests: site.state.requests.length };
-    const res = await t.request('POST', `/v1/sessions/${id}/navigate`, { body: { url: `${site.url}/pages/start.html` } });
-    expect(res.status).toBe(403);
-    expect(res.body.error).toBe('url_blocked');
-    expect(res.body.message).toContain(`upstream proxy http://127.0.0.1:${upstream.port} is not allowed`);
-    expect(res.body.message).not.toContain(PASSWORD);
+    const refused = await t.client.sessions.navigate(id, `${site.url}/pages/start.html`).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(PermissionError);
+    expect(refused).toMatchObject({ status: 403, code: 'url_blocked' });
+    const { body, message } = refused as PermissionError;
+    expect((body as { message: string }).message).toContain(`upstream proxy http://127.0.0.1:${upstream.port} is not allowed`);
+    // Neither the answer nor the SDK's error message (which quotes it) shows the password.
+    expect(JSON.stringify(body)).not.toContain(PASSWORD);
+    expect(message).not.toContain(PASSWORD);
     expect(upstream.connections).toBe(before.connections);
     expect(site.state.requests.length).toBe(before.requests);
   });
