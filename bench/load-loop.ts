@@ -1,10 +1,10 @@
 import { Agent } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { ApiClient } from './api-client.ts';
+import type { WireClient } from './wire-client.ts';
 import { summarize } from './stats.ts';
 
 export interface LoadOptions {
-  client: ApiClient;
+  client: WireClient;
   path: string;
   /** A response counts as correct when it is 200 with this many bytes. */
   expectedLength: number;

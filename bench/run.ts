@@ -4,14 +4,15 @@
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Steward } from '@steward/client';
 import { startFixtureServer } from '../fixtures/server.ts';
-import { ApiClient } from './api-client.ts';
 import { BenchError } from './bench-error.ts';
 import { startSteward, type StewardProcess } from './steward-process.ts';
 import { runBrowserSuite, type BrowserSuiteResult } from './suites/browser-runtime.ts';
 import { runCreateSuite } from './suites/create-latency.ts';
 import { runMessagesSuite } from './suites/messages-throughput.ts';
 import { runSseSuite } from './suites/sse-latency.ts';
+import { WireClient } from './wire-client.ts';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = resolve(BENCH_DIR, '..');
@@ -59,11 +60,11 @@ async function main(args: string[]): Promise<void> {
     machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` },
   };
   let steward: StewardProcess | undefined;
-  let api: ApiClient | undefined;
+  let clients: ApiClients | undefined;
   if (suites.some((s) => API_SUITES.includes(s))) {
     process.stderr.write(`starting steward (warm contexts ${WARM_CONTEXTS}) ...\n`);
     steward = await startSteward({ repoRoot: REPO_ROOT, policyPath: POLICY, warmContexts: WARM_CONTEXTS, maxSessions: 400, startTimeoutMs: 60_000, signal });
-    api = new ApiClient(steward.baseUrl, steward.apiKey);
+    clients = { api: new Steward({ apiKey: steward.apiKey, baseUrl: steward.baseUrl, maxRetries: 0 }), wire: new WireClient(steward.baseUrl, steward.apiKey) };
     result['server'] = { startup_ms: Math.round(steward.startupMs), warm_contexts: WARM_CONTEXTS, log_level: 'warn' };
   }
   // Other work on the machine skews every figure; the 1-minute load average says how much there was.
@@ -75,13 +76,13 @@ async function main(args: string[]): Promise<void> {
       const loadBefore = loadavg()[0] ?? NaN;
       switch (suite) {
         case 'create':
-          result['create'] = await runCreateSuite(needApi(api), WARM_CONTEXTS, { warmup: 3, sequential: 25, gapMs: 1_000, sustained: 20, sustainedGapMs: 250, burst: 10, signal });
+          result['create'] = await runCreateSuite(needClients(clients).api, WARM_CONTEXTS, { warmup: 3, sequential: 25, gapMs: 1_000, sustained: 20, sustainedGapMs: 250, burst: 10, signal });
           break;
         case 'messages':
-          result['messages'] = await runMessagesSuite(needApi(api), { seedSteps: 9, concurrency: 32, warmupMs: 1_000, durationMs: 5_000, baseline: true, serverCpuSeconds: needSteward(steward).cpuSeconds, signal });
+          result['messages'] = await runMessagesSuite(needClients(clients).api, needClients(clients).wire, { seedSteps: 9, concurrency: 32, warmupMs: 1_000, durationMs: 5_000, baseline: true, serverCpuSeconds: needSteward(steward).cpuSeconds, signal });
           break;
         case 'sse':
-          result['sse'] = await runSseSuite(needApi(api), { subscribers: 200, events: 100, intervalMs: 20, serverCpuSeconds: needSteward(steward).cpuSeconds, signal });
+          result['sse'] = await runSseSuite(needClients(clients).api, needClients(clients).wire, { subscribers: 200, events: 100, intervalMs: 20, serverCpuSeconds: needSteward(steward).cpuSeconds, signal });
           break;
         case 'browser': {
           const fixtures = await startFixtureServer();
@@ -111,7 +112,7 @@ async function main(args: string[]): Promise<void> {
       process.stderr.write(`${suite}: done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
     }
   } finally {
-    api?.close();
+    clients?.wire.close();
     if (steward !== undefined) {
       process.stderr.write('stopping steward ...\n');
       await steward.stop();
@@ -121,9 +122,15 @@ async function main(args: string[]): Promise<void> {
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
 
-function needApi(api: ApiClient | undefined): ApiClient {
-  if (api === undefined) throw new BenchError('the API suites need a running Steward');
-  return api;
+/** The SDK for sessions and tasks; the wire client for the instruments (load loop, SSE timing). */
+interface ApiClients {
+  api: Steward;
+  wire: WireClient;
+}
+
+function needClients(clients: ApiClients | undefined): ApiClients {
+  if (clients === undefined) throw new BenchError('the API suites need a running Steward');
+  return clients;
 }
 
 function needSteward(steward: StewardProcess | undefined): StewardProcess {

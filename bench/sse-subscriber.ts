@@ -10,7 +10,8 @@ export interface SseSubscriberOptions {
 }
 
 /**
- * One raw SSE connection that times `thought` events whose text is {"t": epoch ms}: the receive
+ * One raw SSE connection (an instrument, not a client: the SDK's streamEvents parses each event
+ * as it arrives, and 200 of them in one process would time this harness's parsing) that times `thought` events whose text is {"t": epoch ms}: the receive
  * time is taken when the chunk arrives and parsing is deferred, so the parse cost of the other
  * clients in this process does not count against the server.
  */

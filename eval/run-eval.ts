@@ -1,5 +1,5 @@
 import { startFixtureServer, type FixtureServer } from '../fixtures/server.ts';
-import { EvalApi, type ApiMessage } from './api-client.ts';
+import { Steward, type Message } from '@steward/client';
 import type { DoneContent, EvalTask } from './eval-task.ts';
 import { startSteward, type StewardProcess } from './steward-process.ts';
 
@@ -44,6 +44,8 @@ export interface EvalReport {
 }
 
 const POLL_MS = 200;
+/** Each API call's own bound; the task's is taskTimeoutMs. */
+const REQUEST_TIMEOUT_MS = 30_000;
 const DEFAULT_CONCURRENCY = 2;
 const DEFAULT_MAX_STEPS = 50;
 const DEFAULT_TASK_TIMEOUT_MS = 300_000;
@@ -64,7 +66,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
       steward = await startSteward({ model: options.model, signal: options.signal });
       target = { url: steward.baseUrl, key: steward.apiKey };
     }
-    const api = new EvalApi(target.url, target.key);
+    const api = new Steward({ apiKey: target.key, baseUrl: target.url, timeout: REQUEST_TIMEOUT_MS });
     const queue = [...options.tasks];
     const results: TaskResult[] = [];
     const workers = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, queue.length));
@@ -96,15 +98,16 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
   }
 }
 
-async function runTask(api: EvalApi, site: FixtureServer, task: EvalTask, options: EvalOptions): Promise<TaskResult> {
+async function runTask(api: Steward, site: FixtureServer, task: EvalTask, options: EvalOptions): Promise<TaskResult> {
   const started = performance.now();
   const base = { id: task.id, suite: task.suite };
   let sessionId: string | undefined;
   try {
-    sessionId = await api.createSession(options.maxSteps ?? DEFAULT_MAX_STEPS);
-    await api.sendMessage(sessionId, task.task, `${site.url}${task.startPath}`);
+    const request = options.signal === undefined ? {} : { signal: options.signal };
+    sessionId = (await api.sessions.create('agi-0', { maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS }, request)).sessionId;
+    await api.sessions.sendMessage(sessionId, task.task, { startUrl: `${site.url}${task.startPath}` }, request);
     const status = await waitForEnd(api, sessionId, task, options.taskTimeoutMs ?? DEFAULT_TASK_TIMEOUT_MS, options.signal);
-    const messages = await api.messages(sessionId, false);
+    const { messages } = await api.sessions.getMessages(sessionId, 0, false, request);
     const final = [...messages].reverse().find((m) => m.type === 'DONE' || m.type === 'ERROR');
     const done = final?.type === 'DONE' ? (final.content as DoneContent) : undefined;
     const figures = taskFigures(messages, final);
@@ -124,30 +127,31 @@ async function runTask(api: EvalApi, site: FixtureServer, task: EvalTask, option
     options.signal?.throwIfAborted();
     return { ...base, success: false, detail: `runner error: ${error instanceof Error ? error.message : String(error)}`, status: 'error', steps: 0, tokens: 0, observationTokens: 0, seconds: round((performance.now() - started) / 1000), trace: [] };
   } finally {
-    if (sessionId !== undefined) await api.deleteSession(sessionId).catch(() => undefined);
+    if (sessionId !== undefined) await api.sessions.delete(sessionId).catch(() => undefined);
   }
 }
 
-async function waitForEnd(api: EvalApi, id: string, task: EvalTask, timeoutMs: number, signal: AbortSignal | undefined): Promise<string> {
+async function waitForEnd(api: Steward, id: string, task: EvalTask, timeoutMs: number, signal: AbortSignal | undefined): Promise<string> {
+  const request = signal === undefined ? {} : { signal };
   const deadline = Date.now() + timeoutMs;
   let answered = false;
   const approved = new Set<unknown>();
   for (;;) {
-    const status = await api.status(id);
+    const { status } = await api.sessions.getStatus(id, request);
     if (status === 'finished' || status === 'error') return status;
     if (status === 'waiting_for_input') {
       // The task is the user's own instruction: a purchase or message it asks for is approved when
       // the action gate asks (an approval QUESTION), once per question.
-      const question = (await api.messages(id)).filter((m) => m.type === 'QUESTION').at(-1);
+      const question = (await api.sessions.getMessages(id, 0, true, request)).messages.filter((m) => m.type === 'QUESTION').at(-1);
       if (question?.metadata?.['kind'] === 'approval') {
         if (!approved.has(question.id)) {
           approved.add(question.id);
-          await api.sendMessage(id, 'approve');
+          await api.sessions.sendMessage(id, 'approve', {}, request);
         }
       } else {
         if (task.answer === undefined || answered) return status;
         answered = true;
-        await api.sendMessage(id, task.answer);
+        await api.sessions.sendMessage(id, task.answer, {}, request);
       }
     }
     if (Date.now() > deadline) return 'timeout';
@@ -155,7 +159,7 @@ async function waitForEnd(api: EvalApi, id: string, task: EvalTask, timeoutMs: n
   }
 }
 
-function taskFigures(messages: ApiMessage[], final: ApiMessage | undefined): { steps: number; tokens: number; observationTokens: number } {
+function taskFigures(messages: Message[], final: Message | undefined): { steps: number; tokens: number; observationTokens: number } {
   const prompts = messages.filter((m) => m.type === 'LOG' && m.metadata?.['kind'] === 'prompt');
   const promptChars = prompts.reduce((sum, m) => sum + (typeof m.content === 'string' ? m.content.length : JSON.stringify(m.content).length), 0);
   const usage = (final?.metadata?.['usage'] ?? {}) as { inputTokens?: number; outputTokens?: number };

@@ -1,4 +1,5 @@
-import { ApiClient } from '../api-client.ts';
+import type { Steward } from '@steward/client';
+import { WireClient } from '../wire-client.ts';
 import { BenchError } from '../bench-error.ts';
 import { startBaselineServer } from '../baseline-server.ts';
 import { runLoad, type LoadResult } from '../load-loop.ts';
@@ -27,23 +28,24 @@ export type MessagesSuiteResult = LoadResult & {
 };
 
 /** GET /messages requests per second over keep-alive connections, a fixed window after a warm-up. */
-export async function runMessagesSuite(api: ApiClient, options: MessagesSuiteOptions): Promise<MessagesSuiteResult> {
+export async function runMessagesSuite(api: Steward, wire: WireClient, options: MessagesSuiteOptions): Promise<MessagesSuiteResult> {
   const { signal } = options;
-  const session = await createSession(api, { max_steps: options.seedSteps + 5 }, signal);
-  const path = `/v1/sessions/${session.session_id}/messages`;
+  const session = await createSession(api, options.seedSteps + 5, signal);
+  const path = `/v1/sessions/${session.sessionId}/messages`;
   let body: string;
   let steward: LoadResult;
   try {
-    await sendMessage(api, session.session_id, `emit ${options.seedSteps} 0`, signal);
-    await waitForTaskEnd(api, session.session_id, { timeoutMs: 60_000, signal });
-    const first = await api.send('GET', path, { signal });
+    await sendMessage(api, session.sessionId, `emit ${options.seedSteps} 0`, signal);
+    await waitForTaskEnd(api, session.sessionId, { timeoutMs: 60_000, signal });
+    // The body's exact bytes: every response of the load must have as many.
+    const first = await wire.send('GET', path, { signal });
     if (first.status !== 200) throw new BenchError(`GET ${path} answered ${first.status}`);
     body = first.body;
     const load = { path, expectedLength: Buffer.byteLength(body), concurrency: options.concurrency, warmupMs: options.warmupMs, durationMs: options.durationMs, signal };
     process.stderr.write(`messages: ${count(body)} messages (${load.expectedLength} B); ${options.concurrency} in flight, ${options.warmupMs} ms warm-up + ${options.durationMs} ms\n`);
-    steward = await runLoad({ ...load, client: api, targetCpuSeconds: options.serverCpuSeconds });
+    steward = await runLoad({ ...load, client: wire, targetCpuSeconds: options.serverCpuSeconds });
   } finally {
-    await deleteSession(api, session.session_id).catch(() => undefined);
+    await deleteSession(api, session.sessionId).catch(() => undefined);
   }
 
   const result: MessagesSuiteResult = {
@@ -56,7 +58,7 @@ export async function runMessagesSuite(api: ApiClient, options: MessagesSuiteOpt
   if (options.baseline) {
     process.stderr.write('messages: same load against a bare node:http server (calibration)\n');
     const baseline = await startBaselineServer(body, { timeoutMs: 10_000 });
-    const client = new ApiClient(baseline.baseUrl, api.apiKey);
+    const client = new WireClient(baseline.baseUrl, wire.apiKey);
     try {
       result.baseline_node_http = await runLoad({ client, path, expectedLength: Buffer.byteLength(body), concurrency: options.concurrency, warmupMs: options.warmupMs, durationMs: options.durationMs, targetCpuSeconds: baseline.cpuSeconds, signal });
     } finally {

@@ -1,10 +1,11 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { ApiClient } from '../api-client.ts';
+import type { Steward } from '@steward/client';
 import { BenchError } from '../bench-error.ts';
 import { createSession, deleteSession, sendMessage } from '../session-helpers.ts';
 import { SseSubscriber } from '../sse-subscriber.ts';
 import { summarize, type LatencySummary } from '../stats.ts';
+import type { WireClient } from '../wire-client.ts';
 
 export interface SseSuiteOptions {
   subscribers: number;
@@ -39,18 +40,18 @@ export interface SseSuiteResult {
 const STEADY_AFTER_STEP = 5;
 
 /** Agent-THOUGHT-to-SSE-client latency, fanned out to many subscribers of one session. */
-export async function runSseSuite(api: ApiClient, options: SseSuiteOptions): Promise<SseSuiteResult> {
-  const session = await createSession(api, { max_steps: options.events + 5 }, options.signal);
+export async function runSseSuite(api: Steward, wire: WireClient, options: SseSuiteOptions): Promise<SseSuiteResult> {
+  const session = await createSession(api, options.events + 5, options.signal);
   const controller = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
   // Every subscriber's request listens on this one signal.
   setMaxListeners(options.subscribers + 10, signal);
-  const url = new URL(`/v1/sessions/${session.session_id}/events?include_history=false`, api.baseUrl);
+  const url = new URL(`/v1/sessions/${session.sessionId}/events?include_history=false`, wire.baseUrl);
   const subscribers: SseSubscriber[] = [];
   try {
     process.stderr.write(`sse: opening ${options.subscribers} subscribers\n`);
     const connectStart = performance.now();
-    for (let i = 0; i < options.subscribers; i++) subscribers.push(new SseSubscriber({ url, authorization: api.authHeader, signal }));
+    for (let i = 0; i < options.subscribers; i++) subscribers.push(new SseSubscriber({ url, authorization: wire.authHeader, signal }));
     await Promise.all(subscribers.map((s) => s.connected));
     const connectMs = performance.now() - connectStart;
     // The route finishes its (empty) replay after the headers; let it switch to live delivery.
@@ -59,7 +60,7 @@ export async function runSseSuite(api: ApiClient, options: SseSuiteOptions): Pro
     process.stderr.write(`sse: ${options.events} thoughts, ${options.intervalMs} ms apart plus a browser step each\n`);
     const cpuBefore = { server: await options.serverCpuSeconds(), self: process.cpuUsage() };
     const taskStart = performance.now();
-    await sendMessage(api, session.session_id, `emit ${options.events} ${options.intervalMs}`, options.signal);
+    await sendMessage(api, session.sessionId, `emit ${options.events} ${options.intervalMs}`, options.signal);
     await withDeadline(Promise.all(subscribers.map((s) => s.ended)), 60_000 + options.events * (options.intervalMs + 500), 'the SSE streams did not end in time');
     const taskMs = performance.now() - taskStart;
     const seconds = taskMs / 1000;
@@ -100,7 +101,7 @@ export async function runSseSuite(api: ApiClient, options: SseSuiteOptions): Pro
   } finally {
     controller.abort();
     for (const s of subscribers) s.close();
-    await deleteSession(api, session.session_id).catch(() => undefined);
+    await deleteSession(api, session.sessionId).catch(() => undefined);
   }
 }
 

@@ -28,6 +28,7 @@ export type { SessionEvent, StreamEventsOptions } from './streaming/session-even
 export type * from './types.ts';
 export type {
   ApprovalActionResponse,
+  ApprovalPolicy,
   DeleteAllResponse,
   DeleteResponse,
   EventType,

@@ -1,5 +1,4 @@
 import { Agent, request } from 'node:http';
-import { BenchError } from './bench-error.ts';
 
 export interface ApiResponse {
   status: number;
@@ -8,8 +7,13 @@ export interface ApiResponse {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-/** Minimal JSON client for the Sessions API over keep-alive node:http sockets. */
-export class ApiClient {
+/**
+ * The wire client of the bench's instruments, over keep-alive node:http sockets: the load loop and
+ * its calibration against a bare node:http server, where a client's own cost (fetch, JSON
+ * parsing, retries) would be counted as the server's. Everything else, sessions and tasks
+ * included, goes through the SDK (`@steward/client`).
+ */
+export class WireClient {
   readonly agent: Agent;
 
   constructor(
@@ -44,13 +48,6 @@ export class ApiClient {
       req.on('error', reject);
       req.end(payload);
     });
-  }
-
-  /** A request that must answer 200 with JSON. */
-  async json<T>(method: string, path: string, options: { body?: unknown; signal?: AbortSignal | undefined; timeoutMs?: number } = {}): Promise<T> {
-    const response = await this.send(method, path, options);
-    if (response.status !== 200) throw new BenchError(`${method} ${path} answered ${response.status}: ${response.body.slice(0, 300)}`);
-    return JSON.parse(response.body) as T;
   }
 
   close(): void {
