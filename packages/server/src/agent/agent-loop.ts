@@ -13,6 +13,7 @@ import { compileOutputSchema } from './json-schema.ts';
 import { fitObservation } from './observation-format.ts';
 import { PageDataFence } from './page-data-fence.ts';
 import { profileFor } from './profiles.ts';
+import { RepeatGuard } from './repeat-guard.ts';
 import { stepMessages, systemPrompt } from './prompt.ts';
 import { AGENT_TOOLS, toolSpecs, type ToolResult } from './tools/index.ts';
 import { TypedSecrets } from './typed-secrets.ts';
@@ -99,7 +100,7 @@ async function runLoop(input: AgentTaskInput, secrets: TypedSecrets, gate: Actio
   const { browser, model, host, signal } = input;
   const profile = profileFor(input.agentName ?? 'agi-0');
   const outputValidator = input.outputSchema === undefined ? undefined : compileOutputSchema(input.outputSchema);
-  const repeats = new Map<string, number>();
+  const repeats = new RepeatGuard();
   const fence = new PageDataFence();
   const tools = toolSpecs();
   const history: HistoryEntry[] = [];
@@ -185,7 +186,9 @@ async function runLoop(input: AgentTaskInput, secrets: TypedSecrets, gate: Actio
     }
     turnsWithoutAction = 0;
 
-    for (const action of decision.actions.slice(0, profile.maxActionsPerStep)) {
+    const runnable = Math.min(decision.actions.length, profile.maxActionsPerStep);
+    for (let index = 0; index < runnable; index++) {
+      const action = decision.actions[index]!;
       await host.checkpoint(signal);
       const checked = await gate.check(action, seen, signal); // payment rules, approvals: allow, ask the user, or refuse
       const result = checked.run ? await executeTool(action, input, fence, outputValidator) : checked.result;
@@ -194,17 +197,18 @@ async function runLoop(input: AgentTaskInput, secrets: TypedSecrets, gate: Actio
         usage.inputTokens += result.usage.inputTokens;
         usage.outputTokens += result.usage.outputTokens;
       }
-      // Loops: the same action on the same page again and again is not progress.
-      const signature = `${observation.url}|${action.tool}|${JSON.stringify(action.args ?? {})}`;
-      const times = (repeats.get(signature) ?? 0) + 1;
-      repeats.set(signature, times);
+      // Loops: the same action on a page that has not changed since it was last taken.
+      const times = repeats.note(observation, action);
       // What is recorded and what the model is shown again: never the text typed into a password.
       const shown = secrets.mask(action);
       if (!result.final) consecutiveFailures = result.ok ? 0 : consecutiveFailures + 1;
       const stop = result.final ? undefined : firstStop(stops, state(step, { tool: action.tool, url: observation.url, ok: result.ok, message: result.message, repeats: times }));
       if (stop === undefined && times >= profile.repeatWarnAt && !result.final) {
-        result.message += ` (You have done exactly this ${times} times on this page; it is not working. Try a different approach, ask the user, or finish with success=false.)`;
+        result.message += ` (You have done exactly this ${times} times and the page looked the same each time; it is not working. Try a different approach, ask the user, or finish with success=false.)`;
       }
+      const endsStep = result.final !== undefined || stop !== undefined || result.pageChanged === true || index === runnable - 1;
+      const unrun = endsStep ? decision.actions.slice(index + 1) : [];
+      if (unrun.length > 0 && result.final === undefined && stop === undefined) result.message += ` ${unrunNote(unrun, result.pageChanged === true, profile.maxActionsPerStep)}`;
       await recordStep(host, step, shown, result, observation.url);
       history.push({ step, ...(thought ? { thought } : {}), action: shown, result: { ok: result.ok, message: secrets.redact(result.message) } });
       if (stop !== undefined) return { kind: 'failed', error: stop.error, metadata: summary(step) };
@@ -218,6 +222,16 @@ async function runLoop(input: AgentTaskInput, secrets: TypedSecrets, gate: Actio
     }
   }
   return { kind: 'failed', error: `Step budget exhausted: the task did not finish within ${input.maxSteps} steps.`, metadata: summary(input.maxSteps) };
+}
+
+/** Says which of a step's actions were not run and why, so the model can send them again. */
+function unrunNote(unrun: readonly ToolCall[], pageChanged: boolean, perStep: number): string {
+  const tools = unrun.map((a) => a.tool).join(', ');
+  const actions = unrun.length === 1 ? 'action' : `${unrun.length} actions`;
+  const were = unrun.length === 1 ? 'was' : 'were';
+  return pageChanged
+    ? `(The page changed, so this step's remaining ${actions} (${tools}) ${were} not run: aimed at the old page. Choose again from the new page.)`
+    : `(At most ${perStep} actions run per step, so the last ${actions} of this step (${tools}) ${were} not run. Send them in the next step.)`;
 }
 
 async function executeTool(call: ToolCall, input: AgentTaskInput, fence: PageDataFence, outputSchema?: z.ZodType): Promise<ToolResult> {
