@@ -3,6 +3,7 @@ import { NavigationError } from '../port.ts';
 import type { ActionHost, LocatedElement } from './action-host.ts';
 import { describeElement, failure, missingElement } from './action-results.ts';
 import { checkAction } from './check-action.ts';
+import { clickAction } from './click-action.ts';
 import { readTextAction } from './read-text-action.ts';
 import { scrollAction } from './scroll-action.ts';
 import { closeTabAction, openTabAction, switchTabAction } from './tab-actions.ts';
@@ -32,21 +33,8 @@ export async function performAction(
   switch (action.kind) {
     case 'navigate':
       return navigateAction(host, action.url, signal);
-    case 'click': {
-      const el = await host.locate(action.index);
-      if (el === undefined) return missing(action.index);
-      if (el.description.disabled) return failure(`Element ${action.index} (${describe(el)}) is disabled`);
-      const opensTab = await el.locator.evaluate(
-        (node) => {
-          const link = node.closest('a[href],area[href]') as HTMLAnchorElement | null;
-          return link !== null && link.target !== '' && !/^_(self|parent|top)$/i.test(link.target);
-        },
-        undefined,
-        { timeout: host.actionTimeoutMs },
-      );
-      const outcome = await host.watch(() => el.locator.click({ timeout: host.actionTimeoutMs }), signal, opensTab);
-      return { ok: true, message: `Clicked ${describe(el)}${outcome.note}`, pageChanged: outcome.pageChanged };
-    }
+    case 'click':
+      return clickAction(host, action.index, signal);
     case 'type':
       return typeAction(host, action, signal);
     case 'select':

@@ -1,0 +1,145 @@
+import type { Locator } from 'playwright-core';
+import type { ActionResult } from '../port.ts';
+import type { ActionHost } from './action-host.ts';
+import { describeElement, failure, missingElement } from './action-results.ts';
+
+/**
+ * How long a click waits for something covering its element (an overlay fading out, a list
+ * closing) to go before it says what covers it. Playwright itself would retry until the action
+ * timeout and then say only "Timeout exceeded".
+ */
+export const COVER_GRACE_MS = 500;
+
+export interface ClickProbe {
+  /** The element is (in) a link that opens another tab. */
+  opensTab: boolean;
+  /** What covers the element's centre, which stood still under it; absent when nothing does. */
+  coveredBy?: string;
+}
+
+/** Clicks the element with `index`, failing at once with what covers it when something does. */
+export async function clickAction(host: ActionHost, index: number, signal: AbortSignal | undefined): Promise<ActionResult> {
+  const el = await host.locate(index);
+  if (el === undefined) return missingElement(index);
+  const name = describeElement(el.description);
+  if (el.description.disabled) return failure(`Element ${index} (${name}) is disabled`);
+  const probe = await evaluateOn(el.locator, probeClick, { graceMs: COVER_GRACE_MS }, host.actionTimeoutMs);
+  if (probe.coveredBy !== undefined) {
+    return failure(
+      `Could not click ${name}: ${probe.coveredBy} covers it (an open list, menu or dialog on top of it); press Escape or close it, then try again`,
+    );
+  }
+  const outcome = await host.watch(() => el.locator.click({ timeout: host.actionTimeoutMs }), signal, probe.opensTab);
+  return { ok: true, message: `Clicked ${name}${outcome.note}`, pageChanged: outcome.pageChanged };
+}
+
+function evaluateOn<A, R>(locator: Locator, fn: (node: Element, arg: A) => R, arg: A, timeoutMs: number): Promise<Awaited<R>> {
+  // The `__name` shim covers the helper some TypeScript transpilers insert, which the page lacks.
+  const source = `const __name = (f) => f; return (${fn.toString()})(node, arg);`;
+  const pageFunction = new Function('node', 'arg', source) as (node: Element, arg: unknown) => R;
+  return locator.evaluate(pageFunction, arg as unknown, { timeout: timeoutMs }) as Promise<Awaited<R>>;
+}
+
+/**
+ * Runs INSIDE the page. The hit test a click makes (Playwright clicks the centre of the
+ * element's first box and refuses when another element takes the pointer there), done once
+ * with the browser's own `elementFromPoint`: when something that is not the element, inside it
+ * or around it sits on that point, it scrolls the element to the middle of its viewport (a sticky
+ * header may be what covers it) and looks again until `graceMs` passed. Only an element that stood
+ * still and stayed covered the whole time counts as covered; anything else (moving, not laid
+ * out, out of view) is left to Playwright's own checks.
+ */
+export function probeClick(node: Element, arg: { graceMs: number }): Promise<ClickProbe> | ClickProbe {
+  const link = node.closest('a[href],area[href]') as HTMLAnchorElement | null;
+  const opensTab = link !== null && link.target !== '' && !/^_(self|parent|top)$/i.test(link.target);
+  // Playwright aims at the nearest button or link around the element, as a person's click lands.
+  const target = node.matches('input,textarea,select') || (node as HTMLElement).isContentEditable
+    ? node
+    : (node.closest('button,[role=button],a,[role=link]') ?? node);
+  const doc = node.ownerDocument;
+  const view = doc.defaultView ?? window;
+  const composedParent = (el: Element): Element | null => {
+    if (el.parentElement !== null) return el.parentElement;
+    const root = el.getRootNode();
+    return root instanceof ShadowRoot ? root.host : null;
+  };
+  const contains = (outer: Element, inner: Element): boolean => {
+    for (let at: Element | null = inner; at !== null; at = composedParent(at)) if (at === outer) return true;
+    return false;
+  };
+  const box = (): DOMRect | undefined => Array.from(target.getClientRects()).find((r) => r.width * r.height > 1);
+  // The topmost element at the point, through open shadow roots.
+  const hitAt = (x: number, y: number): Element | null => {
+    let hit = doc.elementFromPoint(x, y);
+    while (hit?.shadowRoot) {
+      const inner = hit.shadowRoot.elementFromPoint(x, y);
+      if (inner === null || inner === hit) break;
+      hit = inner;
+    }
+    return hit;
+  };
+  type Look = { state: 'clear' | 'unknown' } | { state: 'covered'; by: Element; rect: DOMRect };
+  const look = (): Look => {
+    const rect = box();
+    if (rect === undefined) return { state: 'unknown' };
+    const x = rect.left + rect.width / 2;
+    const y = rect.top + rect.height / 2;
+    if (x < 0 || y < 0 || x >= view.innerWidth || y >= view.innerHeight) return { state: 'unknown' };
+    const hit = hitAt(x, y);
+    if (hit === null) return { state: 'unknown' };
+    // Something around the element (it has pointer-events: none) is Playwright's to report.
+    if (contains(target, hit) || contains(hit, target)) return { state: 'clear' };
+    return { state: 'covered', by: hit, rect };
+  };
+  const clean = (s: string): string => s.replace(/\s+/g, ' ').trim();
+  const cut = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+  // The cover as a person would name it: the nearest element around the hit point that says
+  // what it is (a role, a label, a dialog or list), else the outermost one not holding the target.
+  const describe = (hit: Element): string => {
+    let outermost = hit;
+    let named: Element | undefined;
+    for (let at: Element | null = hit; at !== null && at !== doc.body && at !== doc.documentElement; at = composedParent(at)) {
+      if (contains(at, target)) break;
+      outermost = at;
+      if (named === undefined && (at.hasAttribute('role') || at.hasAttribute('aria-label') || /^(DIALOG|UL|OL|MENU|NAV|ASIDE|FORM|TABLE)$/.test(at.tagName))) named = at;
+    }
+    const cover = named ?? outermost;
+    const role = cover.getAttribute('role');
+    const label = clean(cover.getAttribute('aria-label') ?? '');
+    const text = clean((cover as HTMLElement).innerText ?? cover.textContent ?? '');
+    const tag = `<${cover.tagName.toLowerCase()}${role ? ` role=${role}` : ''}>`;
+    const said = label !== '' ? ` '${cut(label, 60)}'` : text !== '' ? ` showing '${cut(text, 60)}'` : '';
+    return `${tag}${said}`;
+  };
+
+  const first = look();
+  // Clear, or nothing Playwright could click yet (not laid out): its own checks take over.
+  if (first.state === 'clear' || box() === undefined) return { opensTab };
+  return new Promise<ClickProbe>((resolve) => {
+    const started = performance.now();
+    let coveredSince: number | undefined;
+    let coveredRect: DOMRect | undefined;
+    const tick = (): void => {
+      const now = look();
+      const at = performance.now();
+      if (now.state === 'clear') return resolve({ opensTab });
+      if (now.state === 'covered') {
+        const same = coveredRect !== undefined && coveredRect.left === now.rect.left && coveredRect.top === now.rect.top &&
+          coveredRect.width === now.rect.width && coveredRect.height === now.rect.height;
+        if (!same) coveredSince = at;
+        coveredRect = now.rect;
+      } else {
+        coveredSince = undefined;
+        coveredRect = undefined;
+      }
+      if (at - started >= arg.graceMs) {
+        // Covered where it stood still for half the grace at least: not a cover sliding past.
+        const stood = coveredSince !== undefined && at - coveredSince >= arg.graceMs / 2;
+        return resolve(now.state === 'covered' && stood ? { opensTab, coveredBy: describe(now.by) } : { opensTab });
+      }
+      setTimeout(tick, 50);
+    };
+    target.scrollIntoView({ block: 'center', inline: 'center', behavior: 'instant' });
+    tick();
+  });
+}
