@@ -36,7 +36,7 @@ function calendar(): { pool: FakeBrowserPool; monthsBack: () => number } {
   const months = ['December', 'November', 'October', 'September', 'August', 'July', 'June', 'May', 'April', 'March', 'February', 'January'];
   const observe = (): Observation => ({
     ...emptyObservation({ url: 'http://calendar.test/', title: 'Pick a date' }),
-    elements: [{ index: 1, role: 'button', name: 'Previous month', tag: 'button' }],
+    elements: [{ index: 1, role: 'button', name: 'Previous month', tag: 'button', isNew: false }],
     text: `${months[back % 12]} 2026`,
   });
   const pool = new FakeBrowserPool({
@@ -67,7 +67,7 @@ describe('the repeat guard', () => {
 
   it('warns from the third identical action on an unchanged page and stops at the limit', async () => {
     const recorded: Recorded[] = [];
-    const pool = new FakeBrowserPool({ observation: () => ({ ...emptyObservation({ url: 'http://stuck.test/', title: 'Stuck' }), elements: [{ index: 1, role: 'button', name: 'Go', tag: 'button' }] }) });
+    const pool = new FakeBrowserPool({ observation: () => ({ ...emptyObservation({ url: 'http://stuck.test/', title: 'Stuck' }), elements: [{ index: 1, role: 'button', name: 'Go', tag: 'button', isNew: false }] }) });
     const browser = await pool.acquire({ sessionId: 's' });
     const outcome = await runAgentTask({ task: 'go', browser, model: scripted(() => ({ actions: [click] })), host: host(recorded), maxSteps: 20, signal: new AbortController().signal });
     expect(outcome).toMatchObject({ kind: 'failed', error: expect.stringMatching(/^Stuck: click on http:\/\/stuck\.test\/ was repeated 6 times/) });
