@@ -249,7 +249,11 @@ export type BrowserAction =
   | { kind: 'navigate'; url: string }
   | { kind: 'click'; index: number }
   | { kind: 'type'; index: number; text: string; clear?: boolean; submit?: boolean }
-  | { kind: 'select'; index: number; option: string }
+  /**
+   * Chooses the option with this label or value; a list chooses exactly those options of a
+   * `<select multiple>` (a list of more than one for a single select is refused).
+   */
+  | { kind: 'select'; index: number; option: string | string[] }
   /**
    * Without `index` or `toText`: the page by `amount` viewports (direction defaults to down).
    * `index` alone: that element into view; with a direction: inside the element's scroll

@@ -451,6 +451,8 @@ export function observePage(args: ObserveArgs, probe: VisibilityProbe): RawObser
     const input = inputDetails(el);
     if (input !== undefined) item.input = input;
     if (tag === 'select') {
+      // `select` takes a list of options for these.
+      if ((el as HTMLSelectElement).multiple) item.states = [...(item.states ?? []), 'multiple'];
       // A hidden option never shows in the list a person opens.
       const options = Array.from((el as HTMLSelectElement).options)
         .filter((o) => !o.hidden && (o.ownerDocument.defaultView ?? window).getComputedStyle(o).display !== 'none')

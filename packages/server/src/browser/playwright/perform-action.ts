@@ -162,7 +162,7 @@ async function typeAction(
 async function selectAction(
   host: ActionHost,
   index: number,
-  option: string,
+  option: string | string[],
   signal: AbortSignal | undefined,
 ): Promise<ActionResult> {
   const el = await host.locate(index);
@@ -171,32 +171,50 @@ async function selectAction(
     return failure(`Element ${index} (${describe(el)}) is not a <select>; click it to open its options instead`);
   }
   if (el.description.disabled) return failure(`Element ${index} (${describe(el)}) is disabled`);
+  const wanted = typeof option === 'string' ? [option] : option;
   const match = await el.locator.evaluate(
     (node, wanted) => {
-      const options = Array.from((node as HTMLSelectElement).options);
-      const want = wanted.trim();
-      let found = options.findIndex((o) => o.value === want || o.label.trim() === want || o.text.trim() === want);
-      if (found < 0) {
-        const lower = want.toLowerCase();
-        found = options.findIndex((o) => o.label.trim().toLowerCase() === lower || o.value.toLowerCase() === lower);
-      }
+      const select = node as HTMLSelectElement;
+      const options = Array.from(select.options);
+      const find = (wanted: string): number => {
+        const want = wanted.trim();
+        let found = options.findIndex((o) => o.value === want || o.label.trim() === want || o.text.trim() === want);
+        if (found < 0) {
+          const lower = want.toLowerCase();
+          found = options.findIndex((o) => o.label.trim().toLowerCase() === lower || o.value.toLowerCase() === lower);
+        }
+        return found;
+      };
+      const indices = wanted.map(find);
       return {
-        index: found,
-        label: found < 0 ? '' : (options[found]?.label ?? '').trim(),
-        labels: options.slice(0, 20).map((o) => o.label.trim()),
+        multiple: select.multiple,
+        indices,
+        labels: options.map((o) => o.label.trim()),
       };
     },
-    option,
+    wanted,
     { timeout: host.actionTimeoutMs },
   );
-  if (match.index < 0) {
-    return failure(`No option '${option}' in ${describe(el)}; options are: ${match.labels.join(', ')}`);
+  if (wanted.length > 1 && !match.multiple) {
+    return failure(`${capitalized(describe(el))} takes one option, not a list: it is not a multi-select; give one option`);
   }
+  const unknown = wanted.filter((_, i) => (match.indices[i] ?? -1) < 0);
+  if (unknown.length > 0) {
+    const choices = match.labels.slice(0, 20).join(', ');
+    const which = unknown.map((o) => `'${o}'`).join(', ');
+    return failure(`No option ${which} in ${describe(el)}${wanted.length > 1 ? '; nothing was chosen' : ''}; options are: ${choices}`);
+  }
+  const chosen = [...new Set(match.indices)];
   const outcome = await host.watch(
-    () => el.locator.selectOption({ index: match.index }, { timeout: host.actionTimeoutMs }),
+    () => el.locator.selectOption(chosen.map((i) => ({ index: i })), { timeout: host.actionTimeoutMs }),
     signal,
   );
-  return { ok: true, message: `Selected '${match.label}' in ${describe(el)}${outcome.note}`, pageChanged: outcome.pageChanged };
+  const labels = chosen.map((i) => `'${match.labels[i] ?? ''}'`).join(', ');
+  return { ok: true, message: `Selected ${labels} in ${describe(el)}${outcome.note}`, pageChanged: outcome.pageChanged };
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function describe(el: LocatedElement): string {
