@@ -5,6 +5,9 @@ export function formatElement(element: ObservedElement): string {
   const parts = [`[${element.index}]${element.isNew ? '*' : ''}`, element.role];
   if (element.name) parts.push(JSON.stringify(element.name));
   if (element.value !== undefined && element.value !== '') parts.push(`value=${JSON.stringify(element.value)}`);
+  if (element.valueLength !== undefined) {
+    parts.push(`(value cut: ${element.valueLength.toLocaleString('en-US')} chars; read_page with index ${element.index} shows it all)`);
+  }
   if (element.states && element.states.length > 0) parts.push(`(${element.states.join(', ')})`);
   if (element.options && element.options.length > 0) parts.push(`options=${JSON.stringify(element.options)}`);
   if (element.input) {

@@ -166,7 +166,10 @@ export interface ObservedElement {
   /** Accessible name (label, aria-label, text, placeholder, alt, title). */
   name: string;
   tag: string;
+  /** The current value, cut at 200 characters (then `valueLength` is set). */
   value?: string;
+  /** Set when `value` was cut: the whole value's length. `read_text` with the element's index reads all of it. */
+  valueLength?: number;
   href?: string;
   /** e.g. checked, disabled, required, expanded, selected. */
   states?: string[];
@@ -294,7 +297,12 @@ export type BrowserAction =
       navigation?: boolean | undefined;
       timeoutMs?: number | undefined;
     }
-  | { kind: 'read_text'; page?: number }
+  /**
+   * One page of the active tab's visible text; with `index`, of that element's whole value (a
+   * field's, the selected options of a select, otherwise its visible text), up to
+   * `READ_VALUE_MAX_CHARS`. A secret field's value is never read.
+   */
+  | { kind: 'read_text'; page?: number; index?: number }
   /**
    * Puts session files (by name) into the file input with `index`, or into the file chooser that
    * clicking the element opens (a button or label in front of a hidden input).

@@ -41,6 +41,7 @@ export interface RawElement {
   name: string;
   tag: string;
   value?: string;
+  valueLength?: number;
   href?: string;
   states?: string[];
   options?: string[];
@@ -296,7 +297,15 @@ export function observePage(args: ObserveArgs, probe: VisibilityProbe): RawObser
     return tokens.some((token) => SECRET_AUTOCOMPLETE.includes(token));
   };
 
+  // A field's value past this many characters is cut; `valueLength` then says how long it is.
+  const VALUE_CHARS = 200;
+  let valueLength: number | undefined;
+  const cutValue = (value: string): string => {
+    if (value.length > VALUE_CHARS) valueLength = value.length;
+    return cut(value, VALUE_CHARS);
+  };
   const valueOf = (el: Element): string | undefined => {
+    valueLength = undefined;
     const tag = el.tagName;
     if (isSensitive(el)) return (el as HTMLInputElement).value === '' ? undefined : '••••';
     if (tag === 'INPUT') {
@@ -304,11 +313,11 @@ export function observePage(args: ObserveArgs, probe: VisibilityProbe): RawObser
       if (['checkbox', 'radio', 'submit', 'button', 'reset', 'image'].includes(input.type)) return undefined;
       // The chosen files' names (`value` would be C:\fakepath\…).
       if (input.type === 'file') return input.files === null || input.files.length === 0 ? undefined : cut(Array.from(input.files, (f) => f.name).join(', '), 200);
-      return input.value === '' ? undefined : cut(input.value, 200);
+      return input.value === '' ? undefined : cutValue(input.value);
     }
     if (tag === 'TEXTAREA') {
       const value = (el as HTMLTextAreaElement).value;
-      return value === '' ? undefined : cut(value, 200);
+      return value === '' ? undefined : cutValue(value);
     }
     if (tag === 'SELECT') {
       const selected = Array.from((el as HTMLSelectElement).selectedOptions).map((o) => clean(o.label || o.text));
@@ -316,7 +325,7 @@ export function observePage(args: ObserveArgs, probe: VisibilityProbe): RawObser
     }
     if ((el as HTMLElement).isContentEditable) {
       const text = ownText(el);
-      return text === '' ? undefined : cut(text, 200);
+      return text === '' ? undefined : cutValue(text);
     }
     const now = el.getAttribute('aria-valuenow');
     return now === null ? undefined : now;
@@ -437,6 +446,7 @@ export function observePage(args: ObserveArgs, probe: VisibilityProbe): RawObser
     const item: RawElement = { index, role, name, tag, isNew: !reg.previous.has(index) };
     const value = valueOf(el);
     if (value !== undefined) item.value = value;
+    if (valueLength !== undefined) item.valueLength = valueLength;
     if (tag === 'a') {
       const href = (el as HTMLAnchorElement).href;
       if (href) item.href = href.startsWith('javascript:') ? 'javascript:…' : cut(href, 300);

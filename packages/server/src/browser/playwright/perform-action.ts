@@ -5,6 +5,7 @@ import { describeElement, failure, missingElement } from './action-results.ts';
 import { checkAction } from './check-action.ts';
 import { clickAction } from './click-action.ts';
 import { readTextAction } from './read-text-action.ts';
+import { readValueAction } from './read-value-action.ts';
 import { scrollAction } from './scroll-action.ts';
 import { closeTabAction, openTabAction, switchTabAction } from './tab-actions.ts';
 import { typedTextProblem, typedValueOutcome } from './typed-input.ts';
@@ -89,7 +90,7 @@ export async function performAction(
     case 'wait_for':
       return waitForAction(host, action, signal);
     case 'read_text':
-      return readTextAction(host, action.page ?? 1);
+      return action.index === undefined ? readTextAction(host, action.page ?? 1) : readValueAction(host, action.index, action.page ?? 1);
     case 'upload':
       return uploadAction(host, action.index, action.files, signal);
   }
