@@ -6,6 +6,16 @@ export const AgentName = z.enum(AGENT_NAMES);
 export type AgentName = z.infer<typeof AgentName>;
 
 /** Lifecycle status of a session (spec §2.2, §9.6). */
+/** Who drives which browser (spec §1.1): the server its own Chromium, the server the client's Chromium over CDP, or the client its own screen. */
+export const AGENT_SESSION_TYPES = ['managed-cdp', 'external-cdp', 'desktop'] as const;
+export const AgentSessionType = z.enum(AGENT_SESSION_TYPES);
+export type AgentSessionType = z.infer<typeof AgentSessionType>;
+
+/** The machine a session runs on (spec §1.1): Chrome on a desktop, or a desktop alone. */
+export const ENVIRONMENT_TYPES = ['chrome-1', 'ubuntu-1'] as const;
+export const EnvironmentType = z.enum(ENVIRONMENT_TYPES);
+export type EnvironmentType = z.infer<typeof EnvironmentType>;
+
 export const SESSION_STATUSES = ['initializing', 'ready', 'running', 'paused', 'completed', 'error', 'terminated'] as const;
 export const SessionStatus = z.enum(SESSION_STATUSES);
 export type SessionStatus = z.infer<typeof SessionStatus>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ApprovalPolicy } from './approvals.ts';
-import { AgentName, EventType, SNAPSHOT_MODES } from './enums.ts';
+import { AgentName, AgentSessionType, EnvironmentType, EventType, SNAPSHOT_MODES } from './enums.ts';
 
 /** Longest URL accepted anywhere on the wire (spec §1.1, §1.6, §1.11). */
 export const MAX_URL_LENGTH = 2000;
@@ -101,10 +101,10 @@ export const CreateSessionRequest = z.object({
   enable_memory_snapshot: z.boolean().default(true),
   max_steps: z.number().int().min(1).max(MAX_STEPS_LIMIT).default(100),
   goal: z.string().min(1).max(MAX_MESSAGE_LENGTH).optional(),
-  agent_session_type: z.string().optional(),
+  agent_session_type: AgentSessionType.optional(),
   cdp_url: z.string().optional(),
   cdp_ws_url: z.string().optional(),
-  environment_type: z.string().optional(),
+  environment_type: EnvironmentType.optional(),
   model: z.string().optional(),
   /** Steward extension: the only domains (and their subdomains) this session's browser may reach. */
   allow_domains: z.array(z.string().min(1).max(253)).max(100).optional(),

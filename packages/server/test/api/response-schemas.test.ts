@@ -57,7 +57,7 @@ async function untilStatus(id: string, wanted: string[]): Promise<void> {
 
 describe('real answers match their protocol schemas', () => {
   it('sessions, messages, status, navigate, screenshot, models, delete', async () => {
-    const created = await call('POST', '/v1/sessions', { goal: 'look around', agent_session_type: 'browser' });
+    const created = await call('POST', '/v1/sessions', { goal: 'look around', agent_session_type: 'managed-cdp' });
     expect(created.status).toBe(200);
     expectShape(SessionResponse, created.body);
     const id = (created.body as SessionResponse).session_id;

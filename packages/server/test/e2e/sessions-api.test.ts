@@ -39,7 +39,7 @@ describe('POST /v1/sessions', () => {
   it('the wire itself: accepts a request with no body at all, and ignores unknown fields', async () => {
     const bare = await t.request('POST', '/v1/sessions');
     expect(bare.status).toBe(200);
-    const extra = await t.request('POST', '/v1/sessions', { body: { agent_name: 'agi-0-fast', max_steps: 5, something_new: true, cdp_ws_url: 'ws://x' } });
+    const extra = await t.request('POST', '/v1/sessions', { body: { agent_name: 'agi-0-fast', max_steps: 5, something_new: true } });
     expect(extra.status).toBe(200);
     expect(extra.body.agent_name).toBe('agi-0-fast');
   });
@@ -85,6 +85,34 @@ describe('POST /v1/sessions', () => {
       const refused = t.client.sessions.create('agi-0', { maxSteps });
       await expect(refused).rejects.toBeInstanceOf(ValidationError);
       await expect(refused).rejects.toMatchObject({ status: 422, code: 'validation_error' });
+    }
+  });
+
+  it('runs managed-cdp sessions and answers 422 naming the field for the kinds it does not run, creating nothing', async () => {
+    const managed = await t.client.sessions.create('agi-0', { agentSessionType: 'managed-cdp', environmentType: 'chrome-1' });
+    expect(managed).toMatchObject({ status: 'ready', agentSessionType: 'managed-cdp' });
+    const before = (await t.client.sessions.list()).length;
+    const refusals: Array<[Parameters<TestServer['client']['sessions']['create']>[1], string, RegExp]> = [
+      [{ agentSessionType: 'desktop' }, 'agent_session_type', /'desktop' sessions are not supported by this server yet: only 'managed-cdp'/],
+      [{ agentSessionType: 'external-cdp', cdpUrl: 'ws://127.0.0.1:9222/devtools/browser/x' }, 'agent_session_type', /'external-cdp' sessions are not supported/],
+      [{ cdpUrl: 'ws://127.0.0.1:9222/devtools/browser/x' }, 'cdp_url', /a CDP URL is for 'external-cdp' sessions/],
+      [{ cdpWsUrl: 'ws://127.0.0.1:9222/devtools/browser/x' }, 'cdp_ws_url', /a CDP URL is for 'external-cdp' sessions/],
+      [{ environmentType: 'ubuntu-1' }, 'environment_type', /'ubuntu-1' .* is not supported by this server: only 'chrome-1'/],
+    ];
+    for (const [options, field, msg] of refusals) {
+      const refused = t.client.sessions.create('agi-0', options);
+      await expect(refused).rejects.toBeInstanceOf(ValidationError);
+      const error = (await refused.catch((e: unknown) => e)) as ValidationError;
+      expect(error.issues, field).toEqual([{ loc: ['body', field], msg: expect.stringMatching(msg), type: 'unsupported' }]);
+    }
+    expect((await t.client.sessions.list()).length).toBe(before);
+  });
+
+  it('the wire itself: answers 422 for a session kind or environment the spec does not name', async () => {
+    for (const body of [{ agent_session_type: 'browser' }, { environment_type: 'windows-11' }]) {
+      const res = await t.request('POST', '/v1/sessions', { body });
+      expect(res.status, JSON.stringify(body)).toBe(422);
+      expect(res.body.detail[0].loc).toEqual(['body', Object.keys(body)[0]]);
     }
   });
 });

@@ -2,11 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { CreateSessionRequest } from '@steward/protocol';
 import type { ApiDeps } from '../api-deps.ts';
 import { sessionToWire } from '../serializers.ts';
+import { refuseUnsupportedSessionKind } from '../session-kind.ts';
 import { parseInput, requireHttpUrl } from '../validate.ts';
 
 export function createSessionRoute(app: FastifyInstance, { sessions }: ApiDeps): void {
   app.post('/v1/sessions', async (request) => {
     const body = parseInput(CreateSessionRequest, request.body, 'body');
+    refuseUnsupportedSessionKind(body);
     const webhookUrl = body.webhook_url === undefined ? undefined : requireHttpUrl(body.webhook_url, 'webhook_url');
     const options: Record<string, unknown> = {};
     for (const key of ['agent_session_type', 'environment_type', 'model', 'enable_memory_snapshot', 'allow_domains', 'deny_domains', 'proxy_url', 'approval_policy'] as const) {
