@@ -12,6 +12,10 @@ export default defineConfig({
     include: ['packages/*/test/**/*.test.ts', 'fixtures/**/*.test.ts', 'eval/**/*.test.ts', 'examples/**/*.test.ts'],
     pool: 'forks',
     maxWorkers: 2,
+    // Files in one worker share its module cache: every file imports much the same graph
+    // (fastify, playwright-core, the AI SDK), and loading it again per file cost more than a
+    // minute of a CI run. Tests own their state (servers, data dirs, env) and restore it.
+    isolate: false,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     teardownTimeout: 20_000,
