@@ -4,6 +4,8 @@ import type { Observation, ObservedElement } from '../browser/port.ts';
 export function formatElement(element: ObservedElement): string {
   const parts = [`[${element.index}]${element.isNew ? '*' : ''}`, element.role];
   if (element.name) parts.push(JSON.stringify(element.name));
+  if (element.nameFrom === 'nearby-text') parts.push('(no label; name from nearby text)');
+  else if (element.nameFrom === 'position') parts.push('(no label; name from its position)');
   if (element.value !== undefined && element.value !== '') parts.push(`value=${JSON.stringify(element.value)}`);
   if (element.valueLength !== undefined) {
     parts.push(`(value cut: ${element.valueLength.toLocaleString('en-US')} chars; read_page with index ${element.index} shows it all)`);

@@ -165,6 +165,12 @@ export interface ObservedElement {
   role: string;
   /** Accessible name (label, aria-label, text, placeholder, alt, title). */
   name: string;
+  /**
+   * Set when a field had no accessible name and `name` is a guess: `nearby-text`, the label-like
+   * text beside it (before it, the table cell before it, its wrapper's text); `position`, its place
+   * among the fields of its kind ("text field 3 of 4 of form 'Sign up'").
+   */
+  nameFrom?: 'nearby-text' | 'position';
   tag: string;
   /** The current value, cut at 200 characters (then `valueLength` is set). */
   value?: string;

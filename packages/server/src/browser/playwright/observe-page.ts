@@ -42,6 +42,7 @@ export interface RawElement {
   tag: string;
   value?: string;
   valueLength?: number;
+  nameFrom?: 'nearby-text' | 'position';
   href?: string;
   states?: string[];
   options?: string[];
@@ -253,7 +254,77 @@ export function observePage(args: ObserveArgs, probe: VisibilityProbe): RawObser
     return details;
   };
 
+  // A field with no accessible name gets one a person would use: the label-like text beside it
+  // (the text before it, the cell before it in a table row, its wrapper's text), else its place
+  // ("text field 3 of form 'Sign up'"). `nameFrom` marks such names: they are guesses, not labels.
+  const FIELDS = 'input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]):not([type=image]),select,textarea,[contenteditable=""],[contenteditable=true],[role=textbox],[role=searchbox],[role=combobox]';
+  const LABEL_CHARS = 80;
+  let nameFrom: RawElement['nameFrom'];
+  const labelLike = (text: string): string => {
+    const label = clean(text).replace(/[\s:*]+$/, '');
+    return label.length > LABEL_CHARS ? '' : label;
+  };
+  const holdsField = (el: Element): boolean => el.matches(FIELDS) || el.querySelector(FIELDS) !== null;
+  const nearbyText = (el: Element): string => {
+    const cell = el.closest('td,th');
+    if (cell !== null && cell.querySelectorAll(FIELDS).length === 1) {
+      for (let before = cell.previousElementSibling; before !== null; before = before.previousElementSibling) {
+        if (holdsField(before)) break;
+        const text = labelLike(ownText(before));
+        if (text !== '') return text;
+      }
+    }
+    // The text just before the field, at its level and at each wrapper around it alone.
+    let node: Element = el;
+    for (let depth = 0; depth < 4; depth++) {
+      for (let before = node.previousSibling; before !== null; before = before.previousSibling) {
+        if (before.nodeType === 3) {
+          if ((before.textContent ?? '').trim() === '' || probe.textState(before as Text) !== 'shown') continue;
+          const text = labelLike(before.textContent ?? '');
+          if (text !== '') return text;
+          break;
+        }
+        if (before.nodeType !== 1) continue;
+        if (holdsField(before as Element)) return '';
+        const text = ownText(before as Element);
+        if (text === '') continue;
+        return labelLike(text);
+      }
+      const parent = node.parentElement;
+      if (parent === null || parent === el.ownerDocument.body || parent.tagName === 'FORM' || parent.querySelectorAll(FIELDS).length > 1) break;
+      // A wrapper holding only this field: its text (after the field, too) labels it.
+      const text = labelLike(ownText(parent));
+      if (text !== '') return text;
+      node = parent;
+    }
+    return '';
+  };
+  const KINDS: Record<string, string> = { textbox: 'text field', searchbox: 'search field', combobox: 'select', listbox: 'list', spinbutton: 'number field', slider: 'slider', file: 'file field', checkbox: 'checkbox', radio: 'radio button' };
+  const positionName = (el: Element, role: string): string => {
+    const form = el.closest('form');
+    const scope: ParentNode = form ?? el.ownerDocument;
+    const same = Array.from(scope.querySelectorAll(FIELDS)).filter((other) => roleOf(other) === role);
+    const place = `${KINDS[role] ?? role} ${same.indexOf(el) + 1} of ${same.length}`;
+    if (form === null) return `${place} on the page`;
+    const formName = labelLike(form.getAttribute('aria-label') ?? '') ||
+      labelLike(ownText(form.querySelector('h1,h2,h3,h4,h5,h6,legend') ?? form.ownerDocument.createElement('i'))) ||
+      labelLike(form.getAttribute('name') ?? form.id);
+    return formName === '' ? `${place} of a form` : `${place} of form '${formName}'`;
+  };
+  const fallbackName = (el: Element, role: string): string => {
+    const near = nearbyText(el);
+    if (near !== '') {
+      nameFrom = 'nearby-text';
+      return near;
+    }
+    const attribute = clean(el.getAttribute('name') ?? '');
+    if (attribute !== '') return attribute;
+    nameFrom = 'position';
+    return positionName(el, role);
+  };
+
   const nameOf = (el: Element, role: string): string => {
+    nameFrom = undefined;
     // ids resolve within the element's own tree (a shadow root has its own id scope)
     const scope = el.getRootNode() as Document | ShadowRoot;
     const labelledBy = el.getAttribute('aria-labelledby');
@@ -278,10 +349,10 @@ export function observePage(args: ObserveArgs, probe: VisibilityProbe): RawObser
       if (labels.length > 0) return labels.join(' ');
       const placeholder = clean(el.getAttribute('placeholder') ?? '');
       if (placeholder) return placeholder;
-      return clean(el.getAttribute('title') ?? '') || clean(el.getAttribute('name') ?? '');
+      return clean(el.getAttribute('title') ?? '') || fallbackName(el, role);
     }
     if (role === 'textbox' || role === 'searchbox' || role === 'combobox') {
-      return clean(el.getAttribute('aria-placeholder') ?? '') || clean(el.getAttribute('title') ?? '');
+      return clean(el.getAttribute('aria-placeholder') ?? '') || clean(el.getAttribute('title') ?? '') || fallbackName(el, role);
     }
     return ownText(el) || clean(el.getAttribute('title') ?? '');
   };
@@ -444,6 +515,7 @@ export function observePage(args: ObserveArgs, probe: VisibilityProbe): RawObser
     const name = cut(nameOf(el, role), args.maxNameLength);
     const states = statesOf(el);
     const item: RawElement = { index, role, name, tag, isNew: !reg.previous.has(index) };
+    if (nameFrom !== undefined) item.nameFrom = nameFrom;
     const value = valueOf(el);
     if (value !== undefined) item.value = value;
     if (valueLength !== undefined) item.valueLength = valueLength;
