@@ -1,4 +1,5 @@
 export { Steward, type ClientOptions } from './client.ts';
+export { APIPromise, type WithResponse } from './core/api-promise.ts';
 export type { Fetch, RequestOptions } from './core/http.ts';
 export {
   AgentExecutionError,

@@ -5,6 +5,7 @@ import { startTestServer, type TestServer } from '../../server/test/support/test
 import {
   APIConnectionError,
   APIError,
+  APIPromise,
   AuthenticationError,
   BadRequestError,
   ConflictError,
@@ -168,6 +169,31 @@ describe('client.sessions', () => {
     const bad = await caught(client.sessions.create('agi-0', { secrets: { '1bad': 'x' } }));
     expect(bad).toBeInstanceOf(ValidationError);
     expect((bad as ValidationError).issues.map((issue) => issue.loc.slice(0, 2))).toContainEqual(['body', 'secrets']);
+  });
+});
+
+describe('withResponse', () => {
+  it('gives the answer with its response (status, headers) from one request, awaited either way', async () => {
+    const creating = client.sessions.create('agi-0', { maxSteps: 3 });
+    expect(creating).toBeInstanceOf(APIPromise);
+    const { data, response } = await creating.withResponse();
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('application/json');
+    expect(data).toMatchObject({ agentName: 'agi-0', status: 'ready' });
+    // Awaiting the same promise gives the same answer, without a second request (one session made).
+    expect(await creating).toBe(data);
+    expect((await client.sessions.list()).filter((s) => s.sessionId === data.sessionId)).toHaveLength(1);
+
+    const token = await client.paymentTokens.create({ card: CARD, maxAmount: 10, currency: 'USD' }).withResponse();
+    expect(token.response.status).toBe(201);
+    expect(token.data).toMatchObject({ last4: '4242', status: 'active' });
+    const list = await client.paymentTokens.list().withResponse();
+    expect(list.data.map((t) => t.id)).toContain(token.data.id);
+
+    // An error answer rejects withResponse() with the typed error, and nothing else is left unhandled.
+    const missing = await caught(client.sessions.get(UNKNOWN_ID).withResponse());
+    expect(missing).toBeInstanceOf(NotFoundError);
+    await client.sessions.delete(data.sessionId);
   });
 });
 

@@ -1,4 +1,5 @@
 import { linkedController, sleep, throwIfAborted } from './abort.ts';
+import { APIPromise } from './api-promise.ts';
 import { newRequestId } from './env.ts';
 import { APIConnectionError, APIError, APITimeoutError, APIUserAbortError, StewardError } from './errors.ts';
 import { isRetryable, retryDelayMs, type Failure } from './retry-policy.ts';
@@ -47,9 +48,9 @@ export interface RequestSpec {
 export class HttpCore {
   constructor(readonly config: HttpConfig) {}
 
-  /** The answer's JSON body. */
-  async json<T>(spec: RequestSpec, options: RequestOptions = {}): Promise<T> {
-    return this.send(spec, options, async (response) => parseBody(await response.text()) as T, false);
+  /** The answer's JSON body (and, through `withResponse()`, the response it came in). */
+  json<T>(spec: RequestSpec, options: RequestOptions = {}): APIPromise<T> {
+    return new APIPromise(this.send(spec, options, async (response) => ({ data: parseBody(await response.text()) as T, response }), false));
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { ApprovalsResponse } from '@steward/protocol';
 import { camelize } from '../core/casing.ts';
+import type { APIPromise } from '../core/api-promise.ts';
 import type { HttpCore, RequestOptions } from '../core/http.ts';
 import type { Approval } from '../types.ts';
 import { sessionPath } from './sessions.ts';
@@ -9,7 +10,7 @@ export class Approvals {
   constructor(private readonly http: HttpCore) {}
 
   /** Oldest first. `action` keeps its wire keys (they are one word each). */
-  async list(sessionId: string, request?: RequestOptions): Promise<Approval[]> {
-    return (await this.http.json<ApprovalsResponse>({ method: 'GET', path: sessionPath(sessionId, '/approvals') }, request)).approvals.map(camelize);
+  list(sessionId: string, request?: RequestOptions): APIPromise<Approval[]> {
+    return this.http.json<ApprovalsResponse>({ method: 'GET', path: sessionPath(sessionId, '/approvals') }, request).map((answer) => answer.approvals.map(camelize));
   }
 }

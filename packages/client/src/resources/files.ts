@@ -1,5 +1,6 @@
 import type { SessionFileResponse, SessionFilesResponse, SuccessResponse } from '@steward/protocol';
 import { camelize } from '../core/casing.ts';
+import type { APIPromise } from '../core/api-promise.ts';
 import type { HttpCore, RequestOptions } from '../core/http.ts';
 import type { SessionFile } from '../types.ts';
 import { sessionPath } from './sessions.ts';
@@ -11,14 +12,14 @@ export class Files {
   constructor(private readonly http: HttpCore) {}
 
   /** Uploads `body` as `name`; the answer's `name` differs when that one was taken (`report (1).csv`). */
-  async upload(sessionId: string, name: string, body: FileBody, request?: RequestOptions & { contentType?: string }): Promise<SessionFile> {
+  upload(sessionId: string, name: string, body: FileBody, request?: RequestOptions & { contentType?: string }): APIPromise<SessionFile> {
     const spec = { method: 'POST' as const, path: sessionPath(sessionId, '/files'), query: { name }, body, ...(request?.contentType === undefined ? {} : { contentType: request.contentType }) };
-    return camelize(await this.http.json<SessionFileResponse>(spec, request));
+    return this.http.json<SessionFileResponse>(spec, request).map(camelize);
   }
 
   /** Oldest first. */
-  async list(sessionId: string, request?: RequestOptions): Promise<SessionFile[]> {
-    return (await this.http.json<SessionFilesResponse>({ method: 'GET', path: sessionPath(sessionId, '/files') }, request)).files.map(camelize);
+  list(sessionId: string, request?: RequestOptions): APIPromise<SessionFile[]> {
+    return this.http.json<SessionFilesResponse>({ method: 'GET', path: sessionPath(sessionId, '/files') }, request).map((answer) => answer.files.map(camelize));
   }
 
   /** The file's bytes as the answer (`await (await files.download(id, name)).arrayBuffer()`, or stream `.body`). */
@@ -26,7 +27,7 @@ export class Files {
     return this.http.raw({ method: 'GET', path: sessionPath(sessionId, `/files/${encodeURIComponent(name)}`), accept: '*/*' }, request);
   }
 
-  delete(sessionId: string, name: string, request?: RequestOptions): Promise<SuccessResponse> {
+  delete(sessionId: string, name: string, request?: RequestOptions): APIPromise<SuccessResponse> {
     return this.http.json({ method: 'DELETE', path: sessionPath(sessionId, `/files/${encodeURIComponent(name)}`) }, request);
   }
 }

@@ -11,6 +11,7 @@ import type {
   SuccessResponse,
 } from '@steward/protocol';
 import { camelize, snakify } from '../core/casing.ts';
+import type { APIPromise } from '../core/api-promise.ts';
 import type { HttpCore, RequestOptions } from '../core/http.ts';
 import { streamSessionEvents, type SessionEvent, type StreamEventsOptions } from '../streaming/session-events.ts';
 import type { CreateSessionOptions, Messages, NavigateResult, SendMessageOptions, Session } from '../types.ts';
@@ -26,42 +27,42 @@ export class Sessions {
   ) {}
 
   /** POST /v1/sessions. Not retried once it may have reached the server: a second one would be a second session. */
-  async create(agentName = 'agi-0', options: CreateSessionOptions = {}, request?: RequestOptions): Promise<Session> {
+  create(agentName = 'agi-0', options: CreateSessionOptions = {}, request?: RequestOptions): APIPromise<Session> {
     const body = { agent_name: agentName, ...snakify(options) };
-    return camelize(await this.http.json<SessionResponse>({ method: 'POST', path: '/v1/sessions', json: body }, request));
+    return this.http.json<SessionResponse>({ method: 'POST', path: '/v1/sessions', json: body }, request).map(camelize);
   }
 
-  async list(request?: RequestOptions): Promise<Session[]> {
-    return (await this.http.json<SessionResponse[]>({ method: 'GET', path: '/v1/sessions' }, request)).map(camelize);
+  list(request?: RequestOptions): APIPromise<Session[]> {
+    return this.http.json<SessionResponse[]>({ method: 'GET', path: '/v1/sessions' }, request).map((sessions) => sessions.map(camelize));
   }
 
-  async get(sessionId: string, request?: RequestOptions): Promise<Session> {
-    return camelize(await this.http.json<SessionResponse>({ method: 'GET', path: sessionPath(sessionId) }, request));
+  get(sessionId: string, request?: RequestOptions): APIPromise<Session> {
+    return this.http.json<SessionResponse>({ method: 'GET', path: sessionPath(sessionId) }, request).map(camelize);
   }
 
   /** DELETE /v1/sessions/{id}; an unknown id answers `deleted: false`, not an error (spec §1.4). */
-  delete(sessionId: string, saveSnapshotMode: SnapshotMode = 'none', request?: RequestOptions & { saveAsDefault?: boolean }): Promise<DeleteResponse> {
+  delete(sessionId: string, saveSnapshotMode: SnapshotMode = 'none', request?: RequestOptions & { saveAsDefault?: boolean }): APIPromise<DeleteResponse> {
     const query = { save_snapshot_mode: saveSnapshotMode, save_as_default: request?.saveAsDefault };
     return this.http.json({ method: 'DELETE', path: sessionPath(sessionId), query }, request);
   }
 
-  deleteAll(request?: RequestOptions): Promise<DeleteAllResponse> {
+  deleteAll(request?: RequestOptions): APIPromise<DeleteAllResponse> {
     return this.http.json({ method: 'DELETE', path: '/v1/sessions' }, request);
   }
 
   /** Starts a task, answers a QUESTION, or updates the running task. Never repeated once it may have arrived. */
-  sendMessage(sessionId: string, message: string, options: SendMessageOptions = {}, request?: RequestOptions): Promise<SuccessResponse> {
+  sendMessage(sessionId: string, message: string, options: SendMessageOptions = {}, request?: RequestOptions): APIPromise<SuccessResponse> {
     return this.http.json({ method: 'POST', path: sessionPath(sessionId, '/message'), json: { message, ...snakify(options) } }, request);
   }
 
-  getStatus(sessionId: string, request?: RequestOptions): Promise<StatusResponse> {
+  getStatus(sessionId: string, request?: RequestOptions): APIPromise<StatusResponse> {
     return this.http.json({ method: 'GET', path: sessionPath(sessionId, '/status') }, request);
   }
 
   /** Messages with `id > afterId`, oldest first, with the execution status. */
-  async getMessages(sessionId: string, afterId = 0, sanitize = true, request?: RequestOptions): Promise<Messages> {
+  getMessages(sessionId: string, afterId = 0, sanitize = true, request?: RequestOptions): APIPromise<Messages> {
     const query = { after_id: afterId, sanitize };
-    return camelize(await this.http.json<MessagesResponse>({ method: 'GET', path: sessionPath(sessionId, '/messages'), query }, request));
+    return this.http.json<MessagesResponse>({ method: 'GET', path: sessionPath(sessionId, '/messages'), query }, request).map(camelize);
   }
 
   /**
@@ -78,30 +79,30 @@ export class Sessions {
     return messages.reduce((max, message) => Math.max(max, message.id), 0);
   }
 
-  pause(sessionId: string, request?: RequestOptions): Promise<SuccessResponse> {
+  pause(sessionId: string, request?: RequestOptions): APIPromise<SuccessResponse> {
     return this.http.json({ method: 'POST', path: sessionPath(sessionId, '/pause') }, request);
   }
 
-  resume(sessionId: string, request?: RequestOptions): Promise<SuccessResponse> {
+  resume(sessionId: string, request?: RequestOptions): APIPromise<SuccessResponse> {
     return this.http.json({ method: 'POST', path: sessionPath(sessionId, '/resume') }, request);
   }
 
-  cancel(sessionId: string, request?: RequestOptions): Promise<SuccessResponse> {
+  cancel(sessionId: string, request?: RequestOptions): APIPromise<SuccessResponse> {
     return this.http.json({ method: 'POST', path: sessionPath(sessionId, '/cancel') }, request);
   }
 
   /** Navigating twice to one URL leaves the browser where once does, so this POST may be retried. */
-  async navigate(sessionId: string, url: string, request?: RequestOptions): Promise<NavigateResult> {
-    return camelize(await this.http.json<NavigateResponse>({ method: 'POST', path: sessionPath(sessionId, '/navigate'), json: { url }, idempotent: true }, request));
+  navigate(sessionId: string, url: string, request?: RequestOptions): APIPromise<NavigateResult> {
+    return this.http.json<NavigateResponse>({ method: 'POST', path: sessionPath(sessionId, '/navigate'), json: { url }, idempotent: true }, request).map(camelize);
   }
 
   /** A JPEG of the page as a data URL, with its URL and title. */
-  screenshot(sessionId: string, request?: RequestOptions): Promise<ScreenshotResponse> {
+  screenshot(sessionId: string, request?: RequestOptions): APIPromise<ScreenshotResponse> {
     return this.http.json({ method: 'GET', path: sessionPath(sessionId, '/screenshot') }, request);
   }
 
   /** The public SDK's spelling of `client.models.list`. */
-  listModels(filter?: 'cdp' | 'desktop', request?: RequestOptions): Promise<ModelsResponse> {
+  listModels(filter?: 'cdp' | 'desktop', request?: RequestOptions): APIPromise<ModelsResponse> {
     return this.models.list(filter, request);
   }
 }

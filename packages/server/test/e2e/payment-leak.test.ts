@@ -107,13 +107,17 @@ afterAll(async () => {
   await site?.close();
 });
 
-function createToken(number: string): Promise<PaymentToken> {
-  return t.client.paymentTokens.create({
-    card: { number, expMonth: 9, expYear: nextYear, cvc: CVC, name: HOLDER },
-    billingAddress: { line1: '1 Library Way', city: 'Alexandria', postalCode: 'AX 21', country: 'EG' },
-    maxAmount: 25,
-    merchantDomains: ['127.0.0.1'],
-  });
+async function createToken(number: string): Promise<PaymentToken> {
+  const { data, response } = await t.client.paymentTokens
+    .create({
+      card: { number, expMonth: 9, expYear: nextYear, cvc: CVC, name: HOLDER },
+      billingAddress: { line1: '1 Library Way', city: 'Alexandria', postalCode: 'AX 21', country: 'EG' },
+      maxAmount: 25,
+      merchantDomains: ['127.0.0.1'],
+    })
+    .withResponse();
+  expect(response.status).toBe(201);
+  return data;
 }
 
 /** Starts the checkout and waits for the approval question; answers the screenshot taken then. */

@@ -58,7 +58,8 @@ async function doneOf(id: string): Promise<Message> {
 describe('session files through the API', () => {
   it('takes an upload the agent then puts into a page, and keeps the download the agent makes, fetchable', async () => {
     const id = await newSession();
-    const uploaded = await t.client.files.upload(id, 'report.csv', Buffer.from(REPORT_CSV));
+    const { data: uploaded, response } = await t.client.files.upload(id, 'report.csv', Buffer.from(REPORT_CSV)).withResponse();
+    expect(response.status).toBe(201);
     expect(uploaded).toMatchObject({ name: 'report.csv', size: Buffer.byteLength(REPORT_CSV), source: 'upload' });
     expect(Date.parse(uploaded.createdAt)).not.toBeNaN();
 
