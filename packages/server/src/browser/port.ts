@@ -277,6 +277,8 @@ export type BrowserAction =
     }
   | { kind: 'press'; key: string }
   | { kind: 'hover'; index: number }
+  /** Selects the first visible occurrence of `text` (at most SELECT_TEXT_MAX_CHARS), on the page or inside the element `index`. */
+  | { kind: 'select_text'; text: string; index?: number | undefined }
   /** Sets a checkbox, radio or switch to `checked`; does nothing when it already is. */
   | { kind: 'check'; index: number; checked: boolean }
   | { kind: 'back' }
@@ -387,3 +389,6 @@ export class EgressBlockedError extends NavigationError {
     this.name = 'EgressBlockedError';
   }
 }
+
+/** Longest phrase a `select_text` action looks for. */
+export const SELECT_TEXT_MAX_CHARS = 1_000;

@@ -18,6 +18,7 @@ import { readPageTool } from './read-page.ts';
 import { reloadTool } from './reload.ts';
 import { scrollTool } from './scroll.ts';
 import { selectTool } from './select.ts';
+import { selectTextTool } from './select-text.ts';
 import { switchTabTool } from './switch-tab.ts';
 import type { AgentTool } from './tool.ts';
 import { typeTool } from './type.ts';
@@ -37,6 +38,7 @@ export const AGENT_TOOLS: ReadonlyMap<string, AgentTool<unknown>> = new Map(
     uploadFileTool,
     fillPaymentTool,
     hoverTool,
+    selectTextTool,
     scrollTool,
     pressTool,
     backTool,

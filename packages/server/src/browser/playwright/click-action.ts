@@ -1,6 +1,6 @@
-import type { Locator } from 'playwright-core';
 import type { ActionResult } from '../port.ts';
 import type { ActionHost } from './action-host.ts';
+import { runOnElement } from './run-in-page.ts';
 import { describeElement, failure, missingElement } from './action-results.ts';
 
 /**
@@ -23,7 +23,7 @@ export async function clickAction(host: ActionHost, index: number, signal: Abort
   if (el === undefined) return missingElement(index);
   const name = describeElement(el.description);
   if (el.description.disabled) return failure(`Element ${index} (${name}) is disabled`);
-  const probe = await evaluateOn(el.locator, probeClick, { graceMs: COVER_GRACE_MS }, host.actionTimeoutMs);
+  const probe = await runOnElement(el.locator, probeClick, { graceMs: COVER_GRACE_MS }, host.actionTimeoutMs);
   if (probe.coveredBy !== undefined) {
     return failure(
       `Could not click ${name}: ${probe.coveredBy} covers it (an open list, menu or dialog on top of it); press Escape or close it, then try again`,
@@ -31,13 +31,6 @@ export async function clickAction(host: ActionHost, index: number, signal: Abort
   }
   const outcome = await host.watch(() => el.locator.click({ timeout: host.actionTimeoutMs }), signal, probe.opensTab);
   return { ok: true, message: `Clicked ${name}${outcome.note}`, pageChanged: outcome.pageChanged };
-}
-
-function evaluateOn<A, R>(locator: Locator, fn: (node: Element, arg: A) => R, arg: A, timeoutMs: number): Promise<Awaited<R>> {
-  // The `__name` shim covers the helper some TypeScript transpilers insert, which the page lacks.
-  const source = `const __name = (f) => f; return (${fn.toString()})(node, arg);`;
-  const pageFunction = new Function('node', 'arg', source) as (node: Element, arg: unknown) => R;
-  return locator.evaluate(pageFunction, arg as unknown, { timeout: timeoutMs }) as Promise<Awaited<R>>;
 }
 
 /**

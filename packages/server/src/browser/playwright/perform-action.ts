@@ -7,6 +7,8 @@ import { clickAction } from './click-action.ts';
 import { readTextAction } from './read-text-action.ts';
 import { readValueAction } from './read-value-action.ts';
 import { scrollAction } from './scroll-action.ts';
+import { runOnElement } from './run-in-page.ts';
+import { selectTextAction } from './select-text-action.ts';
 import { closeTabAction, openTabAction, switchTabAction } from './tab-actions.ts';
 import { typedTextProblem, typedValueOutcome } from './typed-input.ts';
 import { uploadAction } from './upload-action.ts';
@@ -53,6 +55,8 @@ export async function performAction(
       const outcome = await host.watch(() => el.locator.hover({ timeout: host.actionTimeoutMs }), signal);
       return { ok: true, message: `Hovered over ${describe(el)}${outcome.note}`, pageChanged: outcome.pageChanged };
     }
+    case 'select_text':
+      return selectTextAction(host, action.text, action.index, signal);
     case 'check':
       return checkAction(host, action.index, action.checked, signal);
     case 'back': {
@@ -173,8 +177,10 @@ async function selectAction(
   }
   if (el.description.disabled) return failure(`Element ${index} (${describe(el)}) is disabled`);
   const wanted = typeof option === 'string' ? [option] : option;
-  const match = await el.locator.evaluate(
-    (node, wanted) => {
+  // Through runOnElement: the function has an inner helper, which needs the `__name` shim under tsx.
+  const match = await runOnElement(
+    el.locator,
+    (node, wanted: string[]) => {
       const select = node as HTMLSelectElement;
       const options = Array.from(select.options);
       const find = (wanted: string): number => {
@@ -194,7 +200,7 @@ async function selectAction(
       };
     },
     wanted,
-    { timeout: host.actionTimeoutMs },
+    host.actionTimeoutMs,
   );
   if (wanted.length > 1 && !match.multiple) {
     return failure(`${capitalized(describe(el))} takes one option, not a list: it is not a multi-select; give one option`);

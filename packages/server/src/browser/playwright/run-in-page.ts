@@ -1,4 +1,4 @@
-import type { Frame, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 
 type PageFunction = (arg: unknown) => unknown;
 const compiled = new Map<string, PageFunction>();
@@ -26,3 +26,21 @@ export function runInPage<A, H, R>(target: Page | Frame, fn: (arg: A, helper: H)
   }
   return target.evaluate(pageFunction, arg) as Promise<R>;
 }
+
+/**
+ * `locator.evaluate` for a self-contained function of the element and a JSON argument, with the
+ * same `__name` shim as `runInPage`: a function with inner helpers fails in the page without it
+ * under tsx (which keeps names), though not under vitest's transform.
+ */
+export function runOnElement<A, R>(locator: Locator, fn: (node: Element, arg: A) => R, arg: A, timeoutMs: number): Promise<Awaited<R>> {
+  const source = `const __name = (f) => f; return (${fn.toString()})(node, arg);`;
+  let pageFunction = compiledOnElement.get(source);
+  if (pageFunction === undefined) {
+    pageFunction = new Function('node', 'arg', source) as ElementFunction;
+    compiledOnElement.set(source, pageFunction);
+  }
+  return locator.evaluate(pageFunction, arg as unknown, { timeout: timeoutMs }) as Promise<Awaited<R>>;
+}
+
+type ElementFunction = (node: Element, arg: unknown) => unknown;
+const compiledOnElement = new Map<string, ElementFunction>();

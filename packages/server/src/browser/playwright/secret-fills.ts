@@ -5,6 +5,7 @@ import type { ActionHost, LocatedElement } from './action-host.ts';
 import { describeElement, failure, missingElement } from './action-results.ts';
 import type { FrameIndices } from './frame-indices.ts';
 import { readableError } from './readable-error.ts';
+import { runOnElement } from './run-in-page.ts';
 
 interface FilledField {
   page: Page;
@@ -59,7 +60,7 @@ export class SecretFills {
         const el = await host.locate(index);
         if (el === undefined) return await this.#abandon(filled, missingElement(index));
         if (el.description.disabled) return await this.#abandon(filled, failure(`Element ${index} (${describeElement(el.description)}) is disabled`));
-        const facts = await inPage(el.locator, readFieldFacts, host.actionTimeoutMs);
+        const facts = await runOnElement(el.locator, readFieldFacts, undefined, host.actionTimeoutMs);
         if (!['input', 'textarea', 'select'].includes(facts.tag) || ['checkbox', 'radio', 'file', 'submit', 'button', 'image', 'hidden'].includes(facts.type)) {
           return await this.#abandon(filled, failure(`Element ${index} (${describeElement(el.description)}) is not a text field or a select, so it cannot take the card's ${ref.field}`));
         }
@@ -68,14 +69,14 @@ export class SecretFills {
         for (const secret of answer.secret.redact ?? []) this.#learn(secret);
         const field: FilledField = { page, index, ref, locator: el.locator, display: answer.secret.display, topDocument: this.frameIndices.lookup(index) === undefined };
         // Masked before the value arrives, so no frame ever paints it.
-        if (field.display !== undefined) await inPage(el.locator, maskRendering, host.actionTimeoutMs);
+        if (field.display !== undefined) await runOnElement(el.locator, maskRendering, undefined, host.actionTimeoutMs);
         const problem = await this.#put(el, facts, answer.secret.candidates, host.actionTimeoutMs);
         if (problem !== undefined) return await this.#abandon(filled, failure(`Could not fill ${describeElement(el.description)}: ${problem}`));
         filled.push(field);
       }
       // No caret or selection left in a card field for a screenshot to show.
       const last = filled[filled.length - 1];
-      if (last !== undefined) await inPage(last.locator, blurField, host.actionTimeoutMs);
+      if (last !== undefined) await runOnElement(last.locator, blurField, undefined, host.actionTimeoutMs);
     } catch (error) {
       await this.#empty(filled);
       // Playwright's message may quote what it was asked to type.
@@ -102,7 +103,7 @@ export class SecretFills {
     if (this.vault === undefined) return failure('This session has no secrets, so no {{secret:…}} can be typed.');
     const el = await host.locate(action.index);
     if (el === undefined) return missingElement(action.index);
-    const facts = await inPage(el.locator, readFieldFacts, host.actionTimeoutMs);
+    const facts = await runOnElement(el.locator, readFieldFacts, undefined, host.actionTimeoutMs);
     const values = new Map<string, string>();
     for (const [, name] of action.text.matchAll(SECRET_PLACEHOLDER)) {
       if (name === undefined || values.has(name)) continue;
@@ -115,7 +116,7 @@ export class SecretFills {
     }
     // A password field shows discs anyway; any other field is masked before the value arrives.
     if (facts.type !== 'password') {
-      await inPage(el.locator, maskRendering, host.actionTimeoutMs);
+      await runOnElement(el.locator, maskRendering, undefined, host.actionTimeoutMs);
       this.#typed.push({ page: await host.activePage(), locator: el.locator });
     }
     const text = action.text.replace(SECRET_PLACEHOLDER, (placeholder, name: string) => values.get(name) ?? placeholder);
@@ -153,7 +154,7 @@ export class SecretFills {
     if (here.size > 0) {
       for (const field of here.values()) {
         if (!field.topDocument) continue;
-        const indices = await inPage(field.locator, formSubmitters, timeoutMs).catch(() => [] as number[]);
+        const indices = await runOnElement(field.locator, formSubmitters, undefined, timeoutMs).catch(() => [] as number[]);
         for (const index of indices) submitters.add(index);
       }
     }
@@ -179,7 +180,7 @@ export class SecretFills {
     await Promise.all(
       [...this.#filled.filter((f) => f.display !== undefined), ...this.#typed]
         .filter((f) => f.page === page)
-        .map((f) => inPage(f.locator, maskRendering, timeoutMs).catch(() => undefined)),
+        .map((f) => runOnElement(f.locator, maskRendering, undefined, timeoutMs).catch(() => undefined)),
     );
   }
 
@@ -255,7 +256,7 @@ export class SecretFills {
     let cleared = 0;
     for (const field of fields) {
       if (!(await isAlive(field))) continue;
-      const emptied = await inPage(field.locator, emptyField, timeoutMs).catch(() => false);
+      const emptied = await runOnElement(field.locator, emptyField, undefined, timeoutMs).catch(() => false);
       if (emptied) cleared++;
     }
     return cleared;
@@ -265,15 +266,6 @@ export class SecretFills {
 async function isAlive(field: { page: Page; locator: Locator }): Promise<boolean> {
   if (field.page.isClosed()) return false;
   return (await field.locator.count().catch(() => 0)) > 0;
-}
-
-/**
- * `locator.evaluate` for the page functions below: their source travels to the page, where the
- * `__name` helper some transpilers wrap inner functions in does not exist (see `run-in-page.ts`).
- */
-function inPage<R>(locator: Locator, fn: (node: Element) => R, timeoutMs: number): Promise<R> {
-  const source = `const __name = (f) => f; return (${fn.toString()})(node);`;
-  return locator.evaluate(new Function('node', source) as (node: Element) => R, undefined, { timeout: timeoutMs });
 }
 
 function escape(text: string): string {
