@@ -37,9 +37,9 @@ describe('routes racing a DELETE', () => {
     const outcomes: Outcome[] = [];
     const auth = { authorization: `Bearer ${t.key}` };
     for (let round = 0; round < 16; round++) {
-      const session = (await t.request('POST', '/v1/sessions', { body: {} })).body as { session_id: string; vnc_url: string };
-      const id = session.session_id;
-      const token = new URL(session.vnc_url).searchParams.get('token')!;
+      const session = await t.client.sessions.create();
+      const id = session.sessionId;
+      const token = new URL(session.vncUrl!).searchParams.get('token')!;
       const base = `${t.url}/v1/sessions/${id}`;
       const input = (body: unknown): Promise<Response> =>
         fetch(`${base}/live/input?token=${token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

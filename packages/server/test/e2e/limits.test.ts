@@ -1,5 +1,9 @@
+import { ConflictError, RateLimitError } from '@steward/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
+
+// The session cap, idle and lifetime limits, the task budget and a server without a model, as a
+// client of the SDK meets them.
 
 let t: TestServer | undefined;
 afterEach(async () => {
@@ -8,8 +12,7 @@ afterEach(async () => {
 });
 
 async function listedStatus(server: TestServer, id: string): Promise<string | undefined> {
-  const list = (await server.request('GET', '/v1/sessions')).body as Array<{ session_id: string; status: string }>;
-  return list.find((s) => s.session_id === id)?.status;
+  return (await server.client.sessions.list()).find((s) => s.sessionId === id)?.status;
 }
 
 async function waitListed(server: TestServer, id: string, status: string): Promise<void> {
@@ -20,51 +23,57 @@ async function waitListed(server: TestServer, id: string, status: string): Promi
   }
 }
 
+async function newSession(server: TestServer): Promise<string> {
+  return (await server.client.sessions.create()).sessionId;
+}
+
 describe('session limits', () => {
   it('answers 429 session_limit with Retry-After beyond the cap, and frees a slot on delete', async () => {
     t = await startTestServer({ maxSessions: 2 });
-    const a = (await t.request('POST', '/v1/sessions', { body: {} })).body.session_id;
-    expect((await t.request('POST', '/v1/sessions', { body: {} })).status).toBe(200);
-    const third = await t.request('POST', '/v1/sessions', { body: {} });
-    expect(third.status).toBe(429);
-    expect(third.body.error).toBe('session_limit');
-    expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
-    await t.request('DELETE', `/v1/sessions/${a}`);
-    expect((await t.request('POST', '/v1/sessions', { body: {} })).status).toBe(200);
+    const a = await newSession(t);
+    await newSession(t);
+    const third = t.client.sessions.create();
+    await expect(third).rejects.toBeInstanceOf(RateLimitError);
+    const refused = (await third.catch((e: unknown) => e)) as RateLimitError;
+    expect(refused).toMatchObject({ status: 429, code: 'session_limit' });
+    expect(refused.retryAfter).toBeGreaterThan(0);
+    expect(Number(refused.headers.get('retry-after'))).toBe(refused.retryAfter);
+    await t.client.sessions.delete(a);
+    expect(await t.client.sessions.create()).toMatchObject({ status: 'ready' });
   });
 
   it('terminates an idle session: listed as terminated, refuses tasks with 409, still deletable', async () => {
     t = await startTestServer({ sessionIdleTimeoutS: 1 });
-    const id = (await t.request('POST', '/v1/sessions', { body: {} })).body.session_id;
+    const id = await newSession(t);
     await waitListed(t, id, 'terminated');
-    const msg = await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: 'finish x' } });
-    expect(msg.status).toBe(409);
-    expect(msg.body.error).toBe('session_terminated');
-    expect((await t.request('GET', `/v1/sessions/${id}/screenshot`)).status).toBe(409);
-    const messages = (await t.request('GET', `/v1/sessions/${id}/messages`)).body;
-    expect(messages.has_agent).toBe(false);
+    const sent = t.client.sessions.sendMessage(id, 'finish x');
+    await expect(sent).rejects.toBeInstanceOf(ConflictError);
+    await expect(sent).rejects.toMatchObject({ status: 409, code: 'session_terminated' });
+    await expect(t.client.sessions.screenshot(id)).rejects.toMatchObject({ status: 409 });
+    const messages = await t.client.sessions.getMessages(id);
+    expect(messages.hasAgent).toBe(false);
     expect(messages.messages.at(-1)).toMatchObject({ type: 'LOG', metadata: { kind: 'terminated', reason: 'idle timeout' } });
-    expect((await t.request('DELETE', `/v1/sessions/${id}`)).body.deleted).toBe(true);
+    expect(await t.client.sessions.delete(id)).toMatchObject({ deleted: true });
   });
 
   it('ends a running task when the session reaches its maximum lifetime', async () => {
     t = await startTestServer({ sessionMaxLifetimeS: 2, sessionIdleTimeoutS: 0 });
-    const id = (await t.request('POST', '/v1/sessions', { body: {} })).body.session_id;
-    await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: 'loop' } });
+    const id = await newSession(t);
+    await t.client.sessions.sendMessage(id, 'loop');
     await waitListed(t, id, 'terminated');
-    const messages = (await t.request('GET', `/v1/sessions/${id}/messages`)).body;
+    const messages = await t.client.sessions.getMessages(id);
     expect(messages.status).toBe('error');
-    const error = messages.messages.find((m: { type: string }) => m.type === 'ERROR');
+    const error = messages.messages.find((m) => m.type === 'ERROR');
     expect(error).toMatchObject({ metadata: { code: 'session_ended' } });
-    expect(error.content).toContain('maximum lifetime');
+    expect(error?.content).toContain('maximum lifetime');
   });
 
   it('bounds a task by its wall-time budget', async () => {
     t = await startTestServer({ taskTimeoutS: 1 });
-    const id = (await t.request('POST', '/v1/sessions', { body: {} })).body.session_id;
-    await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: 'loop' } });
+    const id = await newSession(t);
+    await t.client.sessions.sendMessage(id, 'loop');
     await t.waitForStatus(id, ['error']);
-    const last = (await t.request('GET', `/v1/sessions/${id}/messages`)).body.messages.at(-1);
+    const last = (await t.client.sessions.getMessages(id)).messages.at(-1);
     expect(last).toMatchObject({ type: 'ERROR', metadata: { code: 'timeout' } });
   });
 });
@@ -72,13 +81,13 @@ describe('session limits', () => {
 describe('without a model', () => {
   it('serves everything, and a task ends at once with an ERROR saying how to configure one', async () => {
     t = await startTestServer({ model: undefined });
-    const id = (await t.request('POST', '/v1/sessions', { body: {} })).body.session_id;
-    expect((await t.request('GET', `/v1/sessions/${id}/screenshot`)).status).toBe(200);
-    await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: 'do something' } });
+    const id = await newSession(t);
+    expect((await t.client.sessions.screenshot(id)).screenshot).toMatch(/^data:image\/jpeg;base64,/);
+    await t.client.sessions.sendMessage(id, 'do something');
     await t.waitForStatus(id, ['error']);
-    const res = (await t.request('GET', `/v1/sessions/${id}/messages`)).body;
-    expect(res.has_agent).toBe(false);
+    const res = await t.client.sessions.getMessages(id);
+    expect(res.hasAgent).toBe(false);
     expect(res.messages.at(-1)).toMatchObject({ type: 'ERROR', metadata: { code: 'no_model' } });
-    expect(res.messages.at(-1).content).toContain('STEWARD_MODEL');
+    expect(res.messages.at(-1)?.content).toContain('STEWARD_MODEL');
   });
 });

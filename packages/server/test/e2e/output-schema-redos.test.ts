@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { ValidationError } from '@steward/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, startTestServer, type TestServer } from '../support/test-server.ts';
 
@@ -14,14 +15,13 @@ afterAll(async () => {
 });
 
 async function newSession(): Promise<string> {
-  return (await t.request('POST', '/v1/sessions', { body: {} })).body.session_id;
+  return (await t.client.sessions.create()).sessionId;
 }
 
 describe('a catastrophic output_schema pattern', () => {
   it('is checked against the DONE result while /healthz keeps answering at once', async () => {
     const id = await newSession();
-    const sent = await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: 'freeze', config_updates: { output_schema: EVIL_SCHEMA } } });
-    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+    expect(await t.client.sessions.sendMessage(id, 'freeze', { configUpdates: { output_schema: EVIL_SCHEMA } })).toMatchObject({ success: true });
     // /healthz back to back until the task is over: a frozen loop holds whichever request is in flight.
     const latencies: number[] = [];
     const deadline = Date.now() + 60_000;
@@ -31,12 +31,12 @@ describe('a catastrophic output_schema pattern', () => {
       const health = await fetch(`${t.url}/healthz`);
       latencies.push(performance.now() - start);
       expect(health.status).toBe(200);
-      status = (await t.request('GET', `/v1/sessions/${id}/status`)).body.status;
+      status = (await t.client.sessions.getStatus(id)).status;
     }
     const worst = Math.max(...latencies);
     // A hang detector, not a benchmark: before RE2 this request waited ~9 s behind the check.
     expect(worst, `slowest /healthz: ${worst.toFixed(1)} ms of ${latencies.length}`).toBeLessThan(1_000);
-    const messages = (await t.request('GET', `/v1/sessions/${id}/messages?sanitize=false`)).body.messages as Array<{ type: string; content: unknown }>;
+    const { messages } = await t.client.sessions.getMessages(id, 0, false);
     expect(messages.at(-1)).toMatchObject({ type: 'DONE', content: { value: 'aaaa' } });
     const told = messages.find((m) => m.type === 'THOUGHT' && typeof m.content === 'string' && m.content.includes('does not match the required format'));
     expect(told?.content).toContain('value: Invalid string: must match pattern /^(a+)+$/');
@@ -46,11 +46,11 @@ describe('a catastrophic output_schema pattern', () => {
 describe('output_schema the server will not run answers 422 and stores nothing', () => {
   async function refused(output_schema: unknown): Promise<string> {
     const id = await newSession();
-    const res = await t.request('POST', `/v1/sessions/${id}/message`, { body: { message: 'freeze', config_updates: { output_schema } } });
-    expect(res.status, JSON.stringify(res.body)).toBe(422);
-    expect(res.body.error).toBe('validation_error');
-    expect((await t.request('GET', `/v1/sessions/${id}/messages?sanitize=false`)).body.messages).toEqual([]);
-    return res.body.detail[0].msg as string;
+    const error = await t.client.sessions.sendMessage(id, 'freeze', { configUpdates: { output_schema } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ status: 422, code: 'validation_error' });
+    expect((await t.client.sessions.getMessages(id, 0, false)).messages).toEqual([]);
+    return (error as ValidationError).issues[0]!.msg;
   }
 
   it('for a pattern RE2 cannot run (a backreference), saying which and why', async () => {
