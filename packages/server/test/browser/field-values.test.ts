@@ -11,6 +11,7 @@ const pages = usePagesHarness('field-values', {
     <label>Notes <textarea id="notes"></textarea></label>
     <label>Short <input id="short" value="just this"></label>
     <label>Pass <input id="pass" type="password"></label>
+    <label>Code <input id="code" autocomplete="one-time-code" value="482913"></label>
     <label>Huge <textarea id="huge"></textarea></label>
     <script>
       document.getElementById('notes').value = ${JSON.stringify(LONG)};
@@ -59,13 +60,15 @@ describe('long field values', () => {
     expect((await s.act({ kind: 'read_text', index: huge, page: 14 })).ok).toBe(false);
   });
 
-  it('never reads a secret field', async () => {
+  it('never reads a secret field: a password, or a one-time code by its autocomplete token', async () => {
     const s = await pages.open('/long.html');
-    const pass = elementNamed(await s.observe(), 'Pass');
-    expect(await s.act({ kind: 'read_text', index: pass.index })).toEqual({
-      ok: false,
-      message: "The value of textbox 'Pass' is secret; it is never read",
-      pageChanged: false,
-    });
+    const o = await s.observe();
+    for (const name of ['Pass', 'Code']) {
+      expect(await s.act({ kind: 'read_text', index: elementNamed(o, name).index })).toEqual({
+        ok: false,
+        message: `The value of textbox '${name}' is secret; it is never read`,
+        pageChanged: false,
+      });
+    }
   });
 });

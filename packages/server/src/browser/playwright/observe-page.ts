@@ -81,6 +81,8 @@ export interface RegistryDescription {
   disabled: boolean;
   /** An input's type when its value has a format (date, time, number, …): `type` checks the text against it. */
   inputType?: string;
+  /** A password, one-time code or card field (`ObservedElement.sensitive`): its value is never read. */
+  sensitive?: true;
 }
 
 export function observePage(args: ObserveArgs, probe: VisibilityProbe): RawObservation | null {
@@ -545,6 +547,7 @@ export function observePage(args: ObserveArgs, probe: VisibilityProbe): RawObser
     }
     const described: RegistryDescription = { role, name, tag, disabled: states.includes('disabled') };
     if (input !== undefined) described.inputType = input.type;
+    if (item.sensitive === true) described.sensitive = true;
     reg.described.set(index, described);
     seen.add(index);
     elements.push(item);

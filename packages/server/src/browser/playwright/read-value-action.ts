@@ -21,17 +21,14 @@ export async function readValueAction(host: ActionHost, index: number, pageNumbe
   const el = await host.locate(index);
   if (el === undefined) return missingElement(index);
   const name = describeElement(el.description);
+  // Sensitive as the observation judged it (one list of what is secret, in observe-page.ts), or
+  // masked since: a secret was typed or a card filled into it.
+  if (el.description.sensitive === true) return failure(`The value of ${name} is secret; it is never read`);
   const read = await el.locator.evaluate(
     (node): ValueRead => {
-      const field = node as HTMLInputElement;
+      if ((node as unknown as Record<symbol, unknown>)[Symbol.for('steward.masked')] !== undefined) return { secret: true };
       const tag = node.tagName;
-      const autocomplete = (node.getAttribute('autocomplete') ?? '').toLowerCase().split(/\s+/);
-      const secretToken = ['current-password', 'new-password', 'one-time-code', 'cc-number', 'cc-csc'].some((t) => autocomplete.includes(t));
-      const masked = (node as unknown as Record<symbol, unknown>)[Symbol.for('steward.masked')] !== undefined;
-      if (masked || ((tag === 'INPUT' || tag === 'TEXTAREA') && (secretToken || (tag === 'INPUT' && field.type === 'password')))) {
-        return { secret: true };
-      }
-      if (tag === 'INPUT' || tag === 'TEXTAREA') return { secret: false, value: field.value };
+      if (tag === 'INPUT' || tag === 'TEXTAREA') return { secret: false, value: (node as HTMLInputElement).value };
       if (tag === 'SELECT') {
         return { secret: false, value: Array.from((node as HTMLSelectElement).selectedOptions, (o) => (o.label || o.text).trim()).join(', ') };
       }
