@@ -7,11 +7,19 @@ export interface PagesServer {
   close(): Promise<void>;
 }
 
-export async function startPagesServer(pages: Record<string, string>): Promise<PagesServer> {
+/** A page is its HTML, or its HTML with a delay before the server answers (a slow frame). */
+export type PageSource = string | { html: string; delayMs: number };
+
+export async function startPagesServer(pages: Record<string, PageSource>): Promise<PagesServer> {
   const server = createServer((req, res) => {
-    const body = pages[new URL(req.url ?? '/', 'http://x').pathname];
-    res.writeHead(body === undefined ? 404 : 200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-    res.end(body ?? 'not found');
+    const page = pages[new URL(req.url ?? '/', 'http://x').pathname];
+    const answer = (): void => {
+      const body = typeof page === 'string' ? page : page?.html;
+      res.writeHead(body === undefined ? 404 : 200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(body ?? 'not found');
+    };
+    if (typeof page === 'object') setTimeout(answer, page.delayMs).unref();
+    else answer();
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

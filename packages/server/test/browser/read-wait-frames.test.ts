@@ -6,6 +6,7 @@ import { startPagesServer, type PagesServer } from './observe-pages-server.ts';
 
 let pages: PagesServer;
 let other: PagesServer;
+let slow: PagesServer;
 let pool: PlaywrightBrowserPool;
 let session: SessionBrowser | undefined;
 let count = 0;
@@ -14,6 +15,11 @@ beforeAll(async () => {
   // 127.0.0.1 on another port is another origin: the page cannot reach into its frames.
   other = await startPagesServer(CROSS_ORIGIN_PAGES);
   pages = await startPagesServer(framePages(other.url));
+  // A frame that answers after the outer page's DOMContentLoaded, where navigation stops waiting.
+  slow = await startPagesServer({
+    '/outer.html': '<!doctype html><title>Slow outer</title><h1>Outer of a slow frame</h1><iframe src="/frame.html" width="400" height="150"></iframe>',
+    '/frame.html': { html: '<!doctype html><title>Slow frame</title><p>Words of the slow frame</p>', delayMs: 400 },
+  });
   pool = createPlaywrightBrowserPool({ warmContexts: 1, actionTimeoutMs: 2_000, navigationTimeoutMs: 10_000 });
   await pool.start();
 });
@@ -22,6 +28,7 @@ afterAll(async () => {
   await pool.close();
   await pages.close();
   await other.close();
+  await slow.close();
 });
 
 afterEach(async () => {
@@ -57,6 +64,15 @@ describe('read_text', () => {
     const positions = order.map((piece) => text.indexOf(piece));
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
     expect(text).not.toContain('could not be read');
+  });
+
+  it('reads a frame that is still loading when the navigation returns, as observe does', async () => {
+    session = await pool.acquire({ sessionId: `read-wait-${++count}` });
+    await session.navigate(`${slow.url}/outer.html`);
+    const read = await session.act({ kind: 'read_text' });
+    expect(read.text).toContain('Words of the slow frame');
+    await session.navigate(`${slow.url}/outer.html`);
+    expect((await session.observe()).text).toContain('Words of the slow frame');
   });
 });
 

@@ -94,7 +94,7 @@ export async function performAction(
     case 'wait_for':
       return waitForAction(host, action, signal);
     case 'read_text':
-      return action.index === undefined ? readTextAction(host, action.page ?? 1) : readValueAction(host, action.index, action.page ?? 1);
+      return action.index === undefined ? readTextAction(host, action.page ?? 1, signal) : readValueAction(host, action.index, action.page ?? 1);
     case 'upload':
       return uploadAction(host, action.index, action.files, signal);
   }

@@ -27,6 +27,7 @@ import { observeFrames } from './observe-frames.ts';
 import { screenshotWithMarks } from './screenshot-with-marks.ts';
 import type { ObserveArgs } from './observe-page.ts';
 import { PageActivity } from './page-activity.ts';
+import { awaitLoadBriefly } from './page-load.ts';
 import { performAction, type ActionHost, type LocatedElement, type WatchOutcome } from './perform-action.ts';
 import { abandonHungPage, isHung } from './hung-page.ts';
 import { isTargetClosedError, readableError } from './readable-error.ts';
@@ -73,8 +74,6 @@ const POPUP_GRACE_MS = 3_000;
  * watches for navigation says so within its grace); after that it is reported as stalled on the dialog.
  */
 const DIALOG_SETTLE_MS = 1_000;
-/** Longest an observation waits for the page's load event. */
-const OBSERVE_LOAD_WAIT_MS = 1_000;
 /** Session files an observation names, the newest. */
 const MAX_OBSERVED_FILES = 50;
 
@@ -280,12 +279,7 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
     const page = await this.activePage();
     const waiting = this.dialogs.openOn(page);
     if (waiting !== undefined) return this.secrets.toObservation(await this.observeDialog(page, waiting), page, this.actionTimeoutMs);
-    // Frames and late scripts fill the page after DOMContentLoaded: give the load event a short,
-    // bounded chance so the model sees the page it will act on (a page that never loads is
-    // observed as it is).
-    await raceSignal(page.waitForLoadState('load', { timeout: OBSERVE_LOAD_WAIT_MS }), signal).catch((error: unknown) => {
-      if (signal?.aborted) throw error;
-    });
+    await awaitLoadBriefly(page, signal);
     // A dialog that opens meanwhile stops the page's scripts, and the observation with them.
     const dialog = this.dialogs.whenOpened(page);
     const collect = () =>

@@ -3,6 +3,7 @@ import type { ActionResult } from '../port.ts';
 import { failure } from './action-results.ts';
 import type { ActionHost } from './action-host.ts';
 import { frameShownCheck, newFrameMark } from './frame-marks.ts';
+import { awaitLoadBriefly } from './page-load.ts';
 import { pageText, type PageTextArgs, type PageTextRun } from './page-text.ts';
 import { runInPage } from './run-in-page.ts';
 import { createVisibilityProbe } from './visibility-probe.ts';
@@ -11,8 +12,9 @@ export const READ_TEXT_PAGE_CHARS = 8_000;
 const READ_TEXT_MAX_CHARS = 2_000_000;
 
 /** One page of the active tab's visible text (see `readPageText`); `textPages` says how many there are. */
-export async function readTextAction(host: ActionHost, pageNumber: number): Promise<ActionResult> {
+export async function readTextAction(host: ActionHost, pageNumber: number, signal: AbortSignal | undefined): Promise<ActionResult> {
   const page = await host.activePage();
+  await awaitLoadBriefly(page, signal);
   const text = await readPageText(page, host.actionTimeoutMs);
   const pages = Math.max(1, Math.ceil(text.length / READ_TEXT_PAGE_CHARS));
   if (!Number.isInteger(pageNumber) || pageNumber < 1 || pageNumber > pages) {
