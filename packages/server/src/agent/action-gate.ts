@@ -1,6 +1,7 @@
 import type { ApprovalPolicy } from '@steward/protocol';
-import type { NavigationGuard, Observation, SessionBrowser } from '../browser/port.ts';
+import type { NavigationGuard, Observation, ObservedElement, SessionBrowser } from '../browser/port.ts';
 import type { ToolCall } from '../llm/port.ts';
+import { isPlainObject } from '../util/safe-json.ts';
 import {
   approvalFor,
   approvalRule,
@@ -217,11 +218,37 @@ export class ActionGate {
   }
 }
 
+/**
+ * The element an action is aimed at: the one `index` names, or for a press at a point
+ * (`click_at`, a `drag`'s start) the observed element drawn there, so a click by coordinates is
+ * judged as the click on that element would be.
+ */
+function targetOf(tool: string, args: Readonly<Record<string, unknown>>, observation: Observation): ObservedElement | undefined {
+  const byIndex = (index: unknown) => (typeof index === 'number' ? observation.elements.find((e) => e.index === index) : undefined);
+  if (tool === 'click_at') return elementAt(observation, args['x'], args['y']);
+  if (tool === 'drag') {
+    const from = args['from'];
+    return typeof from === 'number' ? byIndex(from) : isPlainObject(from) ? elementAt(observation, from['x'], from['y']) : undefined;
+  }
+  return byIndex(args['index']);
+}
+
+/** The smallest observed element of the tab's viewport whose box holds the point. */
+function elementAt(observation: Observation, x: unknown, y: unknown): ObservedElement | undefined {
+  if (typeof x !== 'number' || typeof y !== 'number') return undefined;
+  let best: ObservedElement | undefined;
+  for (const element of observation.elements) {
+    const box = element.box;
+    if (box === undefined || x < box.x || y < box.y || x >= box.x + box.width || y >= box.y + box.height) continue;
+    if (best?.box === undefined || box.width * box.height < best.box.width * best.box.height) best = element;
+  }
+  return best;
+}
+
 /** The planned action as the gate's policies see it. */
 function classify(call: ToolCall, observation: Observation): ClassifiedAction {
   const args = call.args ?? {};
-  const index = args['index'];
-  const element = typeof index === 'number' ? observation.elements.find((e) => e.index === index) : undefined;
+  const element = targetOf(call.tool, args, observation);
   const planned: PlannedAction = {
     tool: call.tool,
     args,

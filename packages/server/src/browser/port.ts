@@ -202,8 +202,28 @@ export interface ObservedElement {
    * site, not the tab's, is where what is typed into the element goes.
    */
   frameUrl?: string;
+  /**
+   * Where the element is drawn: its border box in CSS pixels of the tab's viewport, the
+   * coordinates of the screenshot and of `click_at`, `hover_at`, `drag` and `mouse_wheel` (so
+   * it may lie partly or wholly outside the viewport). Rounded to whole pixels.
+   */
+  box?: ElementBox;
   /** True when the element was not in the previous observation of this session. */
   isNew: boolean;
+}
+
+/** A rectangle in CSS pixels of the tab's viewport, from its top-left corner. */
+export interface ElementBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** A point in CSS pixels of the tab's viewport (the screenshot's pixels), from its top-left corner. */
+export interface ViewportPoint {
+  x: number;
+  y: number;
 }
 
 export interface Observation {
@@ -254,6 +274,16 @@ export interface ObservedDialog {
   defaultValue?: string;
 }
 
+export type MouseButton = 'left' | 'right' | 'middle';
+
+/** One end of a drag: the centre of the element with this index, or a point. */
+export type DragEnd = { index: number } | ViewportPoint;
+
+/** Clicks one `click_at` may make at once: a single, double or triple click. */
+export const MAX_CLICKS = 3;
+/** Largest wheel movement of one `mouse_wheel`, in CSS pixels each way. */
+export const MAX_WHEEL_DELTA = 10_000;
+
 export type BrowserAction =
   | { kind: 'navigate'; url: string }
   | { kind: 'click'; index: number }
@@ -277,6 +307,18 @@ export type BrowserAction =
     }
   | { kind: 'press'; key: string }
   | { kind: 'hover'; index: number }
+  /** A mouse click at a point: `clicks` 2 is a double click. For what has no element to name (SVG, canvas, maps). */
+  | { kind: 'click_at'; x: number; y: number; button?: MouseButton | undefined; clicks?: number | undefined }
+  /** Moves the mouse to a point (menus and tooltips that open on hover). */
+  | { kind: 'hover_at'; x: number; y: number }
+  /**
+   * Presses the mouse on `from`, moves it to `to` in steps and releases it there: HTML5
+   * drag-and-drop, pointer-event drags and sortable lists alike. Each end is an element index
+   * (its centre) or a point.
+   */
+  | { kind: 'drag'; from: DragEnd; to: DragEnd }
+  /** Turns the mouse wheel over a point (default: the viewport's centre): a map's zoom, a custom scroller. */
+  | { kind: 'mouse_wheel'; x?: number | undefined; y?: number | undefined; deltaX?: number | undefined; deltaY: number }
   /** Selects the first visible occurrence of `text` (at most SELECT_TEXT_MAX_CHARS), on the page or inside the element `index`. */
   | { kind: 'select_text'; text: string; index?: number | undefined }
   /** Sets a checkbox, radio or switch to `checked`; does nothing when it already is. */

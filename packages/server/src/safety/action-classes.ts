@@ -34,6 +34,8 @@ export function classifyAction(action: PlannedAction): ActionClass | undefined {
 function submitsSomething(action: PlannedAction): boolean {
   switch (action.tool) {
     case 'click':
+    case 'click_at':
+    case 'drag':
       return action.target !== undefined && (SUBMITTING_ROLES.has(action.target.role) || action.target.tag === 'button' || action.target.tag === 'input');
     case 'press':
       return typeof action.args['key'] === 'string' && /(^|\+)Enter$/i.test(action.args['key']);

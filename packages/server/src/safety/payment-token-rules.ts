@@ -2,13 +2,17 @@ import type { PaymentTokenStatus } from '@steward/protocol';
 import type { ActionPolicy } from './action-review.ts';
 import { merchantAllows } from './merchant-domains.ts';
 
+/** Tools that press the mouse at a point, where no element index says what they submit. */
+const POINTER_PRESSES = new Set(['click_at', 'drag']);
+
 const cents = (amount: number): number => Math.round(amount * 100);
 
 /**
  * A task's payment token is used only as its owner allowed: `fill_payment` with the task's own
  * token, while it is usable, for at most its `max_amount` in its currency, on a page of one of its
  * merchant domains; and a payment is submitted only while the fill's reservation still holds (a
- * token revoked or expired since it was filled is not submitted).
+ * token revoked or expired since it was filled is not submitted). While a card is filled, the
+ * mouse is pressed only on elements by index: a press at a point could submit it unrecognised.
  */
 export const paymentTokenRule: ActionPolicy = {
   name: 'payment_token',
@@ -27,6 +31,9 @@ export const paymentTokenRule: ActionPolicy = {
         return refuse(`Payment token ${payment.id} may be used only on ${payment.merchantDomains.join(', ')}, not on ${originOf(action.url)}.`);
       }
       return { kind: 'allow' };
+    }
+    if (action.paymentFilled && POINTER_PRESSES.has(action.tool)) {
+      return refuse('While card details from the payment token are filled in, act on elements by their index (click, not click_at or drag), so a payment cannot be submitted unrecognised.');
     }
     if (action.actionClass === 'payment' && action.paymentFilled && payment !== undefined && !(payment.status === 'reserved' && payment.reservedHere)) {
       return refuse(`${unusable(payment.id, payment.status)} The card filled on this page must not be submitted.`);

@@ -134,6 +134,31 @@ describe('ActionGate', () => {
     expect(d.calls).toEqual(['release']);
   });
 
+  it('judges a click at a point as the click on the element drawn there, and a drag from it too', async () => {
+    const box = (x: number, y: number, width: number, height: number) => ({ box: { x, y, width, height } });
+    // A card holding a Send button: the point inside the button is the button, elsewhere the card.
+    const mail = page([element(5, 'Message card', { role: 'link', tag: 'a', ...box(0, 0, 400, 200) }), element(6, 'Send', box(300, 150, 80, 30))], 'https://mail.example/');
+    const d = doubles({ pages: [mail, mail] });
+    const gate = new ActionGate({ host: d.host, browser: d.browser, approvalPolicy: 'always' });
+    expect((await gate.check({ tool: 'click_at', args: { x: 340, y: 160 } }, mail, signal)).run).toBe(true);
+    expect(d.asked.map((a) => [a.action.kind, a.action.tool, a.action.element?.name])).toEqual([['send_message', 'click_at', 'Send']]);
+    expect((await gate.check({ tool: 'click_at', args: { x: 20, y: 20 } }, mail, signal)).run).toBe(true);
+    expect((await gate.check({ tool: 'drag', args: { from: { x: 310, y: 170 }, to: { x: 10, y: 10 } } }, mail, signal)).run).toBe(true);
+    expect(d.asked.map((a) => a.action.element?.name)).toEqual(['Send', 'Send']);
+  });
+
+  it('while a card is filled, refuses presses at a point: a payment is submitted only by index', async () => {
+    const d = doubles();
+    const gate = new ActionGate({ host: d.host, browser: d.browser, approvalPolicy: 'never', payments: d.payments });
+    for (const call of [{ tool: 'click_at', args: { x: 5, y: 5 } }, { tool: 'drag', args: { from: { x: 5, y: 5 }, to: { x: 50, y: 5 } } }]) {
+      const checked = await gate.check(call, FILLED, signal);
+      expect(checked.run).toBe(false);
+      expect(!checked.run && checked.result.message).toContain('act on elements by their index');
+    }
+    expect((await gate.check({ tool: 'hover_at', args: { x: 5, y: 5 } }, FILLED, signal)).run).toBe(true);
+    expect(d.calls).toEqual([]);
+  });
+
   it('runs added policies after its own, so a later rule plugs in without the loop changing', async () => {
     const d = doubles();
     const gate = new ActionGate({

@@ -5,12 +5,16 @@ import { askUserTool } from './ask-user.ts';
 import { backTool } from './back.ts';
 import { checkTool } from './check.ts';
 import { clickTool } from './click.ts';
+import { clickAtTool } from './click-at.ts';
 import { closeTabTool } from './close-tab.ts';
 import { doneTool } from './done.ts';
+import { dragTool } from './drag.ts';
 import { extractTool } from './extract.ts';
 import { fillPaymentTool } from './fill-payment.ts';
 import { forwardTool } from './forward.ts';
 import { hoverTool } from './hover.ts';
+import { hoverAtTool } from './hover-at.ts';
+import { mouseWheelTool } from './mouse-wheel.ts';
 import { navigateTool } from './navigate.ts';
 import { openTabTool } from './open-tab.ts';
 import { pressTool } from './press.ts';
@@ -40,6 +44,10 @@ export const AGENT_TOOLS: ReadonlyMap<string, AgentTool<unknown>> = new Map(
     hoverTool,
     selectTextTool,
     scrollTool,
+    clickAtTool,
+    hoverAtTool,
+    dragTool,
+    mouseWheelTool,
     pressTool,
     backTool,
     forwardTool,

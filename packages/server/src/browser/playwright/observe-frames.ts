@@ -72,9 +72,11 @@ export async function observeFrames(page: Page, options: ObserveFramesOptions): 
     // Marks are read once every run has written its own (a frame's run marks the frames inside it).
     const shownCheck = frameShownCheck(page, frameMark);
     const shown = await Promise.all(frames.map((frame, i) => (runs[i] === null ? false : shownCheck(frame))));
+    const origins = await Promise.all(frames.map((frame, i) => (runs[i] !== null && shown[i] === true ? contentOrigin(frame) : null)));
     for (const [i, run] of runs.entries()) {
       const frame = frames[i];
       if (run === null || frame === undefined || shown[i] !== true) continue;
+      const origin = origins[i] ?? { x: 0, y: 0 };
       observedFrames++;
       hiddenFrames += run.hiddenFrames;
       totalElements += run.totalElements;
@@ -86,7 +88,8 @@ export async function observeFrames(page: Page, options: ObserveFramesOptions): 
           continue;
         }
         const index = frameIndices.globalIndex(frame, run.docId, element.index, () => ++next);
-        elements.push({ ...element, index, frameUrl: run.url });
+        const box = { ...element.box, x: element.box.x + origin.x, y: element.box.y + origin.y };
+        elements.push({ ...element, index, box, frameUrl: run.url });
       }
       if (frameArgs.textBudget < MIN_FRAME_TEXT) {
         if (run.text !== '') textCut = true;
@@ -123,6 +126,30 @@ export async function observeFrames(page: Page, options: ObserveFramesOptions): 
     scroll: main.scroll,
     maxIndex: next,
   };
+}
+
+/**
+ * Where a frame's viewport starts in the tab's viewport (its element's border box, inside its
+ * border and padding), so its elements' boxes are in the tab's coordinates; null when unknown.
+ */
+async function contentOrigin(frame: Frame): Promise<{ x: number; y: number } | null> {
+  const holder = await frame.frameElement().catch(() => null);
+  if (holder === null) return null;
+  try {
+    const [outer, inset] = await Promise.all([
+      holder.boundingBox(),
+      holder.evaluate((node) => {
+        const el = node as Element;
+        const style = getComputedStyle(el);
+        return { x: el.clientLeft + (parseFloat(style.paddingLeft) || 0), y: el.clientTop + (parseFloat(style.paddingTop) || 0) };
+      }),
+    ]);
+    return outer === null ? null : { x: Math.round(outer.x + inset.x), y: Math.round(outer.y + inset.y) };
+  } catch {
+    return null;
+  } finally {
+    await holder.dispose().catch(() => undefined);
+  }
 }
 
 /** A cross-origin frame's own run, or null when it is covered by another run, hidden or unresponsive. */

@@ -49,6 +49,8 @@ export interface RawElement {
   input?: { type: string; min?: string; max?: string; step?: string; format?: string };
   accept?: string;
   sensitive?: true;
+  /** Border box in CSS pixels of this run's viewport (a cross-origin frame's run: the frame's own). */
+  box: { x: number; y: number; width: number; height: number };
   isNew: boolean;
 }
 
@@ -502,6 +504,29 @@ export function observePage(args: ObserveArgs, probe: VisibilityProbe): RawObser
       .sort((a, b) => a.order - b.order);
   }
 
+  /** The border box in this run's viewport: same-origin frames add where they stand in their parent. */
+  const boxOf = (el: Element): RawElement['box'] => {
+    const rect = el.getBoundingClientRect();
+    let x = rect.left;
+    let y = rect.top;
+    let view = el.ownerDocument.defaultView;
+    while (view !== null && view !== window) {
+      let holder: Element | null = null;
+      try {
+        holder = view.frameElement;
+      } catch {
+        holder = null;
+      }
+      if (holder === null) break;
+      const outer = holder.getBoundingClientRect();
+      const style = (holder.ownerDocument.defaultView ?? window).getComputedStyle(holder);
+      x += outer.left + holder.clientLeft + (parseFloat(style.paddingLeft) || 0);
+      y += outer.top + holder.clientTop + (parseFloat(style.paddingTop) || 0);
+      view = holder.ownerDocument.defaultView;
+    }
+    return { x: Math.round(x), y: Math.round(y), width: Math.round(rect.width), height: Math.round(rect.height) };
+  };
+
   const elements: RawElement[] = [];
   const seen = new Set<number>();
   for (const { el } of chosen) {
@@ -516,7 +541,7 @@ export function observePage(args: ObserveArgs, probe: VisibilityProbe): RawObser
     const tag = el.tagName.toLowerCase();
     const name = cut(nameOf(el, role), args.maxNameLength);
     const states = statesOf(el);
-    const item: RawElement = { index, role, name, tag, isNew: !reg.previous.has(index) };
+    const item: RawElement = { index, role, name, tag, box: boxOf(el), isNew: !reg.previous.has(index) };
     if (nameFrom !== undefined) item.nameFrom = nameFrom;
     const value = valueOf(el);
     if (value !== undefined) item.value = value;

@@ -4,6 +4,7 @@ import type { ActionHost, LocatedElement } from './action-host.ts';
 import { describeElement, failure, missingElement } from './action-results.ts';
 import { checkAction } from './check-action.ts';
 import { clickAction } from './click-action.ts';
+import { clickAtAction, dragAction, hoverAtAction, mouseWheelAction } from './pointer-actions.ts';
 import { readTextAction } from './read-text-action.ts';
 import { readValueAction } from './read-value-action.ts';
 import { scrollAction } from './scroll-action.ts';
@@ -97,6 +98,14 @@ export async function performAction(
       return action.index === undefined ? readTextAction(host, action.page ?? 1, signal) : readValueAction(host, action.index, action.page ?? 1);
     case 'upload':
       return uploadAction(host, action.index, action.files, signal);
+    case 'click_at':
+      return clickAtAction(host, action, signal);
+    case 'hover_at':
+      return hoverAtAction(host, action, signal);
+    case 'drag':
+      return dragAction(host, action, signal);
+    case 'mouse_wheel':
+      return mouseWheelAction(host, action);
   }
 }
 
