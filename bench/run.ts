@@ -32,6 +32,7 @@ const TARGETS = {
   sse_p99_ms: 10,
   browser_warm_create_p50_ms: 20,
   browser_observe_p50_ms: 50,
+  browser_act_without_navigation_p50_ms: 60,
   browser_observation_median_tokens: 1_500,
   browser_idle_sessions: 100,
 };
@@ -168,6 +169,11 @@ function browserTargets(browser: BrowserSuiteResult): Record<string, unknown> {
   return {
     browser_warm_create_p50_ms: { target: `<= ${TARGETS.browser_warm_create_p50_ms}`, got: browser.create_warm.p50, met: browser.create_warm.p50 <= TARGETS.browser_warm_create_p50_ms },
     browser_observe_p50_ms: { target: `<= ${TARGETS.browser_observe_p50_ms} on every fixture`, got: slowest[1], slowest_fixture: slowest[0], met: slowest[1] <= TARGETS.browser_observe_p50_ms },
+    browser_act_without_navigation_p50_ms: {
+      target: `<= ${TARGETS.browser_act_without_navigation_p50_ms} on every site whose action starts no navigation`,
+      got: browser.act_without_navigation.p50_max,
+      met: browser.act_without_navigation.p50_max <= TARGETS.browser_act_without_navigation_p50_ms,
+    },
     browser_observation_median_tokens: {
       target: `<= ${TARGETS.browser_observation_median_tokens}`,
       got: medianTokens,

@@ -65,6 +65,12 @@ export interface BrowserSuiteResult {
     close_wall_s: number;
   };
   fixtures: Record<string, FixtureFigures>;
+  /**
+   * `fixtures.<site>.act_ms.p50` of the sites whose action changes nothing a navigation would
+   * (a type, a select, a click on a button without effect): what an action costs when there is
+   * no navigation to follow. `p50_max` is the slowest of them.
+   */
+  act_without_navigation: { sites: Record<string, { act: string; p50: number }>; p50_max: number };
   egress: EgressFigures;
   /** Observe/act with a task's navigation guard set (every request through the context's route): its cost. */
   navigation_guard: { compare_p50_ms: { navigate: Record<string, OffOn>; observe: Record<string, OffOn>; act: Record<string, OffOn> } };
@@ -170,6 +176,10 @@ const SITE_ACTIONS: Record<string, SiteAction> = {
   // No interactive element on the page: reading it means scrolling it.
   long: { describe: 'scroll the page down', leaves: false, pick: () => ({ kind: 'scroll', direction: 'down' }) },
 };
+/** Sites whose action starts no navigation (`long` scrolls, which never watches for one). */
+const NON_NAVIGATING_SITES = Object.entries(SITE_ACTIONS)
+  .filter(([site, action]) => !action.leaves && site !== 'long')
+  .map(([site]) => site);
 
 function withIndex(observation: Observation, role: string, name: string, action: (index: number) => BrowserAction): BrowserAction | undefined {
   const element = observation.elements.find((e) => e.role === role && e.name === name);
@@ -220,7 +230,26 @@ export async function runBrowserSuite(options: BrowserSuiteOptions): Promise<Bro
   }
   const egress = await measureWithFirewall(options, { createWarm, createCold, fixtures });
   const navigationGuard = await measureWithGuard(options, fixtures);
-  return { create_warm: createWarm, create_cold: createCold, memory, idle_sessions: idle, fixtures, egress, navigation_guard: navigationGuard, chromium_processes_left: chromiumPids().length };
+  return {
+    create_warm: createWarm,
+    create_cold: createCold,
+    memory,
+    idle_sessions: idle,
+    fixtures,
+    act_without_navigation: actWithoutNavigation(fixtures),
+    egress,
+    navigation_guard: navigationGuard,
+    chromium_processes_left: chromiumPids().length,
+  };
+}
+
+function actWithoutNavigation(fixtures: BrowserSuiteResult['fixtures']): BrowserSuiteResult['act_without_navigation'] {
+  const sites: Record<string, { act: string; p50: number }> = {};
+  for (const site of NON_NAVIGATING_SITES) {
+    const figures = fixtures[site];
+    if (figures !== undefined) sites[site] = { act: figures.act, p50: figures.act_ms.p50 };
+  }
+  return { sites, p50_max: Math.max(...Object.values(sites).map((s) => s.p50)) };
 }
 
 /**

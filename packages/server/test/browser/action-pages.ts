@@ -44,6 +44,21 @@ const PAGES: Record<string, string> = {
       setTimeout(() => { document.getElementById('out').textContent = 'The results are ready'; }, Number(params.get('ms') ?? '300'));
       if (params.get('go')) setTimeout(() => { location.href = params.get('go'); }, Number(params.get('goms') ?? '300'));
     </script>`,
+  '/soon.html': `<title>Soon</title>
+    <h1>Later on</h1>
+    <p id="out">Nothing done</p>
+    <button type="button" onclick="setTimeout(() => { location.href = '/hover.html'; }, 40)">Go soon</button>
+    <button type="button" onclick="setTimeout(() => setTimeout(() => { location.href = '/radios.html'; }, 20), 20)">Go in two steps</button>
+    <button type="button" onclick="requestAnimationFrame(() => { location.href = '/scroll.html'; })">Go next frame</button>
+    <button type="button" onclick="setTimeout(() => { window.open('/switches.html'); }, 40)">Open soon</button>
+    <button type="button" onclick="setTimeout(() => { document.getElementById('out').textContent = 'Done soon'; }, 40)">Change soon</button>
+    <button type="button">Do nothing</button>
+    <label>Code <input id="code" onkeydown="if (event.key === 'Enter') setTimeout(() => { location.href = '/radios.html'; }, 30)"></label>
+    <script>
+      // An animation loop on setTimeout, already running before any action.
+      let ticks = 0;
+      (function tick() { ticks++; setTimeout(tick, 16); })();
+    </script>`,
 };
 
 export type ActionPages = PagesServer;

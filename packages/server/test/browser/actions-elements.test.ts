@@ -231,3 +231,53 @@ describe('scroll', () => {
     expect(result).toEqual({ ok: false, message: 'Give either index or to_text to scroll, not both', pageChanged: false });
   });
 });
+
+describe('navigations an action starts a moment later', () => {
+  // A fixed grace shorter than these timers would return before the navigation and miss it.
+  it('follows a navigation a click handler starts from a short timer', async () => {
+    const browser = await open(`${pages.url}/soon.html`);
+    const result = await browser.act({ kind: 'click', index: byName(await browser.observe(), 'Go soon').index });
+    expect(result).toMatchObject({ ok: true, pageChanged: true });
+    expect((await browser.pageInfo()).url).toBe(`${pages.url}/hover.html`);
+  });
+
+  it('follows one started by a timer of a timer, by an animation frame, and by pressing Enter', async () => {
+    const browser = await open(`${pages.url}/soon.html`);
+    const frame = await browser.act({ kind: 'click', index: byName(await browser.observe(), 'Go next frame').index });
+    expect(frame).toMatchObject({ ok: true, pageChanged: true });
+    expect((await browser.pageInfo()).url).toBe(`${pages.url}/scroll.html`);
+
+    await browser.navigate(`${pages.url}/soon.html`);
+    const twoSteps = await browser.act({ kind: 'click', index: byName(await browser.observe(), 'Go in two steps').index });
+    expect(twoSteps).toMatchObject({ ok: true, pageChanged: true });
+    expect((await browser.pageInfo()).url).toBe(`${pages.url}/radios.html`);
+
+    await browser.navigate(`${pages.url}/soon.html`);
+    await browser.act({ kind: 'click', index: byName(await browser.observe(), 'Code').index });
+    const pressed = await browser.act({ kind: 'press', key: 'Enter' });
+    expect(pressed).toMatchObject({ ok: true, pageChanged: true });
+    expect((await browser.pageInfo()).url).toBe(`${pages.url}/radios.html`);
+  });
+
+  it('follows a tab a timer opens', async () => {
+    const browser = await open(`${pages.url}/soon.html`);
+    const result = await browser.act({ kind: 'click', index: byName(await browser.observe(), 'Open soon').index });
+    expect(result).toMatchObject({ ok: true, pageChanged: true });
+    expect(result.message).toContain('opened a new tab');
+    expect((await browser.pageInfo()).url).toBe(`${pages.url}/switches.html`);
+  });
+
+  it('returns from a click that changes nothing, and lets a timer that only changes the page finish', async () => {
+    const browser = await open(`${pages.url}/soon.html`);
+    // The page runs a setTimeout loop all along: that is not the action's doing and must not hold it.
+    const nothing = await browser.act({ kind: 'click', index: byName(await browser.observe(), 'Do nothing').index });
+    expect(nothing).toEqual({ ok: true, message: "Clicked button 'Do nothing'", pageChanged: false });
+    expect((await browser.pageInfo()).url).toBe(`${pages.url}/soon.html`);
+
+    const changed = await browser.act({ kind: 'click', index: byName(await browser.observe(), 'Change soon').index });
+    expect(changed).toMatchObject({ ok: true, pageChanged: false });
+    // The probe waited for the action's own timer, so its effect is already there.
+    expect((await browser.observe()).text).toContain('Done soon');
+    expect((await browser.pageInfo()).url).toBe(`${pages.url}/soon.html`);
+  });
+});

@@ -33,7 +33,9 @@ export interface ActionHost {
   /**
    * Runs `run`, then waits for a navigation or new tab it started. `opensTab`: the action is
    * expected to open a tab (a link with a target), which may take longer to appear.
+   * `dispatchesInput` (default true): `run` sends input to the page, so the page's handlers must
+   * be watched from before it starts; false lets `run` start at once (a wait).
    */
-  watch(run: () => Promise<unknown>, signal: AbortSignal | undefined, opensTab?: boolean): Promise<WatchOutcome>;
+  watch(run: () => Promise<unknown>, signal: AbortSignal | undefined, opensTab?: boolean, dispatchesInput?: boolean): Promise<WatchOutcome>;
   navigateFor(url: string, signal: AbortSignal | undefined): Promise<PageInfo>;
 }

@@ -27,6 +27,7 @@ import { observeFrames } from './observe-frames.ts';
 import { screenshotWithMarks } from './screenshot-with-marks.ts';
 import type { ObserveArgs } from './observe-page.ts';
 import { PageActivity } from './page-activity.ts';
+import { PendingNavigationProbe, type PendingNavigation } from './pending-navigation-probe.ts';
 import { awaitLoadBriefly } from './page-load.ts';
 import { performAction, type ActionHost, type LocatedElement, type WatchOutcome } from './perform-action.ts';
 import { abandonHungPage, isHung } from './hung-page.ts';
@@ -64,8 +65,13 @@ const OBSERVE_LIMITS: Omit<ObserveArgs, 'indexFloor' | 'frameRootOnly'> = {
   maxNameLength: 80,
   maxOptions: 20,
 };
-/** How long after an action a navigation it triggered (form submit, JS redirect) may take to start. */
+/**
+ * How long after an action a navigation it triggered may take to start, where the page could not
+ * be probed (`PendingNavigationProbe`): a dialog waited on the tab, or the page did not run the probe.
+ */
 const NAVIGATION_START_GRACE_MS = 100;
+/** How long after the page asked for a navigation Chromium may take to report its request. */
+const REQUESTED_NAVIGATION_START_MS = 1_000;
 const CONTEXT_CLOSE_GRACE_MS = 250;
 /** A tab opened by a link click appears only after Chromium has set up the new target. */
 const POPUP_GRACE_MS = 3_000;
@@ -107,6 +113,8 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
   /** Titles and scroll positions seen last, for observing a tab whose dialog blocks its scripts. */
   private readonly lastTitles = new WeakMap<Page, string>();
   private readonly lastScroll = new WeakMap<Page, Observation['scroll']>();
+  /** Tells an action that started a navigation from one that did not, without a fixed sleep. */
+  private readonly navigationProbe = new PendingNavigationProbe();
 
   constructor(
     readonly sessionId: string,
@@ -505,7 +513,7 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
     return locateIndexed(await this.activePage(), this.frameIndices, index);
   }
 
-  async watch(run: () => Promise<unknown>, signal: AbortSignal | undefined, opensTab = false): Promise<WatchOutcome> {
+  async watch(run: () => Promise<unknown>, signal: AbortSignal | undefined, opensTab = false, dispatchesInput = true): Promise<WatchOutcome> {
     const page = await this.activePage();
     const activity = this.activityOf(page);
     const before = activity.mark();
@@ -513,22 +521,30 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
     const pagesBefore = this.pagesOpened;
     const dialogsBefore = this.dialogs.mark();
     const downloadsBefore = this.downloads.mark();
+    const navigationStarted = (now: ActivityMark): boolean =>
+      now.navigationRequests > before.navigationRequests || now.mainFrameNavigations > before.mainFrameNavigations || this.pagesOpened > pagesBefore;
 
+    // A dialog waiting on the tab blocks its scripts, so the probe could not run there. It must be
+    // in place before an input reaches the page; an action without input need not wait for it.
+    const arming = !opensTab && this.dialogs.openOn(page) === undefined ? this.navigationProbe.arm(page) : Promise.resolve(false);
+    if (dispatchesInput) await arming;
     // A dialog the action opens holds the action until it is answered: stop waiting for it then.
     const dialog = this.dialogs.whenOpened(page);
     try {
       await Promise.race([run(), dialog.opened]);
+    } catch (error) {
+      // Restores what the probe wrapped; nobody waits for its answer.
+      if (await arming) void this.navigationProbe.settle(page);
+      throw error;
     } finally {
       dialog.stop();
     }
-    const started = await activity.waitFor(
-      (now) =>
-        now.navigationRequests > before.navigationRequests ||
-        now.mainFrameNavigations > before.mainFrameNavigations ||
-        this.pagesOpened > pagesBefore,
-      opensTab ? Math.min(POPUP_GRACE_MS, this.navigationTimeoutMs) : NAVIGATION_START_GRACE_MS,
-      signal,
-    );
+    const armed = await arming;
+    const started = opensTab
+      ? await activity.waitFor(navigationStarted, Math.min(POPUP_GRACE_MS, this.navigationTimeoutMs), signal)
+      : armed
+        ? await this.startedAfterProbe(page, activity, navigationStarted, signal)
+        : await activity.waitFor(navigationStarted, NAVIGATION_START_GRACE_MS, signal);
     if (started && activity.mark().navigationRequests > before.navigationRequests) {
       await activity.waitFor(
         (now) => now.documents > before.documents || now.settledNavigations > before.settledNavigations,
@@ -565,6 +581,41 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
       pageChanged = true;
     }
     return { pageChanged, note: notes.length === 0 ? '' : `; ${notes.join('; ')}` };
+  }
+
+  /**
+   * Whether the action started a navigation or a tab, from what the page says once the short
+   * timers its handlers set have run (`PendingNavigationProbe`), instead of a fixed sleep.
+   */
+  private async startedAfterProbe(
+    page: Page,
+    activity: PageActivity,
+    navigationStarted: (now: ActivityMark) => boolean,
+    signal: AbortSignal | undefined,
+  ): Promise<boolean> {
+    if (navigationStarted(activity.mark())) {
+      void this.navigationProbe.settle(page);
+      return true;
+    }
+    // The action opened a dialog, which stops the page's scripts until it is answered; the probe
+    // is restored once they run again.
+    if (this.dialogs.openOn(page) !== undefined) {
+      void this.navigationProbe.settle(page);
+      return false;
+    }
+    // A timer of the action may open one too.
+    const dialog = this.dialogs.whenOpened(page);
+    let pending: PendingNavigation | undefined;
+    try {
+      pending = await raceSignal(Promise.race([this.navigationProbe.settle(page), dialog.opened.then(() => undefined)]), signal);
+    } finally {
+      dialog.stop();
+    }
+    if (navigationStarted(activity.mark()) || pending === undefined) return navigationStarted(activity.mark());
+    if (!pending.navigating && !pending.opened) return false;
+    // The page asked for it; Chromium reports the request (or the new tab) a moment later.
+    const wait = pending.opened ? Math.min(POPUP_GRACE_MS, this.navigationTimeoutMs) : REQUESTED_NAVIGATION_START_MS;
+    return activity.waitFor(navigationStarted, wait, signal);
   }
 
   /** How the downloads the action caused ended (a navigation that left no document is usually one, announced a moment later). */

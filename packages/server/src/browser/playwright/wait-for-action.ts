@@ -102,9 +102,14 @@ export async function waitForAction(host: ActionHost, action: WaitFor, signal: A
   const timeoutMs = Math.round(Math.min(Math.max(action.timeoutMs ?? WAIT_FOR_DEFAULT_MS, WAIT_FOR_MIN_MS), WAIT_FOR_MAX_MS));
   const page = await host.activePage();
   let seen = false;
-  const outcome = await host.watch(async () => {
-    seen = await wait.run(page, timeoutMs);
-  }, signal);
+  const outcome = await host.watch(
+    async () => {
+      seen = await wait.run(page, timeoutMs);
+    },
+    signal,
+    false,
+    false,
+  );
   const url = (await host.activePage()).url();
   return seen
     ? { ok: true, message: `${wait.seen(url)}${outcome.note}`, pageChanged: outcome.pageChanged }
