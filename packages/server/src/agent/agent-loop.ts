@@ -160,7 +160,14 @@ async function runLoop(input: AgentTaskInput, secrets: TypedSecrets, gate: Actio
 
     const decision = await model.decide({
       prompt: { system, messages },
-      context: { task: input.task, updates: [...updates], observation, step, history: [...history] },
+      context: {
+        task: input.task,
+        updates: [...updates],
+        observation,
+        step,
+        history: [...history],
+        screenshot: async () => (await browser.screenshot({ signal, marks: true })).jpeg,
+      },
       tools,
       signal,
       ...(input.modelTimeoutMs === undefined ? {} : { timeoutMs: input.modelTimeoutMs }),

@@ -4,6 +4,7 @@ import type { Observation, ObservedElement } from '../browser/port.ts';
 export function formatElement(element: ObservedElement): string {
   const parts = [`[${element.index}]${element.isNew ? '*' : ''}`, element.role];
   if (element.name) parts.push(JSON.stringify(element.name));
+  if (element.looks !== undefined) parts.push(`(looks: ${element.looks})`);
   if (element.nameFrom === 'nearby-text') parts.push('(no label; name from nearby text)');
   else if (element.nameFrom === 'position') parts.push('(no label; name from its position)');
   if (element.value !== undefined && element.value !== '') parts.push(`value=${JSON.stringify(element.value)}`);

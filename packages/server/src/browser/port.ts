@@ -171,6 +171,11 @@ export interface ObservedElement {
    * among the fields of its kind ("text field 3 of 4 of form 'Sign up'").
    */
   nameFrom?: 'nearby-text' | 'position';
+  /**
+   * For an element with no name: what tells it apart to the eye — `circle, fill #ff0000 red` (an
+   * SVG shape), `colour #00ff00 green` (a swatch), `icon trash` (from its class), `image cart.png`.
+   */
+  looks?: string;
   tag: string;
   /** The current value, cut at 200 characters (then `valueLength` is set). */
   value?: string;

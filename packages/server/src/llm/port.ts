@@ -35,6 +35,12 @@ export interface DecideContext {
   step: number;
   history: HistoryEntry[];
   /**
+   * On an agent step: a JPEG of the page as it is now, with the observation's indices drawn on
+   * their elements (the image vision models get), taken when called. For script policies that
+   * aim at what only the eyes see; language models get the image in the prompt instead.
+   */
+  screenshot?: () => Promise<Buffer>;
+  /**
    * Set when the call is no agent step but the `extract` tool asking for data from the page (then
    * `observation` is null and `history` empty). The answer is one call of the single tool offered,
    * whose arguments are the data: `{ tool: 'extract_result', args: <data matching schema> }`.

@@ -26,7 +26,8 @@ function scripted(turns: Array<(request: DecideRequest) => Decision>): LanguageM
     supportsVision: false,
     requests,
     async decide(request) {
-      requests.push(structuredClone(request));
+      // The context's screenshot is a function, which does not clone (nor matter here).
+      requests.push(structuredClone({ ...request, context: { ...request.context, screenshot: undefined } }));
       const turn = turns[requests.length - 1];
       if (turn === undefined) throw new Error('no more turns');
       return turn(request);

@@ -122,7 +122,12 @@ describe('click_at', () => {
     const s = await pages.open('/svg.html');
     expect(await s.act({ kind: 'click_at', x: 210, y: 150, clicks: 2 })).toMatchObject({ ok: true, message: 'Double-clicked at (210, 150) on rect, fill #0000ff' });
     expect(await status(s)).toBe('double-clicked blue');
-    expect(await s.act({ kind: 'click_at', x: 70, y: 150, button: 'right' })).toMatchObject({ ok: true, message: 'Right-clicked at (70, 150) on circle, fill #ff0000' });
+    // Observed now, the shapes (they have listeners) are listed: the result names them by index.
+    const red = (await s.observe()).elements.find((e) => e.looks === 'circle, fill #ff0000 red');
+    expect(await s.act({ kind: 'click_at', x: 70, y: 150, button: 'right' })).toMatchObject({
+      ok: true,
+      message: `Right-clicked at (70, 150) on [${red?.index}] clickable circle, fill #ff0000`,
+    });
     expect(await status(s)).toBe('context menu on red');
   });
 

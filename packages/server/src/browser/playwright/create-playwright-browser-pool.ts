@@ -15,6 +15,7 @@ import {
 import { browserOwnMemoryBytes, findBrowserPid, INSTANCE_SWITCH } from './chromium-memory.ts';
 import { chromiumArgs } from './launch-args.ts';
 import { PlaywrightSessionBrowser } from './playwright-session-browser.ts';
+import { markPointerListeners } from './listener-marks.ts';
 
 /** pino-compatible subset. */
 export interface PoolLogger {
@@ -366,6 +367,7 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
     try {
       context.setDefaultTimeout(actionTimeoutMs);
       context.setDefaultNavigationTimeout(navigationTimeoutMs);
+      await markPointerListeners(context);
       const page = await context.newPage();
       return { context, page, instance, channel };
     } catch (error) {

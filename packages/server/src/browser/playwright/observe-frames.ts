@@ -3,6 +3,7 @@ import type { ObservedElement } from '../port.ts';
 import type { FrameIndices } from './frame-indices.ts';
 import { frameShownCheck, newFrameMark } from './frame-marks.ts';
 import { observePage, type ObserveArgs, type RawObservation } from './observe-page.ts';
+import { LISTENER_MARKS_KEY } from './listener-marks.ts';
 import { runInPage } from './run-in-page.ts';
 import { createVisibilityProbe } from './visibility-probe.ts';
 
@@ -43,7 +44,7 @@ export async function observeFrames(page: Page, options: ObserveFramesOptions): 
   const { limits, frameIndices } = options;
   const textBudget = Math.max(limits.textBudget - NOTES_RESERVE, 0);
   const frameMark = newFrameMark();
-  const main = await runInPage(page, observePage, { ...limits, textBudget, indexFloor: options.indexFloor, frameMark }, createVisibilityProbe);
+  const main = await runInPage(page, observePage, { ...limits, textBudget, indexFloor: options.indexFloor, frameMark, listenerKey: LISTENER_MARKS_KEY }, createVisibilityProbe);
   if (main === null) throw new Error('The page observation returned nothing');
 
   let next = Math.max(options.indexFloor, main.maxIndex);
@@ -65,6 +66,7 @@ export async function observeFrames(page: Page, options: ObserveFramesOptions): 
       indexFloor: 0,
       frameRootOnly: true,
       frameMark,
+      listenerKey: LISTENER_MARKS_KEY,
       maxElements: Math.max(limits.maxElements - elements.length, 0),
       textBudget: Math.max(Math.floor(textLeft / Math.max(main.hiddenFrames, 1)), 0),
     };

@@ -33,6 +33,8 @@ export interface ObserveArgs {
   frameRootOnly?: boolean | undefined;
   /** Written on the frame elements a person sees (see `frame-marks.ts`). */
   frameMark?: string | undefined;
+  /** Where each document keeps the elements given a pointer listener (`listener-marks.ts`). */
+  listenerKey?: string | undefined;
 }
 
 export interface RawElement {
@@ -49,6 +51,7 @@ export interface RawElement {
   input?: { type: string; min?: string; max?: string; step?: string; format?: string };
   accept?: string;
   sensitive?: true;
+  looks?: string;
   /** Border box in CSS pixels of this run's viewport (a cross-origin frame's run: the frame's own). */
   box: { x: number; y: number; width: number; height: number };
   isNew: boolean;
@@ -132,6 +135,7 @@ export function observePage(args: ObserveArgs, probe: VisibilityProbe): RawObser
   const CONTAINERS = 'div,section,article,main,aside,header,footer,nav,form,td,th,label,fieldset,details,body';
   const INLINE_INTERACTIVE = 'a,button,select,option,textarea,summary,[role=button],[role=link],[role=option],[role=menuitem],[role=tab]';
   const SKIP_TEXT_PARENTS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'TITLE']);
+  const SEPARATE_TEXT = new Set(['TD', 'TH', 'TR', 'LI', 'DIV', 'P', 'BR', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'DT', 'DD']);
 
   const clean = (s: string): string => s.replace(/\s+/g, ' ').trim();
   // `closest` stops at a shadow root; page structure (a paragraph around a widget) does not.
@@ -192,7 +196,11 @@ export function observePage(args: ObserveArgs, probe: VisibilityProbe): RawObser
             if (probe.elementRendered(child as Element)) shown += ` ${(child as HTMLImageElement).alt} `;
             continue;
           }
+          // Cells, rows and blocks read apart ("Alice Lunch on Friday?", not "AliceLunch…").
+          const apart = SEPARATE_TEXT.has(tag);
+          if (apart) shown += ' ';
           walk(child);
+          if (apart) shown += ' ';
         }
       }
     };
@@ -233,6 +241,96 @@ export function observePage(args: ObserveArgs, probe: VisibilityProbe): RawObser
     el.tagName === 'INPUT' || el.tagName === 'SELECT' || el.tagName === 'TEXTAREA';
   // A link or button whose only text is hidden from people (transparent, the colour of the page,
   // zero-size) shows nothing to click: it is there for the model alone.
+  // Elements a script made clickable without saying so (no role, href or onclick attribute): a
+  // listener added through addEventListener, or an onclick/onmousedown property.
+  const listenerSymbol = args.listenerKey === undefined ? undefined : Symbol.for(args.listenerKey);
+  const listensForPointer = (el: Element): boolean => {
+    const html = el as HTMLElement;
+    if (html.onclick != null || html.onmousedown != null || html.onpointerdown != null) return true;
+    if (listenerSymbol === undefined) return false;
+    const marks = (el.ownerDocument.defaultView as unknown as Record<symbol, WeakSet<Element> | undefined> | null)?.[listenerSymbol];
+    return marks?.has(el) === true;
+  };
+  /**
+   * The cheap hint for what frameworks make clickable through one listener on a root (React,
+   * jQuery delegation): a pointer cursor set on this element itself, not inherited from its
+   * parent. Read only for elements with few children (a control, not a layout box), to keep the walk cheap.
+   */
+  const pointerCursorStartsHere = (el: Element): boolean => {
+    if (el.childElementCount > 8) return false;
+    const view = el.ownerDocument.defaultView ?? window;
+    if (view.getComputedStyle(el).cursor !== 'pointer') return false;
+    const parent = el.parentElement;
+    return parent === null || view.getComputedStyle(parent).cursor !== 'pointer';
+  };
+  /**
+   * A listener element is listed when a person sees it as one thing to click: shown, not inside a
+   * listed control (a span in a button), not the page's body or a container covering half the
+   * viewport (delegated listeners of frameworks sit there), and showing text, a label or a graphic.
+   */
+  const clickableOnItsOwn = (el: Element): boolean => {
+    if (el.tagName === 'BODY' || el.tagName === 'HTML' || !probe.elementShown(el)) return false;
+    // A label clicks its control, which is listed (or stands for it, when hidden behind it).
+    if (el.tagName === 'LABEL' && (el as HTMLLabelElement).control !== null) return false;
+    const parent = el.parentElement;
+    if (parent !== null && closestComposed(parent, INTERACTIVE) !== null) return false;
+    const rect = el.getBoundingClientRect();
+    if (rect.width * rect.height > (window.innerWidth * window.innerHeight) / 2) return false;
+    return !showsNothing(el) || isGraphic(el);
+  };
+  /** `#rrggbb` and the nearest plain colour word, for a computed colour; undefined when transparent. */
+  const colourOf = (value: string): string | undefined => {
+    const rgb = /^rgba?\((\d+),\s*(\d+),\s*(\d+)(?:,\s*([\d.]+))?\)$/.exec(value);
+    if (rgb === null || (rgb[4] !== undefined && Number(rgb[4]) === 0)) return undefined;
+    const [r, g, b] = [Number(rgb[1]), Number(rgb[2]), Number(rgb[3])];
+    const hex = `#${[r, g, b].map((c) => c.toString(16).padStart(2, '0')).join('')}`;
+    const max = Math.max(r, g, b);
+    const min = Math.min(r, g, b);
+    let word: string;
+    if (max - min < 24) word = max < 60 ? 'black' : max > 200 ? 'white' : 'grey';
+    else {
+      const d = max - min;
+      const degrees = 60 * (max === r ? ((g - b) / d + 6) % 6 : max === g ? (b - r) / d + 2 : (r - g) / d + 4);
+      const hues: [number, string][] = [[15, 'red'], [45, 'orange'], [70, 'yellow'], [160, 'green'], [200, 'cyan'], [260, 'blue'], [300, 'purple'], [345, 'pink'], [360, 'red']];
+      word = hues.find(([below]) => degrees < below)?.[1] ?? 'red';
+      if (word === 'orange' && max < 160) word = 'brown';
+    }
+    return `${hex} ${word}`;
+  };
+  const ICON_CLASS = /^(?:fa[srlbd]?-|bi-|icon-|glyphicon-|ti-|ri-|mdi-|octicon-|lucide-)([a-z][a-z0-9-]*)$|^([a-z][a-z0-9-]*?)[-_]icon$/;
+  /**
+   * What tells a nameless element apart to the eye: an SVG shape's kind and fill, a swatch's
+   * colour, an icon's name from its class, a picture's file name. Undefined when none applies.
+   */
+  const looksOf = (el: Element): string | undefined => {
+    const style = (el.ownerDocument.defaultView ?? window).getComputedStyle(el);
+    if (el.namespaceURI === 'http://www.w3.org/2000/svg') {
+      const shape = el.tagName.toLowerCase() === 'svg' ? el.querySelector('circle,rect,ellipse,path,polygon,polyline,line') : el;
+      if (shape === null) return 'svg';
+      const fill = colourOf((shape.ownerDocument.defaultView ?? window).getComputedStyle(shape).fill);
+      return fill === undefined ? shape.tagName.toLowerCase() : `${shape.tagName.toLowerCase()}, fill ${fill}`;
+    }
+    for (const token of Array.from(el.classList).concat(Array.from(el.firstElementChild?.classList ?? []))) {
+      const icon = ICON_CLASS.exec(token.toLowerCase());
+      const label = icon?.[1] ?? icon?.[2];
+      if (label !== undefined) return `icon ${cut(label.replace(/[-_]+/g, ' '), 30)}`;
+    }
+    if (el.tagName === 'IMG') {
+      const file = ((el as HTMLImageElement).currentSrc || (el as HTMLImageElement).src).split(/[?#]/)[0]?.split('/').pop() ?? '';
+      return file === '' || file.startsWith('data:') ? 'image' : `image ${cut(file, 40)}`;
+    }
+    const background = colourOf(style.backgroundColor);
+    if (background !== undefined) return `colour ${background}`;
+    return style.backgroundImage !== 'none' ? 'picture' : undefined;
+  };
+
+  /** Drawn rather than written: an SVG shape, a picture, or a box with a colour of its own (a swatch, an icon). */
+  const isGraphic = (el: Element): boolean => {
+    if (el.namespaceURI === 'http://www.w3.org/2000/svg' || el.tagName === 'IMG' || el.tagName === 'CANVAS') return true;
+    const style = (el.ownerDocument.defaultView ?? window).getComputedStyle(el);
+    return style.backgroundImage !== 'none' || !/^(transparent|rgba\(0, 0, 0, 0\))$/.test(style.backgroundColor);
+  };
+
   const showsNothing = (el: Element): boolean =>
     !isFormControl(el) &&
     ['aria-label', 'aria-labelledby', 'title'].every((attribute) => clean(el.getAttribute(attribute) ?? '') === '') &&
@@ -358,7 +456,10 @@ export function observePage(args: ObserveArgs, probe: VisibilityProbe): RawObser
     if (role === 'textbox' || role === 'searchbox' || role === 'combobox') {
       return clean(el.getAttribute('aria-placeholder') ?? '') || clean(el.getAttribute('title') ?? '') || fallbackName(el, role);
     }
-    return ownText(el) || clean(el.getAttribute('title') ?? '');
+    // An icon's glyph (☆, ✕, …) says less than its title.
+    const text = ownText(el);
+    const title = clean(el.getAttribute('title') ?? '');
+    return title !== '' && !/[\p{L}\p{N}]/u.test(text) ? title : text || title;
   };
 
   // Fields whose value is a secret: passwords, and what autocomplete names as one (one-time
@@ -449,6 +550,8 @@ export function observePage(args: ObserveArgs, probe: VisibilityProbe): RawObser
         ) {
           candidates.push({ el, order: candidates.length });
         }
+      } else if ((listensForPointer(el) || pointerCursorStartsHere(el)) && clickableOnItsOwn(el)) {
+        candidates.push({ el, order: candidates.length });
       }
       if (el.shadowRoot !== null) {
         shadowHosts.add(el);
@@ -543,6 +646,10 @@ export function observePage(args: ObserveArgs, probe: VisibilityProbe): RawObser
     const states = statesOf(el);
     const item: RawElement = { index, role, name, tag, box: boxOf(el), isNew: !reg.previous.has(index) };
     if (nameFrom !== undefined) item.nameFrom = nameFrom;
+    if (name === '') {
+      const looks = looksOf(el);
+      if (looks !== undefined) item.looks = looks;
+    }
     const value = valueOf(el);
     if (value !== undefined) item.value = value;
     if (valueLength !== undefined) item.valueLength = valueLength;

@@ -141,8 +141,9 @@ async function whatIsAt(host: ActionHost, point: ViewportPoint): Promise<string>
   if (hit === null) return 'on the page';
   const owner = hit.index === undefined ? undefined : await host.locate(hit.index).catch(() => undefined);
   const named = owner === undefined || hit.index === undefined ? undefined : `[${hit.index}] ${describeElement(owner.description)}`;
-  if (named !== undefined && hit.isIndexed) return `on ${named}`;
   const kind = hit.fill === undefined ? hit.kind : `${hit.kind}, fill ${hit.fill}`;
+  // A nameless observed element is told by what it is (`[3] clickable circle, fill #ff0000`).
+  if (named !== undefined && hit.isIndexed) return owner?.description.name === '' ? `on ${named} ${kind}` : `on ${named}`;
   return named === undefined ? `on ${kind}` : `on ${kind} inside ${named}`;
 }
 
