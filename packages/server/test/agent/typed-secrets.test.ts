@@ -27,7 +27,8 @@ function scripted(turns: Array<(request: DecideRequest) => Decision>): LanguageM
     requests,
     async decide(request) {
       // The context's screenshot is a function, which does not clone (nor matter here).
-      requests.push(structuredClone({ ...request, context: { ...request.context, screenshot: undefined } }));
+      const { screenshot: _screenshot, ...context } = request.context;
+      requests.push(structuredClone({ ...request, context }));
       const turn = turns[requests.length - 1];
       if (turn === undefined) throw new Error('no more turns');
       return turn(request);
