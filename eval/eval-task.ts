@@ -1,6 +1,6 @@
 import type { FixtureState } from '../fixtures/fixture-state.ts';
 
-export const SUITE_NAMES = ['research', 'forms', 'shopping', 'booking', 'webmail'] as const;
+export const SUITE_NAMES = ['research', 'forms', 'shopping', 'booking', 'webmail', 'widgets'] as const;
 export type SuiteName = (typeof SUITE_NAMES)[number];
 
 /** The DONE message's content: text, or the JSON object the agent returned. */

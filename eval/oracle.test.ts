@@ -28,5 +28,5 @@ describe('the eval suite', () => {
       expect(r.steps, r.id).toBeGreaterThan(0);
       expect(r.observationTokens, r.id).toBeGreaterThan(0);
     }
-  }, 300_000);
+  }, 600_000);
 });

@@ -8,7 +8,7 @@ import { runScreeningSuite } from './screening/screening-suite.ts';
 
 /** npm run eval -- [--suite NAME] (--model SPEC | --oracle) [--out FILE] [--url URL --key KEY] */
 const USAGE =
-  'usage: npm run eval -- [--suite research|forms|shopping|booking|webmail] (--model SPEC | --oracle) [--out FILE] [--url URL --key KEY] [--task ID]... [--concurrency N] [--max-steps N] [--trace]\n' +
+  'usage: npm run eval -- [--suite research|forms|shopping|booking|webmail|widgets] (--model SPEC | --oracle) [--out FILE] [--url URL --key KEY] [--task ID]... [--concurrency N] [--max-steps N] [--trace]\n' +
   '       npm run eval -- --suite screening [--model SPEC] [--out FILE] [--concurrency N]   (intent screening; no browser, no server)';
 
 async function main(): Promise<number> {

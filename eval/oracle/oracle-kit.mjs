@@ -36,6 +36,14 @@ export function context(observation, memo, history) {
     /** Any form control (textbox, searchbox, spinbutton, combobox, checkbox, radio, date …). */
     field: (name) => find((e) => e.role !== 'link' && e.role !== 'button' && matches(e.name, name), `field ${name}`),
     links: (predicate) => elements.filter((e) => e.role === 'link' && predicate(e)),
+    /** An element made clickable by a script (role 'clickable'), by name. */
+    clickable: (name) => find((e) => e.role === 'clickable' && matches(e.name, name), `clickable ${name}`),
+    /** The first element whose `looks` (what a nameless element looks like) matches. */
+    looking: (pattern) => find((e) => e.looks !== undefined && pattern.test(e.looks), `element looking like ${pattern}`),
+    /** Every element that satisfies the predicate. */
+    all: (predicate) => elements.filter(predicate),
+    /** The element that satisfies the predicate, or an OracleMiss naming `what`. */
+    one: (predicate, what) => find(predicate, what),
     /** The value in a table row "Label | value". */
     fact: (label) => {
       const line = observation.text.split('\n').find((l) => l.startsWith(`${label} | `));
@@ -54,6 +62,49 @@ export const navigate = (url) => ({ tool: 'navigate', args: { url } });
 export const click = (el) => ({ tool: 'click', args: { index: el.index } });
 export const type = (el, text, submit = false) => ({ tool: 'type', args: { index: el.index, text, ...(submit ? { submit: true } : {}) } });
 export const choose = (el, option) => ({ tool: 'select', args: { index: el.index, option } });
+
+export const hover = (el) => ({ tool: 'hover', args: { index: el.index } });
+export const press = (key) => ({ tool: 'press', args: { key } });
+export const clickAt = (point) => ({ tool: 'click_at', args: { x: point.x, y: point.y } });
+/** A drag between element indices or viewport points ({ x, y }). */
+export const drag = (from, to) => ({ tool: 'drag', args: { from: typeof from === 'object' && 'index' in from ? from.index : from, to: typeof to === 'object' && 'index' in to ? to.index : to } });
+export const selectText = (text, el) => ({ tool: 'select_text', args: { text, ...(el ? { index: el.index } : {}) } });
+/** Reads an element's whole value (read_page with its index); the text comes back in the next step's lastResult. */
+export const readValue = (el) => ({ tool: 'read_page', args: { index: el.index } });
+
+/** The centre of an element's box, in viewport CSS pixels. */
+export const centre = (el) => {
+  if (el.box === undefined) throw new OracleMiss(`element [${el.index}] has no box`);
+  return { x: Math.round(el.box.x + el.box.width / 2), y: Math.round(el.box.y + el.box.height / 2) };
+};
+
+/** Of `list`, the element whose vertical centre is nearest the anchor's: an icon in the anchor's row. */
+export const sameRow = (list, anchor) => {
+  const y = centre(anchor).y;
+  const best = [...list].sort((a, b) => Math.abs(centre(a).y - y) - Math.abs(centre(b).y - y))[0];
+  if (best === undefined) throw new OracleMiss(`nothing in the row of [${anchor.index}]`);
+  return best;
+};
+
+/** Elements laid out in a grid, as rows (top to bottom) of elements (left to right). */
+export const gridOf = (list) => {
+  const rows = [];
+  for (const el of [...list].sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x)) {
+    const row = rows.find((r) => Math.abs(r[0].box.y - el.box.y) < el.box.height / 2);
+    if (row) row.push(el);
+    else rows.push([el]);
+  }
+  return rows.map((r) => r.sort((a, b) => a.box.x - b.box.x));
+};
+
+/**
+ * Finishes once the page shows `text` (what it says after the server recorded the action), else
+ * waits for it: the check reads the server's state, so the task must not end before it arrived.
+ */
+export const confirm = (shows, result) => (ctx) => {
+  const text = resolve(ctx, shows);
+  return ctx.has(text) ? { done: resolve(ctx, result) } : { label: `Wait for "${text}"`, actions: [{ tool: 'wait_for', args: { text, timeout_ms: 3000 } }], stay: true };
+};
 
 /** Opens a path on the site the task started on. */
 export const go = (path) => (ctx) => ({ label: `Open ${path}`, actions: [navigate(`${ctx.origin}${path}`)] });

@@ -1,6 +1,6 @@
 // The oracle's plan for every eval task, by task id. Each plan reads the page it is on and acts
 // through the agent's tools; see oracle-kit.mjs for the stage vocabulary.
-import { clickButton, clickLink, fill, finish, onlyIf, remember, searchFor } from './oracle-kit.mjs';
+import { centre, click, clickAt, clickButton, clickLink, confirm, drag, fill, finish, gridOf, hover, onlyIf, press, readValue, remember, sameRow, searchFor, selectText, type } from './oracle-kit.mjs';
 
 // ---------- shop ----------
 
@@ -97,6 +97,59 @@ const support = (fields) => [fill([...fields], 'Send request'), finish((ctx) => 
 
 const openMail = (subject) => clickLink(subject);
 const compose = (to, subject, body) => [clickLink('Compose'), fill([['To', to], ['Subject', subject], ['Message', body]], 'Send'), finish('Sent.')];
+
+// ---------- widgets ----------
+
+const act = (label, actions) => ({ label, actions });
+const looks = (pattern) => (e) => e.looks !== undefined && pattern.test(e.looks);
+
+/** Expands each folder of `path` that is still closed (one a step: its children appear), then chooses `file`. */
+const treeChoose = (path, file) => (ctx) => {
+  for (const folder of path) {
+    const el = ctx.one((e) => e.role === 'clickable' && (e.name === `▸ ${folder}` || e.name === `▾ ${folder}`), `folder ${folder}`);
+    if (el.name.startsWith('▸')) return { ...act(`Expand ${folder}`, [click(el)]), stay: true };
+  }
+  return act(`Choose ${file}`, [click(ctx.clickable(file))]);
+};
+
+/** The star or trash icon in the row of the message from `sender`. */
+const rowIcon = (sender, isIcon) => (ctx) => sameRow(ctx.all(isIcon), ctx.one((e) => e.role === 'clickable' && e.name.includes(sender), `row from ${sender}`));
+
+/** The noughts-and-crosses cells: square clickables of 40 px or more, as 3 rows of 3. */
+const cells = (ctx) => gridOf(ctx.all((e) => e.role === 'clickable' && e.box.width >= 40 && Math.abs(e.box.width - e.box.height) <= 4));
+const CELL = { 'top-left': [0, 0], centre: [1, 1], 'bottom-right': [2, 2] };
+
+const pickSwatch = (colour) => (ctx) => act(`Pick ${colour}, apply`, [click(ctx.looking(new RegExp(`^colour #[0-9a-f]{6} ${colour}$`))), click(ctx.button('Apply'))]);
+
+/** Seats of the seat map: the SVG rects, as rows 1–4 of seats A–D. */
+const seat = (ctx, name) => {
+  const rows = gridOf(ctx.all(looks(/^rect, fill/)));
+  return rows[Number(name[0]) - 1][name.charCodeAt(1) - 65];
+};
+
+const canvasOf = (ctx) => ctx.one((e) => e.tag === 'canvas', 'canvas');
+
+/** One drag of the sortable list: the first book out of place is dragged onto the top quarter of the one in its slot. */
+const sortStep = (wanted) => (ctx) => {
+  const items = ctx.all((e) => e.role === 'clickable' && wanted.includes(e.name)).sort((a, b) => a.box.y - b.box.y);
+  const slot = items.findIndex((e, i) => e.name !== wanted[i]);
+  if (slot === -1) return act('Save order', [click(ctx.button('Save order'))]);
+  const book = items.find((e) => e.name === wanted[slot]);
+  const there = items[slot];
+  return { ...act(`Drag ${book.name} above ${there.name}`, [drag(book, { x: centre(there).x, y: Math.round(there.box.y + there.box.height / 4) })]), stay: true };
+};
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** Pages the calendar back until `month year` shows (one month a step), then clicks the day. */
+const calendarPick = (day, month, year) => (ctx) => {
+  const shown = ctx.grab(new RegExp(`((?:${MONTHS.join('|')}) \\d{4})`), 'shown month');
+  const [name, y] = shown.split(' ');
+  const diff = (Number(y) - year) * 12 + (MONTHS.indexOf(name) - MONTHS.indexOf(month));
+  if (diff > 0) return { ...act(`Back from ${shown}`, [click(ctx.button('Previous month'))]), stay: true };
+  if (diff < 0) return { ...act(`Forward from ${shown}`, [click(ctx.button('Next month'))]), stay: true };
+  return act(`Pick ${day} ${month} ${year}`, [click(ctx.clickable(String(day)))]);
+};
 
 export const PLANS = {
   // research
@@ -328,5 +381,97 @@ export const PLANS = {
     clickLink('Compose'),
     fill((ctx) => [['To', 'sam.lee@example.com'], ['Subject', 'Revenue'], ['Message', `Hi Sam, the revenue figure in the quarterly report draft is ${ctx.memo.revenue}.`]], 'Send'),
     finish('Sent the revenue figure to Sam.'),
+  ],
+
+  // widgets
+  'widgets-span-nav': [(ctx) => act('Open Careers', [click(ctx.clickable('Careers'))]), confirm('Saved: open Careers', 'Opened the Careers section.')],
+  'widgets-span-like': [
+    (ctx) => act('Like the post', [click(sameRow(ctx.all(looks(/^icon heart$/)), ctx.clickable('Autumn harvest recipes')))]),
+    confirm('Saved: like Autumn harvest recipes', "Liked 'Autumn harvest recipes'."),
+  ],
+  'widgets-tree-report': [treeChoose(['Documents', 'Reports'], 'Q2-summary.pdf'), confirm('Saved: choose Documents/Reports/Q2-summary.pdf', 'Chose Q2-summary.pdf.')],
+  'widgets-tree-photo': [treeChoose(['Photos', '2026'], 'beach.jpg'), confirm('Saved: choose Photos/2026/beach.jpg', 'Chose beach.jpg from 2026.')],
+  'widgets-inbox-open': [
+    (ctx) => act('Open the Nordic Air email', [click(ctx.one((e) => e.role === 'clickable' && e.name.includes('Nordic Air'), 'Nordic Air row'))]),
+    confirm('Saved: open Your booking confirmation', (ctx) => `The confirmation code is ${ctx.grab(/confirmation code is ([\w-]+)/, 'code')}.`),
+  ],
+  'widgets-inbox-star': [
+    (ctx) => act("Star Priya's email", [click(rowIcon('Priya Raman', (e) => e.name === 'Star')(ctx))]),
+    confirm('Saved: star Quarterly report draft', "Starred Priya Raman's email."),
+  ],
+  'widgets-inbox-trash': [
+    (ctx) => act('Trash the digest', [click(rowIcon('Weekly Digest', looks(/^icon trash$/))(ctx))]),
+    confirm('Saved: trash Ten tools for spring', 'Deleted the Weekly Digest email.'),
+  ],
+  'widgets-grid-centre': [(ctx) => act('Mark the centre', [click(cells(ctx)[1][1])]), confirm('Saved: mark centre', 'X is in the centre.')],
+  'widgets-grid-diagonal': [
+    (ctx) => act('Mark the diagonal', ['top-left', 'centre', 'bottom-right'].map((n) => click(cells(ctx)[CELL[n][0]][CELL[n][1]]))),
+    confirm('Saved: mark bottom-right', 'X is on the diagonal.'),
+  ],
+  'widgets-swatch-green': [pickSwatch('green'), confirm('Saved: apply #388e3c', 'Applied green.')],
+  'widgets-swatch-purple': [pickSwatch('purple'), confirm('Saved: apply #7b1fa2', 'Applied purple.')],
+  'widgets-svg-red-circle': [(ctx) => act('Click the red circle', [clickAt(centre(ctx.looking(/^circle, fill #[0-9a-f]{6} red$/)))]), confirm('Saved: choose red circle', 'Clicked the red circle.')],
+  'widgets-svg-green-square': [(ctx) => act('Click the green square', [clickAt(centre(ctx.looking(/^rect, fill #[0-9a-f]{6} green$/)))]), confirm('Saved: choose green square', 'Chose the green square.')],
+  'widgets-svg-seat': [(ctx) => act('Take 3B', [clickAt(centre(seat(ctx, '3B')))]), confirm('Saved: take 3B', 'Took seat 3B.')],
+  'widgets-svg-two-seats': [(ctx) => act('Take 1D and 4A', [clickAt(centre(seat(ctx, '1D'))), clickAt(centre(seat(ctx, '4A')))]), confirm('Saved: take 4A', 'Took seats 1D and 4A.')],
+  'widgets-canvas-centre': [(ctx) => act('Click the canvas centre', [clickAt(centre(canvasOf(ctx)))]), confirm('Saved: click', 'Clicked the centre of the canvas.')],
+  'widgets-canvas-target': [
+    (ctx) => {
+      const [x, y] = [Number(ctx.grab(/target is drawn at x = (\d+)/, 'x')), Number(ctx.grab(/target is drawn at x = \d+, y = (\d+)/, 'y'))];
+      const box = canvasOf(ctx).box;
+      return act(`Click the target at ${x},${y}`, [clickAt({ x: box.x + x, y: box.y + y })]);
+    },
+    confirm('Saved: click', 'Clicked the target.'),
+  ],
+  'widgets-dnd-books': [(ctx) => act('Drag Books to the South van', [drag(ctx.one((e) => e.name === 'Books', 'Books'), ctx.one((e) => e.name === 'South van', 'South van'))]), confirm('Saved: drop Books in South van', 'Books is in the South van.')],
+  'widgets-dnd-both': [
+    (ctx) => act('Drag Lamp north', [drag(ctx.one((e) => e.name === 'Lamp', 'Lamp'), ctx.one((e) => e.name.startsWith('North van'), 'North van'))]),
+    (ctx) => act('Drag Books south', [drag(ctx.one((e) => e.name === 'Books', 'Books'), ctx.one((e) => e.name.startsWith('South van'), 'South van'))]),
+    confirm('Saved: drop Books in South van', 'Both parcels are in their vans.'),
+  ],
+  'widgets-sort-top': [sortStep(['Ulysses', 'Dune', 'Emma', 'Beloved']), confirm('Saved: save Ulysses, Dune, Emma, Beloved', 'Ulysses is at the top.')],
+  'widgets-sort-alpha': [sortStep(['Beloved', 'Dune', 'Emma', 'Ulysses']), confirm('Saved: save Beloved, Dune, Emma, Ulysses', 'The list is sorted.')],
+  'widgets-slider': [
+    (ctx) => {
+      const thumb = ctx.one((e) => e.role === 'slider' && e.name === 'Volume', 'Volume slider');
+      const c = centre(thumb);
+      // The bar: the widest drawn element holding the knob's centre.
+      const bar = ctx.all((e) => e !== thumb && e.box.width > thumb.box.width && e.box.x <= c.x && c.x <= e.box.x + e.box.width && Math.abs(centre(e).y - c.y) <= e.box.height)[0];
+      if (bar === undefined) throw new Error('no slider bar');
+      return act('Drag the knob to 70', [drag(thumb, { x: Math.round(bar.box.x + bar.box.width * 0.7), y: c.y })]);
+    },
+    confirm('Saved: set 70', 'The volume is 70.'),
+  ],
+  'widgets-calendar': [calendarPick(14, 'January', 2026), confirm('Saved: pick 2026-01-14', 'Chose 14 January 2026.')],
+  'widgets-highlight': [
+    (ctx) => act('Select and highlight', [selectText('the river floods every spring'), click(ctx.button('Highlight'))]),
+    confirm('Saved: highlight the river floods every spring', 'Highlighted the phrase.'),
+  ],
+  'widgets-autocomplete-pick': [
+    (ctx) => act('Type Por', [type(ctx.field('Destination'), 'Por')]),
+    (ctx) => act('Choose Porto, search', [click(ctx.clickable('Porto')), click(ctx.button('Search trips'))]),
+    confirm('Saved: search Porto', 'Searched trips to Porto.'),
+  ],
+  'widgets-autocomplete-typed': [
+    (ctx) => act('Type Li', [type(ctx.field('Destination'), 'Li')]),
+    // The suggestions cover the button: close them first.
+    (ctx) => act('Close the list, search', [press('Escape'), click(ctx.button('Search trips'))]),
+    confirm('Saved: search Li.', "Searched trips for 'Li'."),
+  ],
+  'widgets-editor-colour': [
+    (ctx) => act('Select soon, open the menu', [selectText('soon', ctx.field('Note')), hover(ctx.button('Text colour'))]),
+    (ctx) => act('Red, save', [click(ctx.looking(/^colour #[0-9a-f]{6} red$/)), click(ctx.button('Save note'))]),
+    confirm('Saved: save', "Made 'soon' red and saved the note."),
+  ],
+  'widgets-log-code': [
+    (ctx) => act('Read the whole log', [readValue(ctx.field('Build log'))]),
+    remember('code', (ctx) => {
+      const lines = String(ctx.lastResult?.message ?? '').trim().split('\n');
+      const m = /release code ([\w-]+)/.exec(lines[lines.length - 1] ?? '');
+      if (m === null) throw new Error(`no release code in the log's last line: ${lines[lines.length - 1]}`);
+      return m[1];
+    }),
+    (ctx) => act('Submit the code', [type(ctx.field('Release code'), ctx.memo.code), click(ctx.button('Submit'))]),
+    confirm((ctx) => `Saved: submit ${ctx.memo.code}`, (ctx) => `Submitted ${ctx.memo.code}.`),
   ],
 };
