@@ -12,7 +12,7 @@ let pool: PlaywrightBrowserPool;
 
 beforeAll(async () => {
   pages = await startPagesServer(DIALOG_PAGES);
-  pool = createPlaywrightBrowserPool({ warmContexts: 1, actionTimeoutMs: 2_000, navigationTimeoutMs: 10_000 });
+  pool = createPlaywrightBrowserPool({ warmContexts: 1, actionTimeoutMs: 5_000, navigationTimeoutMs: 10_000 });
   await pool.start();
 });
 

@@ -14,7 +14,7 @@ let sessionCount = 0;
 beforeAll(async () => {
   fixtures = await startFixtureServer();
   pages = await startActionPages();
-  pool = createPlaywrightBrowserPool({ warmContexts: 1, actionTimeoutMs: 2_000, navigationTimeoutMs: 10_000 });
+  pool = createPlaywrightBrowserPool({ warmContexts: 1, actionTimeoutMs: 5_000, navigationTimeoutMs: 10_000 });
   await pool.start();
 });
 

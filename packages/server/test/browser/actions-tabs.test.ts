@@ -20,7 +20,7 @@ beforeAll(async () => {
   forbidden = await startCountingServer('127.0.0.1');
   pool = createPlaywrightBrowserPool({
     warmContexts: 1,
-    actionTimeoutMs: 2_000,
+    actionTimeoutMs: 5_000,
     navigationTimeoutMs: 10_000,
     egress: {
       policy: new EgressPolicy({ allow: [`127.0.0.1:${new URL(fixtures.url).port}`] }),

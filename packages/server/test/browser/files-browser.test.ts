@@ -22,7 +22,7 @@ let sessionId: string;
 
 beforeAll(async () => {
   fixtures = await startFixtureServer();
-  pool = createPlaywrightBrowserPool({ warmContexts: 1, actionTimeoutMs: 2_000, navigationTimeoutMs: 10_000 });
+  pool = createPlaywrightBrowserPool({ warmContexts: 1, actionTimeoutMs: 5_000, navigationTimeoutMs: 10_000 });
   await pool.start();
   root = mkdtempSync(join(tmpdir(), 'steward-browser-files-'));
   store = new DiskFileStore({ root, maxFileBytes: MAX_FILE_BYTES, maxSessionBytes: 4 * MAX_FILE_BYTES });

@@ -57,7 +57,7 @@ beforeAll(async () => {
       <iframe src="${fixtures.url}/pages/hidden-frame.html?opacity" width="500" height="160" style="position:absolute; left:-3000px"></iframe>
       </body></html>`,
   });
-  pool = createPlaywrightBrowserPool({ warmContexts: 1, actionTimeoutMs: 2_000, navigationTimeoutMs: 10_000 });
+  pool = createPlaywrightBrowserPool({ warmContexts: 1, actionTimeoutMs: 5_000, navigationTimeoutMs: 10_000 });
   await pool.start();
 });
 

@@ -54,7 +54,7 @@ beforeAll(async () => {
       <button type="button">Same-origin button</button>
       <iframe src="${fixtures.url}/pages/inner.html" width="400" height="150"></iframe></body></html>`,
   });
-  pool = createPlaywrightBrowserPool({ warmContexts: 1, actionTimeoutMs: 2_000, navigationTimeoutMs: 10_000 });
+  pool = createPlaywrightBrowserPool({ warmContexts: 1, actionTimeoutMs: 5_000, navigationTimeoutMs: 10_000 });
   await pool.start();
 });
 

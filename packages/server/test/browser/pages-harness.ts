@@ -23,7 +23,7 @@ export function usePagesHarness(name: string, pages: Record<string, string>): Pa
 
   beforeAll(async () => {
     server = await startPagesServer(pages);
-    pool = createPlaywrightBrowserPool({ warmContexts: 1, actionTimeoutMs: 2_000, navigationTimeoutMs: 10_000 });
+    pool = createPlaywrightBrowserPool({ warmContexts: 1, actionTimeoutMs: 5_000, navigationTimeoutMs: 10_000 });
     await pool.start();
   });
   afterAll(async () => {

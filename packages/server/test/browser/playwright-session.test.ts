@@ -11,7 +11,7 @@ let sessionCount = 0;
 
 beforeAll(async () => {
   server = await startFixtureServer();
-  pool = createPlaywrightBrowserPool({ warmContexts: 1, actionTimeoutMs: 2_000, navigationTimeoutMs: 10_000 });
+  pool = createPlaywrightBrowserPool({ warmContexts: 1, actionTimeoutMs: 5_000, navigationTimeoutMs: 10_000 });
   await pool.start();
 });
 

@@ -20,7 +20,7 @@ beforeAll(async () => {
     '/outer.html': '<!doctype html><title>Slow outer</title><h1>Outer of a slow frame</h1><iframe src="/frame.html" width="400" height="150"></iframe>',
     '/frame.html': { html: '<!doctype html><title>Slow frame</title><p>Words of the slow frame</p>', delayMs: 400 },
   });
-  pool = createPlaywrightBrowserPool({ warmContexts: 1, actionTimeoutMs: 2_000, navigationTimeoutMs: 10_000 });
+  pool = createPlaywrightBrowserPool({ warmContexts: 1, actionTimeoutMs: 5_000, navigationTimeoutMs: 10_000 });
   await pool.start();
 });
 
