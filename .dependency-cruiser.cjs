@@ -81,7 +81,7 @@ module.exports = {
     vendor('playwright-core', 'browser/playwright/'),
     vendor('socks', 'browser/egress-proxy/'),
     // The linear-time regex engine: one adapter, so every client or model pattern runs through its bounds.
-    vendor('re2', 'safety/linear-pattern\\.ts$'),
+    vendor('re2js', 'safety/linear-pattern\\.ts$'),
     // The public suffix list: one file decides what a site is.
     vendor('tldts', 'safety/task-scope\\.ts$'),
     vendor('kysely', 'store/'),

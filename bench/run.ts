@@ -11,6 +11,7 @@ import { startSteward, type StewardProcess } from './steward-process.ts';
 import { runBrowserSuite, type BrowserSuiteResult } from './suites/browser-runtime.ts';
 import { runCreateSuite } from './suites/create-latency.ts';
 import { runMessagesSuite } from './suites/messages-throughput.ts';
+import { runPatternCostSuite, type PatternCostResult } from './suites/pattern-cost.ts';
 import { runSseSuite } from './suites/sse-latency.ts';
 import { WireClient } from './wire-client.ts';
 
@@ -19,7 +20,7 @@ const REPO_ROOT = resolve(BENCH_DIR, '..');
 const POLICY = resolve(BENCH_DIR, 'policies/emit-policy.mjs');
 const WARM_CONTEXTS = 2;
 
-const SUITES = ['create', 'messages', 'sse', 'browser'] as const;
+const SUITES = ['create', 'messages', 'sse', 'browser', 'patterns'] as const;
 type Suite = (typeof SUITES)[number];
 /** Suites that run against a Steward child process. */
 const API_SUITES: readonly Suite[] = ['create', 'messages', 'sse'];
@@ -35,6 +36,7 @@ const TARGETS = {
   browser_act_without_navigation_p50_ms: 60,
   browser_observation_median_tokens: 1_500,
   browser_idle_sessions: 100,
+  patterns_worst_test_ms: 10,
 };
 
 function selectSuites(args: string[]): Suite[] {
@@ -84,6 +86,9 @@ async function main(args: string[]): Promise<void> {
           break;
         case 'sse':
           result['sse'] = await runSseSuite(needClients(clients).api, needClients(clients).wire, { subscribers: 200, events: 100, intervalMs: 20, serverCpuSeconds: needSteward(steward).cpuSeconds, signal });
+          break;
+        case 'patterns':
+          result['patterns'] = runPatternCostSuite();
           break;
         case 'browser': {
           const fixtures = await startFixtureServer();
@@ -153,6 +158,8 @@ function evaluateTargets(result: Record<string, unknown>): Record<string, unknow
   if (sse) targets['sse_p99_ms'] = { target: `<= ${TARGETS.sse_p99_ms}`, got: sse.latency_ms.p99, met: sse.latency_ms.p99 <= TARGETS.sse_p99_ms };
   const browser = result['browser'] as BrowserSuiteResult | undefined;
   if (browser) Object.assign(targets, browserTargets(browser));
+  const patterns = result['patterns'] as PatternCostResult | undefined;
+  if (patterns) targets['patterns_worst_test_ms'] = { target: `<= ${TARGETS.patterns_worst_test_ms}`, got: patterns.worst_test_ms, pattern: patterns.worst_pattern, met: patterns.worst_test_ms <= TARGETS.patterns_worst_test_ms };
   return targets;
 }
 

@@ -38,7 +38,7 @@ function dependenciesReady() {
     if (!path.startsWith('node_modules/') || info.optional) continue;
     if (installed[path]?.version !== info.version) return false;
   }
-  const probe = spawnSync(process.execPath, ['-e', "new (require('better-sqlite3'))(':memory:').close(); new (require('re2'))('a')"], {
+  const probe = spawnSync(process.execPath, ['-e', "new (require('better-sqlite3'))(':memory:').close()"], {
     cwd: join(root, 'packages', 'server'),
     stdio: 'ignore',
   });

@@ -1,5 +1,6 @@
-import RE2 from 're2';
+import { RE2JS } from 're2js';
 import { patternWeight } from './pattern-weight.ts';
+import { toRe2Syntax } from './re2-syntax.ts';
 
 /**
  * The heaviest pattern accepted (`patternWeight`). At this weight the worst pattern found takes
@@ -48,9 +49,9 @@ export function compileLinearPattern(source: string): LinearPattern {
       `is too heavy to run in linear time: it weighs ${weight}, at most ${MAX_PATTERN_WEIGHT} (counted repetitions multiply; bound lengths with minLength/maxLength instead of {n,m})`,
     );
   }
-  let program: RE2;
+  let program: RE2JS;
   try {
-    program = new RE2(source, 'u');
+    program = RE2JS.compile(toRe2Syntax(source));
   } catch (error) {
     throw new PatternRefusedError(unsupportedReason(error instanceof Error ? error.message : String(error)), { cause: error });
   }
@@ -72,7 +73,9 @@ function isEcmaScriptPattern(source: string): boolean {
   return false;
 }
 
-function unsupportedReason(re2Message: string): string {
+function unsupportedReason(engineMessage: string): string {
+  // "error parsing regexp: invalid escape sequence: `\1`" reads as "invalid escape sequence: \1".
+  const re2Message = engineMessage.replace(/^error parsing regexp: /, '').replace(/`([^`]*)`/g, '$1');
   if (/\(\?<?[=!]/.test(re2Message)) return `uses lookahead or lookbehind, which the linear-time engine (RE2) does not have (${re2Message})`;
   if (/\\[1-9k]/.test(re2Message)) return `uses a backreference, which the linear-time engine (RE2) does not have (${re2Message})`;
   return `is not supported by the linear-time engine (RE2): ${re2Message}`;

@@ -15,7 +15,7 @@ const UNICODE_PROPERTY = 64;
 const MARK = 1;
 
 /**
- * An upper estimate of the program size of `source` (RE2 syntax as node-re2 reads ECMAScript
+ * An upper estimate of the program size of `source` (RE2 syntax as `re2-syntax.ts` rewrites ECMAScript
  * patterns): each atom weighs its class above, repetition multiplies by its largest count (RE2
  * unrolls `x{n,m}` into m copies), alternatives add. Only called on patterns RE2 accepted; what
  * it does not recognise weighs as a literal, and every bracket and escape is consumed, so it
