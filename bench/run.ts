@@ -1,5 +1,5 @@
-// `npm run bench [-- api|browser|all|create|messages|sse ...]`: starts Steward as users do (for the
-// API suites) or the browser layer in this process (browser), runs the chosen suites, prints one
+// `npm run bench [-- api|browser|all|create|messages|sse|patterns ...]`: starts Steward as users do (for
+// the API suites) or the browser layer or the pattern engine in this process, runs the chosen suites, prints one
 // JSON object on stdout (progress goes to stderr).
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
