@@ -80,6 +80,8 @@ module.exports = {
     },
     vendor('playwright-core', 'browser/playwright/'),
     vendor('socks', 'browser/egress-proxy/'),
+    // The DevTools connection to a client's own browser: one file pins it to the checked address.
+    vendor('ws', 'browser/playwright/cdp-transport\\.ts$'),
     // The linear-time regex engine: one adapter, so every client or model pattern runs through its bounds.
     vendor('re2js', 'safety/linear-pattern\\.ts$'),
     // The public suffix list: one file decides what a site is.

@@ -102,8 +102,8 @@ export const CreateSessionRequest = z.object({
   max_steps: z.number().int().min(1).max(MAX_STEPS_LIMIT).default(100),
   goal: z.string().min(1).max(MAX_MESSAGE_LENGTH).optional(),
   agent_session_type: AgentSessionType.optional(),
-  cdp_url: z.string().optional(),
-  cdp_ws_url: z.string().optional(),
+  cdp_url: z.string().max(2_000).optional(),
+  cdp_ws_url: z.string().max(2_000).optional(),
   environment_type: EnvironmentType.optional(),
   model: z.string().optional(),
   /** Steward extension: the only domains (and their subdomains) this session's browser may reach. */

@@ -40,6 +40,12 @@ export interface AcquireOptions {
   files?: SessionFileAccess | undefined;
   /** Where `fill_secret` gets the values it fills (payment tokens); without it that action is refused. */
   vault?: SecretVault | undefined;
+  /**
+   * An `external-cdp` session: the DevTools WebSocket (`ws://host:port/devtools/browser/<id>`) of
+   * the client's own Chromium. The session gets a context of its own in that browser instead of one
+   * of the pool's; the address passes the egress policy first. Throws `ExternalBrowserError`.
+   */
+  externalCdpUrl?: string | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -400,6 +406,18 @@ export class BrowserCapacityError extends Error {
   constructor(message = 'No browser capacity available', options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'BrowserCapacityError';
+  }
+}
+
+/** A client's browser (`externalCdpUrl`) that was refused or could not be reached: the client's to fix. */
+export class ExternalBrowserError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'refused' | 'unreachable',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ExternalBrowserError';
   }
 }
 

@@ -2,6 +2,7 @@ import type { AgentName, ExecutionStatus, SnapshotMode } from '@steward/protocol
 import {
   BrowserCapacityError,
   BrowserClosedError,
+  ExternalBrowserError,
   type AcquireOptions,
   type SessionBrowser,
   type SessionBrowserOptions,
@@ -145,6 +146,8 @@ export class SessionService {
       await this.files.drop(record.id);
       if (error instanceof BrowserCapacityError) throw new AppError('browser_unavailable', { retryAfter: 10, cause: error });
       if (error instanceof EgressPolicyError) throw new AppError('validation_error', { detail: `allow_domains/deny_domains: ${error.message}`, cause: error });
+      // The client's own browser: refused by the egress policy, or not reachable as given.
+      if (error instanceof ExternalBrowserError) throw new AppError('validation_error', { detail: error.message, cause: error });
       throw error;
     }
     await store.insertSession(record);
@@ -443,12 +446,18 @@ export class SessionService {
 
 /**
  * The session's own egress lists and upstream proxy, kept in its options so a restart restores
- * them. `proxy_url` may carry a password: it goes to the browser pool and nowhere else (the
- * session serializer does not echo options).
+ * them. `proxy_url` may carry a password and `cdp_url` is its browser's only credential: they go
+ * to the browser pool and nowhere else (the session serializer does not echo options).
  */
 function browserOptionsOf(record: SessionRecord): SessionBrowserOptions {
   const proxyUrl = record.options['proxy_url'];
-  return { apiKeyId: record.apiKeyId, egress: egressOf(record), ...(typeof proxyUrl === 'string' ? { upstreamProxy: proxyUrl } : {}) };
+  const cdpUrl = record.options['agent_session_type'] === 'external-cdp' ? record.options['cdp_url'] : undefined;
+  return {
+    apiKeyId: record.apiKeyId,
+    egress: egressOf(record),
+    ...(typeof proxyUrl === 'string' ? { upstreamProxy: proxyUrl } : {}),
+    ...(typeof cdpUrl === 'string' ? { externalCdpUrl: cdpUrl } : {}),
+  };
 }
 
 function egressOf(record: SessionRecord): AcquireOptions['egress'] {

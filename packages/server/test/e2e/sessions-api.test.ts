@@ -93,8 +93,9 @@ describe('POST /v1/sessions', () => {
     expect(managed).toMatchObject({ status: 'ready', agentSessionType: 'managed-cdp' });
     const before = (await t.client.sessions.list()).length;
     const refusals: Array<[Parameters<TestServer['client']['sessions']['create']>[1], string, RegExp]> = [
-      [{ agentSessionType: 'desktop' }, 'agent_session_type', /'desktop' sessions are not supported by this server yet: only 'managed-cdp'/],
-      [{ agentSessionType: 'external-cdp', cdpUrl: 'ws://127.0.0.1:9222/devtools/browser/x' }, 'agent_session_type', /'external-cdp' sessions are not supported/],
+      [{ agentSessionType: 'desktop' }, 'agent_session_type', /'desktop' sessions are not supported by this server yet: 'managed-cdp' .* and 'external-cdp'/],
+      [{ agentSessionType: 'external-cdp' }, 'cdp_url', /an 'external-cdp' session needs cdp_url/],
+      [{ agentSessionType: 'external-cdp', cdpUrl: 'http://127.0.0.1:9222' }, 'cdp_url', /must be a ws:\/\/ or wss:\/\/ DevTools WebSocket URL/],
       [{ cdpUrl: 'ws://127.0.0.1:9222/devtools/browser/x' }, 'cdp_url', /a CDP URL is for 'external-cdp' sessions/],
       [{ cdpWsUrl: 'ws://127.0.0.1:9222/devtools/browser/x' }, 'cdp_ws_url', /a CDP URL is for 'external-cdp' sessions/],
       [{ environmentType: 'ubuntu-1' }, 'environment_type', /'ubuntu-1' .* is not supported by this server: only 'chrome-1'/],

@@ -15,6 +15,8 @@ import {
 import { browserOwnMemoryBytes, findBrowserPid, INSTANCE_SWITCH } from './chromium-memory.ts';
 import { chromiumArgs } from './launch-args.ts';
 import { PlaywrightSessionBrowser } from './playwright-session-browser.ts';
+import { connectExternalBrowser } from './external-browser.ts';
+import { systemResolver } from '../egress-proxy/system-resolver.ts';
 import { markPointerListeners } from './listener-marks.ts';
 
 /** pino-compatible subset. */
@@ -173,6 +175,8 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
   /** Sessions handed out plus acquires in progress: what the cap counts. */
   let reserved = 0;
   const sessions = new Map<PlaywrightSessionBrowser, ChromiumInstance>();
+  /** Sessions in clients' own browsers (`externalCdpUrl`): not the pool's Chromium, not its cap. */
+  const externalSessions = new Set<PlaywrightSessionBrowser>();
   const counters = { launches: 0, warmHits: 0, coldStarts: 0, recycled: 0 };
 
   if (isRoot) logger.warn({ executablePath }, 'running as root: Chromium is launched with --no-sandbox (run as an unprivileged user to keep its sandbox)');
@@ -500,6 +504,42 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
     }
   }
 
+  /** A context in the client's own Chromium; closing the session leaves that browser as it was. */
+  async function acquireExternal(acquireOptions: AcquireOptions & { externalCdpUrl: string }, policy: EgressPolicy | undefined): Promise<SessionBrowser> {
+    const external = await connectExternalBrowser(acquireOptions.externalCdpUrl, {
+      policy,
+      resolver: egress?.resolver ?? systemResolver,
+      viewport,
+      actionTimeoutMs,
+      navigationTimeoutMs,
+      connectTimeoutMs: launchTimeoutMs,
+      signal: acquireOptions.signal,
+    });
+    try {
+      if (acquireOptions.storageState !== undefined) {
+        await external.context.setStorageState(acquireOptions.storageState as unknown as Parameters<BrowserContext['setStorageState']>[0]);
+      }
+      if (closed) throw new BrowserClosedError('The browser pool is closed');
+    } catch (error) {
+      await external.release();
+      throw error;
+    }
+    const session = new PlaywrightSessionBrowser(
+      acquireOptions.sessionId,
+      external.context,
+      external.page,
+      { acquire: acquireOptions, navigationTimeoutMs, actionTimeoutMs, egress: policy === undefined ? undefined : { policy } },
+      () => {
+        externalSessions.delete(session);
+        void external.release();
+      },
+    );
+    external.browser.on('disconnected', () => session.browserGone(`The external browser at ${external.address} disconnected`));
+    externalSessions.add(session);
+    logger.info({ sessionId: acquireOptions.sessionId, address: external.address }, 'external browser connected');
+    return session;
+  }
+
   function sessionEnded(instance: ChromiumInstance): void {
     instance.sessions--;
     if (instance.sessions > 0 || instance.closing) return;
@@ -519,12 +559,14 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
       if (closed) throw new BrowserClosedError('The browser pool is closed');
       const signal = acquireOptions.signal;
       if (signal?.aborted) throw signal.reason;
-      if (reserved >= maxContexts) {
-        throw new BrowserCapacityError(`All ${maxContexts} browser contexts are in use`);
-      }
       // Built before a context is taken: a bad domain list fails here and wastes nothing.
       const sessionPolicy =
         egress === undefined || acquireOptions.egress === undefined ? egress?.policy : egress.policy.forSession(acquireOptions.egress);
+      const { externalCdpUrl } = acquireOptions;
+      if (externalCdpUrl !== undefined) return acquireExternal({ ...acquireOptions, externalCdpUrl }, sessionPolicy);
+      if (reserved >= maxContexts) {
+        throw new BrowserCapacityError(`All ${maxContexts} browser contexts are in use`);
+      }
       reserved++;
       let taken: WarmContext | undefined;
       try {
@@ -589,7 +631,7 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
         closed = true;
         if (memoryTimer !== undefined) clearInterval(memoryTimer);
         wakeAllWaiters();
-        await Promise.allSettled([...sessions.keys()].map((session) => session.close()));
+        await Promise.allSettled([...sessions.keys(), ...externalSessions].map((session) => session.close()));
         await Promise.allSettled([...inFlight]);
         const contexts = warm.splice(0);
         await Promise.allSettled(contexts.map((w) => w.context.close()));

@@ -55,8 +55,11 @@ export interface SessionSettings {
   acquire: AcquireOptions;
   navigationTimeoutMs: number;
   actionTimeoutMs: number;
-  /** The session's policy and the proxy listener its context uses. */
-  egress?: { policy: EgressPolicy; channel: EgressChannel } | undefined;
+  /**
+   * The session's policy and the proxy listener its context uses. An external browser has the
+   * policy alone: its requests do not pass the proxy, but where the agent navigates is checked.
+   */
+  egress?: { policy: EgressPolicy; channel?: EgressChannel | undefined } | undefined;
 }
 
 const OBSERVE_LIMITS: Omit<ObserveArgs, 'indexFloor' | 'frameRootOnly'> = {
@@ -693,7 +696,7 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
   /** Refusals on this session's channel from now until `stop()`. */
   private recordBlocks(): { events: EgressBlockedEvent[]; stop: () => void } {
     const events: EgressBlockedEvent[] = [];
-    const stop = this.egress?.channel.onBlocked((event) => events.push(event)) ?? (() => undefined);
+    const stop = this.egress?.channel?.onBlocked((event) => events.push(event)) ?? (() => undefined);
     return { events, stop };
   }
 
