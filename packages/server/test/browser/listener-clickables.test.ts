@@ -32,6 +32,26 @@ const pages = usePagesHarness('listener-clickables', {
       document.getElementById('root').addEventListener('click', () => {});
       document.body.addEventListener('click', () => {});
     </script></body></html>`,
+  // Things only drag and drop uses: picked up (a dragstart listener, draggable="true", a grab
+  // cursor) or dropped on (dragover and drop listeners), none with a role or a click listener.
+  '/dnd.html': `<!doctype html><html><head><title>Board</title><style>
+    .card { width:120px; padding:8px; margin:4px; background:#eee } .zone { width:200px; height:80px; margin:8px; border:2px dashed #888 }
+    .handle { display:inline-block; width:100px; padding:6px; cursor:grab; background:#ddd }</style></head><body>
+    <p>Status: <span id="status">none</span></p>
+    <div class="card" id="task">Write the report</div>
+    <div class="card" draggable="true" id="other">Book the room</div>
+    <div class="handle">Resize handle</div>
+    <div class="zone" id="done">Done</div>
+    <script>
+      const say = (text) => { document.getElementById('status').textContent = text; };
+      const task = document.getElementById('task');
+      task.draggable = true;
+      task.addEventListener('dragstart', (e) => e.dataTransfer.setData('text/plain', task.id));
+      document.getElementById('other').parentElement.addEventListener('dragstart', (e) => e.dataTransfer.setData('text/plain', e.target.id));
+      const zone = document.getElementById('done');
+      zone.addEventListener('dragover', (e) => e.preventDefault());
+      zone.addEventListener('drop', (e) => { e.preventDefault(); say('dropped ' + e.dataTransfer.getData('text/plain') + ' on done'); });
+    </script></body></html>`,
 });
 
 describe('listener clickables', () => {
@@ -73,5 +93,22 @@ describe('listener clickables', () => {
     const green = observation.elements.find((e) => e.looks === 'colour #00ff00 green')!;
     await s.act({ kind: 'click', index: green.index });
     expect(await status()).toBe('picked green');
+  });
+
+  it('lists what only drag and drop uses, as draggable and drop target, and drags one onto the other by index', async () => {
+    const s = await pages.open('/dnd.html');
+    const observation = await s.observe();
+    expect(observation.elements.map((e) => `${e.role}:${e.name}`)).toEqual([
+      'draggable:Write the report',
+      'draggable:Book the room',
+      'draggable:Resize handle',
+      'drop target:Done',
+    ]);
+    const byName = (name: string) => observation.elements.find((e) => e.name === name)!;
+    const dragged = await s.act({ kind: 'drag', from: { index: byName('Book the room').index }, to: { index: byName('Done').index } });
+    expect(dragged.ok, dragged.message).toBe(true);
+    expect((await s.observe()).text).toContain('Status: dropped other on done');
+    await s.act({ kind: 'drag', from: { index: byName('Write the report').index }, to: { index: byName('Done').index } });
+    expect((await s.observe()).text).toContain('Status: dropped task on done');
   });
 });

@@ -1,12 +1,19 @@
 import type { BrowserContext } from 'playwright-core';
 
-/** Where each document keeps the elements given a pointer listener (a symbol the observation reads too). */
+/**
+ * Where each document keeps the elements given a pointer or drag listener (a symbol the observation
+ * reads too): a WeakMap from the element to the kinds of listener it has.
+ */
 export const LISTENER_MARKS_KEY = 'steward.pointer-listeners';
+
+/** What a marked element's listeners let a person do with it. */
+export type ListenerKind = 'click' | 'drag' | 'drop';
 
 /**
  * In every document, before the page's own scripts: remembers the elements that get a click-like
- * listener through `addEventListener` (plain script, jQuery, d3 all end there), so an observation
- * can list a `<span>` link or an SVG shape that has no role, `href` or `onclick`. The method is
+ * or drag-and-drop listener through `addEventListener` (plain script, jQuery, d3 all end there), so
+ * an observation can list a `<span>` link, an SVG shape, a card to drag or a zone to drop it on
+ * that has no role, `href` or `onclick`. The method is
  * wrapped in a Proxy, which keeps its behaviour and a native-looking `toString`.
  *
  * Chromium's DevTools protocol can tell the same (`DOMDebugger.getEventListeners`), but mapping
@@ -15,15 +22,27 @@ export const LISTENER_MARKS_KEY = 'steward.pointer-listeners';
  */
 function installListenerMarks(key: string): void {
   const symbol = Symbol.for(key);
-  const holder = window as unknown as Record<symbol, WeakSet<Element> | undefined>;
+  const holder = window as unknown as Record<symbol, WeakMap<Element, Set<ListenerKind>> | undefined>;
   if (holder[symbol] !== undefined) return;
-  const marked = new WeakSet<Element>();
+  const marked = new WeakMap<Element, Set<ListenerKind>>();
   Object.defineProperty(window, symbol, { value: marked, enumerable: false });
-  const pointerEvents = new Set(['click', 'dblclick', 'auxclick', 'mousedown', 'mouseup', 'pointerdown', 'pointerup', 'touchstart']);
+  const kinds = new Map<string, ListenerKind>([
+    ...['click', 'dblclick', 'auxclick', 'mousedown', 'mouseup', 'pointerdown', 'pointerup', 'touchstart'].map((type) => [type, 'click'] as const),
+    // HTML5 drag and drop: what can be picked up, and where it can be dropped.
+    ['dragstart', 'drag'],
+    ['dragover', 'drop'],
+    ['drop', 'drop'],
+  ]);
   const original = EventTarget.prototype.addEventListener;
   EventTarget.prototype.addEventListener = new Proxy(original, {
     apply(target, self: unknown, args: Parameters<EventTarget['addEventListener']>) {
-      if (self !== null && typeof self === 'object' && (self as Node).nodeType === 1 && pointerEvents.has(String(args[0]))) marked.add(self as Element);
+      const kind = kinds.get(String(args[0]));
+      if (kind !== undefined && self !== null && typeof self === 'object' && (self as Node).nodeType === 1) {
+        const element = self as Element;
+        const known = marked.get(element);
+        if (known === undefined) marked.set(element, new Set([kind]));
+        else known.add(kind);
+      }
       return Reflect.apply(target, self, args);
     },
   });

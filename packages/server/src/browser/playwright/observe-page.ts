@@ -234,6 +234,12 @@ export function observePage(args: ObserveArgs, probe: VisibilityProbe): RawObser
       return 'textbox';
     }
     if ((el as HTMLElement).isContentEditable) return 'textbox';
+    // What only drag and drop uses: a person picks it up, or drops something on it.
+    const kinds = listenerKinds(el);
+    if (!kinds.has('click')) {
+      if (kinds.has('drag') || el.getAttribute('draggable') === 'true' || grabCursorStartsHere(el)) return 'draggable';
+      if (kinds.has('drop')) return 'drop target';
+    }
     return 'clickable';
   };
 
@@ -244,25 +250,38 @@ export function observePage(args: ObserveArgs, probe: VisibilityProbe): RawObser
   // Elements a script made clickable without saying so (no role, href or onclick attribute): a
   // listener added through addEventListener, or an onclick/onmousedown property.
   const listenerSymbol = args.listenerKey === undefined ? undefined : Symbol.for(args.listenerKey);
+  const NO_KINDS: ReadonlySet<string> = new Set();
+  /** The kinds of listener `listener-marks.ts` saw added to `el`: click, drag, drop. */
+  const listenerKinds = (el: Element): ReadonlySet<string> => {
+    if (listenerSymbol === undefined) return NO_KINDS;
+    const marks = (el.ownerDocument.defaultView as unknown as Record<symbol, WeakMap<Element, Set<string>> | undefined> | null)?.[listenerSymbol];
+    return marks?.get(el) ?? NO_KINDS;
+  };
   const listensForPointer = (el: Element): boolean => {
     const html = el as HTMLElement;
-    if (html.onclick != null || html.onmousedown != null || html.onpointerdown != null) return true;
-    if (listenerSymbol === undefined) return false;
-    const marks = (el.ownerDocument.defaultView as unknown as Record<symbol, WeakSet<Element> | undefined> | null)?.[listenerSymbol];
-    return marks?.has(el) === true;
+    if (html.onclick != null || html.onmousedown != null || html.onpointerdown != null || html.ondragstart != null || html.ondrop != null) return true;
+    // draggable="true" on an element that is not draggable by default: its page handles the drag.
+    if (el.getAttribute('draggable') === 'true') return true;
+    return listenerKinds(el).size > 0;
   };
   /**
-   * The cheap hint for what frameworks make clickable through one listener on a root (React,
-   * jQuery delegation): a pointer cursor set on this element itself, not inherited from its
-   * parent. Read only for elements with few children (a control, not a layout box), to keep the walk cheap.
+   * The cheap hint for what frameworks make clickable or draggable through one listener on a root
+   * (React, jQuery delegation, pointer-event drags): a cursor from `cursors` set on this element
+   * itself, not inherited from its parent. Read only for elements with few children (a control,
+   * not a layout box), to keep the walk cheap.
    */
-  const pointerCursorStartsHere = (el: Element): boolean => {
+  const cursorStartsHere = (el: Element, cursors: readonly string[]): boolean => {
     if (el.childElementCount > 8) return false;
     const view = el.ownerDocument.defaultView ?? window;
-    if (view.getComputedStyle(el).cursor !== 'pointer') return false;
+    const cursor = view.getComputedStyle(el).cursor;
+    if (!cursors.includes(cursor)) return false;
     const parent = el.parentElement;
-    return parent === null || view.getComputedStyle(parent).cursor !== 'pointer';
+    return parent === null || view.getComputedStyle(parent).cursor !== cursor;
   };
+  const POINTER_CURSORS = ['pointer', 'grab', 'move'];
+  const pointerCursorStartsHere = (el: Element): boolean => cursorStartsHere(el, POINTER_CURSORS);
+  /** A grab or move cursor of its own: what a page shows on a thing to drag (pointer-event drags too). */
+  const grabCursorStartsHere = (el: Element): boolean => cursorStartsHere(el, ['grab', 'move']);
   /**
    * A listener element is listed when a person sees it as one thing to click: shown, not inside a
    * listed control (a span in a button), not the page's body or a container covering half the
