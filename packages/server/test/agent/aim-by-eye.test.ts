@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentHost, AgentRecord } from '../../src/agent/agent-host.ts';
+import { recordingAgentHost } from '../support/recording-agent-host.ts';
 import { runAgentTask } from '../../src/agent/agent-loop.ts';
 import { createPlaywrightBrowserPool, type PlaywrightBrowserPool } from '../../src/browser/playwright/index.ts';
 import { createLanguageModel } from '../../src/llm/create-language-model.ts';
@@ -38,16 +38,8 @@ afterAll(async () => {
 describe('a policy that aims by eye', () => {
   it('finds the red shape by its looks, clicks its box at a point and gets the marked screenshot', async () => {
     const browser = await pool.acquire({ sessionId: 'aim-by-eye' });
-    const records: AgentRecord[] = [];
-    const host: AgentHost = {
-      record: async (entry) => void records.push(entry),
-      takeUpdates: () => [],
-      ask: () => Promise.reject(new Error('this test asks no questions')),
-      checkpoint: async () => undefined,
-      approve: async () => {
-        throw new Error('this test asks for no approval');
-      },
-    };
+    const host = recordingAgentHost();
+    const { records } = host;
     try {
       const outcome = await runAgentTask({
         task: 'Click the red shape',

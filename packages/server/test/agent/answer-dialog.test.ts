@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentHost, AgentRecord } from '../../src/agent/agent-host.ts';
+import { recordingAgentHost } from '../support/recording-agent-host.ts';
 import { runAgentTask } from '../../src/agent/agent-loop.ts';
 import { createPlaywrightBrowserPool, type PlaywrightBrowserPool } from '../../src/browser/playwright/index.ts';
 import { createLanguageModel } from '../../src/llm/create-language-model.ts';
@@ -24,16 +24,8 @@ afterAll(async () => {
 describe('the answer_dialog tool', () => {
   it('lets the agent see a confirm its click opened and accept it; the actions planned after the click are dropped', async () => {
     const browser = await pool.acquire({ sessionId: 'answer-dialog' });
-    const records: AgentRecord[] = [];
-    const host: AgentHost = {
-      record: async (entry) => void records.push(entry),
-      takeUpdates: () => [],
-      ask: () => Promise.reject(new Error('this test asks no questions')),
-      checkpoint: async () => undefined,
-      approve: async () => {
-        throw new Error('this test asks for no approval');
-      },
-    };
+    const host = recordingAgentHost();
+    const { records } = host;
     try {
       const outcome = await runAgentTask({
         task: 'Delete the draft',

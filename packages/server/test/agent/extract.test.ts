@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AgentHost, AgentRecord } from '../../src/agent/agent-host.ts';
 import { runAgentTask, type AgentOutcome } from '../../src/agent/agent-loop.ts';
 import { EXTRACT_TEXT_BUDGET } from '../../src/agent/extraction.ts';
 import { createLanguageModel } from '../../src/llm/create-language-model.ts';
 import type { LanguageModel } from '../../src/llm/port.ts';
 import { usePagesHarness } from '../browser/pages-harness.ts';
+import { recordingAgentHost, type RecordingAgentHost } from '../support/recording-agent-host.ts';
 import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../support/openai-compatible-server.ts';
 // @ts-expect-error a plain ES module policy, without types
 import { SCHEMA } from './fixtures/extract-policy.mjs';
@@ -28,23 +28,9 @@ afterEach(async () => {
   llm = undefined;
 });
 
-function recordingHost(): AgentHost & { records: AgentRecord[] } {
-  const records: AgentRecord[] = [];
-  return {
-    records,
-    record: async (entry) => void records.push(entry),
-    takeUpdates: () => [],
-    ask: () => Promise.reject(new Error('this test asks no questions')),
-    checkpoint: async () => undefined,
-    approve: async () => {
-      throw new Error('this test asks for no approval');
-    },
-  };
-}
-
-async function run(task: string, model: LanguageModel, path = '/products.html'): Promise<{ outcome: AgentOutcome; host: ReturnType<typeof recordingHost> }> {
+async function run(task: string, model: LanguageModel, path = '/products.html'): Promise<{ outcome: AgentOutcome; host: RecordingAgentHost }> {
   const browser = await pages.open();
-  const host = recordingHost();
+  const host = recordingAgentHost();
   const outcome = await runAgentTask({
     task,
     startUrl: `${pages.url}${path}`,

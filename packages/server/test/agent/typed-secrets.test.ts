@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { AgentHost, AgentRecord } from '../../src/agent/agent-host.ts';
+import type { AgentHost } from '../../src/agent/agent-host.ts';
 import { runAgentTask } from '../../src/agent/agent-loop.ts';
+import { recordingAgentHost } from '../support/recording-agent-host.ts';
 import { emptyObservation, FakeBrowserPool } from '../../src/browser/fake/fake-browser-pool.ts';
 import type { Observation, ObservedElement } from '../../src/browser/port.ts';
 import type { DecideRequest, Decision, LanguageModel } from '../../src/llm/port.ts';
@@ -36,25 +37,6 @@ function scripted(turns: Array<(request: DecideRequest) => Decision>): LanguageM
   };
 }
 
-function recordingHost(): AgentHost & { records: AgentRecord[]; questions: string[] } {
-  const records: AgentRecord[] = [];
-  const questions: string[] = [];
-  return {
-    records,
-    questions,
-    record: async (entry) => void records.push(entry),
-    takeUpdates: () => [],
-    ask: async (question) => {
-      questions.push(question);
-      return 'go on';
-    },
-    checkpoint: async () => undefined,
-    approve: async () => {
-      throw new Error('this test asks for no approval');
-    },
-  };
-}
-
 async function run(observations: Observation[], model: LanguageModel, host: AgentHost) {
   let next = 0;
   const pool = new FakeBrowserPool({ observation: () => observations[Math.min(next++, observations.length - 1)]! });
@@ -76,7 +58,7 @@ describe('text typed into a sensitive field', () => {
       () => ({ actions: [{ tool: 'ask_user', args: { question: `Is ${SECRET} right?` } }] }),
       () => ({ actions: [{ tool: 'done', args: { result: `Signed in with ${SECRET}` } }] }),
     ]);
-    const host = recordingHost();
+    const host = recordingAgentHost({ answer: 'go on' });
     const outcome = await run([login], model, host);
 
     expect(outcome).toMatchObject({ kind: 'done', content: `Signed in with ${MASK}` });
@@ -110,7 +92,7 @@ describe('text typed into a sensitive field', () => {
       }),
       () => ({ actions: [{ tool: 'done', args: { result: 'ok' } }] }),
     ]);
-    const host = recordingHost();
+    const host = recordingAgentHost({ answer: 'go on' });
     await run([hidden, shown], model, host);
     const typed = host.records.filter((r) => r.metadata['kind'] === 'step').map((r) => (r.metadata['action'] as { args: { text?: string } }).args.text);
     expect(typed).toEqual([undefined, MASK, 'blue shoes']);
@@ -123,7 +105,7 @@ describe('text typed into a sensitive field', () => {
         throw new ModelError(`provider refused arguments ${JSON.stringify({ text: SECRET })}`);
       },
     ]);
-    const error = await run([page([element(2, 'PIN', { sensitive: true })])], model, recordingHost()).catch((e: unknown) => e);
+    const error = await run([page([element(2, 'PIN', { sensitive: true })])], model, recordingAgentHost({ answer: 'go on' })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelError);
     expect((error as Error).message).toContain(MASK);
     expect(`${(error as Error).message}${(error as Error).stack}`).not.toContain(SECRET);
@@ -134,7 +116,7 @@ describe('text typed into a sensitive field', () => {
       () => ({ thought: 'Typing 42 now', actions: [{ tool: 'type', args: { index: 2, text: '42' } }] }),
       () => ({ actions: [{ tool: 'done', args: { result: 'ok' } }] }),
     ]);
-    const host = recordingHost();
+    const host = recordingAgentHost({ answer: 'go on' });
     await run([page([element(2, 'PIN', { sensitive: true })])], model, host);
     expect(host.records.find((r) => r.metadata['kind'] === 'step')?.metadata['action']).toEqual({ tool: 'type', args: { index: 2, text: MASK } });
     expect(host.records.find((r) => r.type === 'THOUGHT')?.content).toBe('Typing 42 now');
