@@ -62,10 +62,11 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
   const browsers = createPlaywrightBrowserPool({
     executablePath: config.chromiumPath,
     warmContexts: config.warmContexts,
+    maxWarmContexts: config.warmContextsMax,
     isolation: config.browserIsolation,
     recycleAfterContexts: config.browserRecycleAfterSessions,
     recycleAboveBytes: config.browserRecycleMb * 1_048_576,
-    maxContexts: config.maxSessions + config.warmContexts,
+    maxContexts: config.maxSessions + Math.max(config.warmContexts, config.warmContextsMax),
     navigationTimeoutMs: config.navigationTimeoutS * 1000,
     actionTimeoutMs: config.actionTimeoutS * 1000,
     logger: logger.child({ component: 'browser' }),

@@ -46,6 +46,12 @@ export const ConfigSchema = z.object({
   chromiumPath: z.string().min(1).default('/usr/bin/chromium'),
   /** Pre-created browser contexts kept ready so that creating a session does not wait for Chromium. */
   warmContexts: z.coerce.number().int().min(0).max(32).default(2),
+  /**
+   * With `shared` isolation, how many ready contexts the pool may hold while sessions are being
+   * created quickly: as many as were asked for in the last 10 s, between warmContexts and this
+   * (each ~20 MB while it waits). Below warmContexts it is warmContexts.
+   */
+  warmContextsMax: z.coerce.number().int().min(0).max(64).default(8),
   /** `shared`: one Chromium, a context per session; `key`: a Chromium per API key; `session`: a Chromium per session. */
   browserIsolation: z.enum(['shared', 'key', 'session']).default('shared'),
   /** `on`: Chromium runs in a network namespace whose only way out is the egress proxy; `off`: proxy settings only (WebRTC's UDP is not contained). */

@@ -136,3 +136,34 @@ describe('Playwright browser pool', () => {
     await expect(session.observe()).rejects.toBeInstanceOf(BrowserClosedError);
   });
 });
+
+// A pool that sizes its warm contexts to recent demand: bursts find contexts prepared before them.
+describe('Playwright browser pool under demand', () => {
+  it('keeps as many ready contexts as were acquired recently, up to maxWarmContexts, and closes the surplus when demand falls', async () => {
+    const pool = createPlaywrightBrowserPool({ warmContexts: 1, maxWarmContexts: 4, demandWindowMs: 6_000, maxContexts: 20 });
+    const until = async (what: string, ok: () => boolean): Promise<void> => {
+      const deadline = Date.now() + 20_000;
+      while (!ok()) {
+        if (Date.now() > deadline) throw new Error(`${what}: ${JSON.stringify(pool.stats())}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    try {
+      await pool.start();
+      expect(pool.stats()).toMatchObject({ warm: 1, warmTarget: 1 });
+      const sessions: SessionBrowser[] = [];
+      for (let i = 0; i < 6; i++) sessions.push(await pool.acquire({ sessionId: `demand-${i}` }));
+      // Six acquires within the window: the target is capped at 4, and the pool fills up to it.
+      expect(pool.stats().warmTarget).toBe(4);
+      await until('warm pool grows to 4', () => pool.stats().warm === 4);
+      const hitsBefore = pool.stats().warmHits;
+      for (let i = 0; i < 4; i++) sessions.push(await pool.acquire({ sessionId: `burst-${i}` }));
+      expect(pool.stats().warmHits - hitsBefore).toBe(4);
+      await Promise.all(sessions.map((s) => s.close()));
+      // Once the window has passed with no acquire, the target is back at 1 and the surplus is closed.
+      await until('warm pool shrinks to 1', () => pool.stats().warmTarget === 1 && pool.stats().warm === 1);
+    } finally {
+      await pool.close();
+    }
+  });
+});

@@ -33,6 +33,15 @@ export interface PlaywrightBrowserPoolOptions {
   headless?: boolean | undefined;
   /** Contexts kept ready (one about:blank page each) so acquire does not wait for Chromium. */
   warmContexts?: number | undefined;
+  /**
+   * `shared` isolation: the most ready contexts kept while demand is high. The pool keeps as many
+   * as were acquired in the last `demandWindowMs` (never fewer than `warmContexts`, never more
+   * than this), so a burst of creates finds contexts Chromium prepared before it; when demand
+   * falls, the surplus is closed. Default: `warmContexts` (a fixed pool).
+   */
+  maxWarmContexts?: number | undefined;
+  /** How far back acquires count as demand. Default 10 s. */
+  demandWindowMs?: number | undefined;
   /** Cap on live session contexts; acquire beyond it throws BrowserCapacityError. */
   maxContexts?: number | undefined;
   viewport?: { width: number; height: number } | undefined;
@@ -82,6 +91,8 @@ interface EgressRuntime {
 }
 
 export interface PlaywrightBrowserPoolStats extends BrowserPoolStats {
+  /** Ready contexts the pool aims to hold now: `warmContexts`, or more while demand is high. */
+  warmTarget: number;
   /** Browser launches so far (more than 1 means a relaunch after a crash, a recycle, or dedicated browsers). */
   launches: number;
   /** Acquires served from a warm context. */
@@ -115,6 +126,8 @@ interface ChromiumInstance {
   /** Dedicated isolation: the key (or session) it serves; undefined while it waits in the warm pool. */
   owner: string | undefined;
   pid: number | undefined;
+  /** Rejects when the browser disconnects: a context being made in it then never arrives. */
+  readonly lost: Promise<never>;
 }
 
 interface WarmContext {
@@ -142,7 +155,17 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
   const headless = options.headless ?? true;
   const isolation = options.isolation ?? 'shared';
   const dedicated = isolation !== 'shared';
-  const warmTarget = Math.max(0, options.warmContexts ?? 2);
+  const baseWarm = Math.max(0, options.warmContexts ?? 2);
+  // Dedicated modes warm whole browsers (~150 MB each): their pool stays at its base size.
+  const maxWarm = dedicated ? baseWarm : Math.max(baseWarm, options.maxWarmContexts ?? baseWarm);
+  const demandWindowMs = Math.max(1, options.demandWindowMs ?? 10_000);
+  /** When recent acquires happened, oldest first: the demand the warm pool sizes itself to. */
+  const recentAcquires: number[] = [];
+  const warmTarget = (): number => {
+    const since = performance.now() - demandWindowMs;
+    while (recentAcquires.length > 0 && recentAcquires[0]! < since) recentAcquires.shift();
+    return Math.min(maxWarm, Math.max(baseWarm, recentAcquires.length));
+  };
   const maxContexts = Math.max(1, options.maxContexts ?? 20);
   const viewport = options.viewport ?? { width: 1280, height: 800 };
   const navigationTimeoutMs = options.navigationTimeoutMs ?? 15_000;
@@ -165,7 +188,10 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
   let closed = false;
   let closing: Promise<void> | undefined;
   const warm: WarmContext[] = [];
-  let warming = 0;
+  /** Contexts being warmed, by the browser they are made in (undefined: a dedicated browser being launched). */
+  const warmingIn = new Map<symbol, ChromiumInstance | undefined>();
+  /** Warm contexts that can still arrive: not those of a browser that has gone. */
+  const warmingAlive = (): number => [...warmingIn.values()].filter((instance) => instance === undefined || !instance.closing).length;
   /** Acquires waiting for a context that is already being warmed (first come, first served). */
   const waiters: Array<(ready: WarmContext | undefined) => void> = [];
   const wakeAllWaiters = (): void => {
@@ -184,6 +210,15 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
   const memoryTimer =
     recycleAboveBytes > 0 && isolation !== 'session'
       ? setInterval(() => checkMemory(), options.memoryCheckIntervalMs ?? 30_000).unref()
+      : undefined;
+
+  // When demand falls, the contexts warmed for it are closed (they hold ~20 MB each).
+  const demandTimer =
+    maxWarm > baseWarm
+      ? setInterval(() => {
+          const target = warmTarget();
+          while (!closed && warm.length > target) void discard(warm.pop()!);
+        }, Math.min(2_000, demandWindowMs)).unref()
       : undefined;
 
   const track = <T>(promise: Promise<T>): Promise<T> => {
@@ -227,7 +262,9 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
       closing: false,
       owner: undefined,
       pid: undefined,
+      lost: new Promise<never>((_, reject) => launched.once('disconnected', () => reject(new BrowserClosedError('The browser process exited')))),
     };
+    instance.lost.catch(() => undefined);
     instances.add(instance);
     launched.on('disconnected', () => onDisconnected(instance));
     logger.info({ version: launched.version(), launches: counters.launches, isolation }, 'browser launched');
@@ -324,6 +361,8 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
     const affected = [...sessions].filter(([, instance]) => instance === gone).map(([session]) => session);
     logger.error({ sessions: affected.length, browser: gone.id }, 'browser disconnected; a new one is launched on the next acquire');
     for (const session of affected) session.browserGone('The browser process exited');
+    // Acquires waiting for a context of the dead browser create one in a new browser instead.
+    wakeAllWaiters();
   }
 
   /** Stops new contexts in `instance`; it closes when its last session ends. */
@@ -357,12 +396,16 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
     const channel = egress === undefined ? undefined : await (await startEgress()).proxy.openChannel();
     let context: BrowserContext;
     try {
-      context = await instance.browser.newContext({
-        viewport,
-        // The session decides what happens to a download (see PlaywrightSessionBrowser).
-        acceptDownloads: true,
-        ...(channel === undefined ? {} : { proxy: { server: channel.url, bypass: '<-loopback>' } }),
-      });
+      // A call in flight when Chromium dies may never settle: the disconnect ends the wait.
+      context = await Promise.race([
+        instance.browser.newContext({
+          viewport,
+          // The session decides what happens to a download (see PlaywrightSessionBrowser).
+          acceptDownloads: true,
+          ...(channel === undefined ? {} : { proxy: { server: channel.url, bypass: '<-loopback>' } }),
+        }),
+        instance.lost,
+      ]);
     } catch (error) {
       await channel?.close();
       throw error;
@@ -371,8 +414,8 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
     try {
       context.setDefaultTimeout(actionTimeoutMs);
       context.setDefaultNavigationTimeout(navigationTimeoutMs);
-      await markPointerListeners(context);
-      const page = await context.newPage();
+      await Promise.race([markPointerListeners(context), instance.lost]);
+      const page = await Promise.race([context.newPage(), instance.lost]);
       return { context, page, instance, channel };
     } catch (error) {
       await context.close().catch(() => undefined);
@@ -400,15 +443,18 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
     // Shared: fill only a browser that is up; after a crash the next acquire relaunches it.
     const shared = current;
     if (!dedicated && (shared === undefined || !usable(shared))) return;
-    const target = Math.min(warmTarget, maxContexts - reserved);
-    while (warm.length + warming < target) {
-      warming++;
+    const target = Math.min(warmTarget(), maxContexts - reserved);
+    while (warm.length + warmingIn.size < target) {
+      const ticket = Symbol('warming');
+      warmingIn.set(ticket, dedicated ? undefined : shared);
+      let handedToWaiter = false;
       void track(
         (dedicated ? createDedicated() : createContext(shared!))
           .then(async (ready) => {
             const waiter = closed || !warmUsable(ready) ? undefined : waiters.shift();
+            handedToWaiter = waiter !== undefined;
             if (waiter) waiter(ready);
-            else if (closed || !warmUsable(ready) || warm.length >= warmTarget) await discard(ready);
+            else if (closed || !warmUsable(ready) || warm.length >= warmTarget()) await discard(ready);
             else warm.push(ready);
           })
           .catch((error: unknown) => {
@@ -416,7 +462,10 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
             if (!closed) logger.warn({ err: errorMessage(error) }, 'could not create a warm context');
           })
           .finally(() => {
-            warming--;
+            warmingIn.delete(ticket);
+            // One a waiting acquire took never reached the pool: start its replacement (a failed
+            // creation does not retry here, or a broken browser would spin).
+            if (handedToWaiter) refill();
           }),
       );
     }
@@ -439,7 +488,7 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
     }
     // A context already being warmed arrives sooner than a new one started now, and starting
     // another would only make the two compete for the same CPU.
-    if (warming > waiters.length) {
+    if (warmingAlive() > waiters.length) {
       const handed = await new Promise<WarmContext | undefined>((resolve) => waiters.push(resolve));
       if (handed !== undefined && warmUsable(handed)) {
         counters.warmHits++;
@@ -567,6 +616,7 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
       if (reserved >= maxContexts) {
         throw new BrowserCapacityError(`All ${maxContexts} browser contexts are in use`);
       }
+      recentAcquires.push(performance.now());
       reserved++;
       let taken: WarmContext | undefined;
       try {
@@ -617,6 +667,7 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
     stats(): PlaywrightBrowserPoolStats {
       return {
         warm: warm.length,
+        warmTarget: warmTarget(),
         active: sessions.size,
         browserConnected: dedicated ? [...instances].some((i) => i.browser.isConnected()) : (current?.browser.isConnected() ?? false),
         browsers: [...instances].filter((i) => !i.closing).length,
@@ -630,6 +681,7 @@ export function createPlaywrightBrowserPool(options: PlaywrightBrowserPoolOption
       closing ??= (async () => {
         closed = true;
         if (memoryTimer !== undefined) clearInterval(memoryTimer);
+        if (demandTimer !== undefined) clearInterval(demandTimer);
         wakeAllWaiters();
         await Promise.allSettled([...sessions.keys(), ...externalSessions].map((session) => session.close()));
         await Promise.allSettled([...inFlight]);
