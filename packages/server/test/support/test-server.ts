@@ -52,7 +52,9 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const dataDir = (overrides['dataDir'] as string | undefined) ?? mkdtempSync(join(tmpdir(), 'steward-test-'));
   // Fixture sites and receivers live on loopback, which the egress firewall refuses by default.
-  const config = ConfigSchema.parse({ port: 0, logLevel: 'silent', warmContexts: 1, model: TEST_POLICY, egressAllow: '127.0.0.0/8', ...overrides, dataDir });
+  // A fixed warm pool of 1: contexts warmed for demand (decision 0016) would only compete for the
+  // CI machine's two cores with the tests running beside this one.
+  const config = ConfigSchema.parse({ port: 0, logLevel: 'silent', warmContexts: 1, warmContextsMax: 0, model: TEST_POLICY, egressAllow: '127.0.0.0/8', ...overrides, dataDir });
   const server = await composeServer({ config, env, repoRoot: REPO_ROOT, ...(options.logger === undefined ? {} : { logger: options.logger }) });
   const url = await server.listen();
   const key = (await server.keys.create('test')).key;
