@@ -85,7 +85,9 @@ describe('client.session() and runTask', () => {
     const failed = await caught(session.runTask('fail The form was gone', fast));
     expect(failed).toBeInstanceOf(AgentExecutionError);
     expect(failed).toMatchObject({ code: 'failed', message: 'Task failed: The form was gone', sessionId: session.sessionId });
-    const slow = await caught(session.runTask('loop', { pollInterval: 50, timeout: 500 }));
+    // The timeout covers sending the task too: long enough that the message surely arrived under
+    // CI load (500 ms did not), short beside a task that runs until cancelled.
+    const slow = await caught(session.runTask('loop', { pollInterval: 50, timeout: 3_000 }));
     expect(slow).toBeInstanceOf(TaskTimeoutError);
     expect((await session.getStatus()).status).toBe('running');
     await session.cancel();
