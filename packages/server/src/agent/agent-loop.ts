@@ -205,7 +205,7 @@ async function runLoop(input: AgentTaskInput, secrets: TypedSecrets, gate: Actio
         usage.outputTokens += result.usage.outputTokens;
       }
       // Loops: the same action on a page that has not changed since it was last taken.
-      const times = repeats.note(observation, action);
+      const times = repeats.note(observation, action, step);
       // What is recorded and what the model is shown again: never the text typed into a password.
       const shown = secrets.mask(action);
       if (!result.final) consecutiveFailures = result.ok ? 0 : consecutiveFailures + 1;

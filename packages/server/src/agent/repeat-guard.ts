@@ -12,11 +12,18 @@ import { formatObservation } from './observation-format.ts';
  */
 export class RepeatGuard {
   private readonly seen = new Map<string, number>();
+  /** The step each key was last counted in: one decision that presses ArrowRight five times is a batch, not a loop. */
+  private readonly countedIn = new Map<string, number>();
 
-  /** How many times this action has now been taken on this same page state (1 the first time). */
-  note(observation: Observation, action: ToolCall): number {
+  /**
+   * How many steps have now taken this action on this same page state (1 the first time); the
+   * same action repeated within one step counts once.
+   */
+  note(observation: Observation, action: ToolCall, step: number): number {
     const page = createHash('sha256').update(formatObservation(observation)).digest('base64url');
     const key = `${page}|${action.tool}|${JSON.stringify(action.args ?? {})}`;
+    if (this.countedIn.get(key) === step) return this.seen.get(key) ?? 1;
+    this.countedIn.set(key, step);
     const times = (this.seen.get(key) ?? 0) + 1;
     this.seen.set(key, times);
     return times;

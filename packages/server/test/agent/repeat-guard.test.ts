@@ -75,6 +75,18 @@ describe('the repeat guard', () => {
     expect(warned).toEqual([false, false, true, true, true, false]);
   });
 
+  it('counts the same action repeated within one step once: six ArrowRight presses on a slider are one batch', async () => {
+    const recorded: Recorded[] = [];
+    const pool = new FakeBrowserPool({ observation: () => ({ ...emptyObservation({ url: 'http://slider.test/', title: 'Slider' }), text: 'Volume' }) });
+    const browser = await pool.acquire({ sessionId: 's' });
+    const right: ToolCall = { tool: 'press', args: { key: 'ArrowRight' } };
+    const model = scripted((step) => (step === 1 ? { actions: Array.from({ length: 6 }, () => right) } : { actions: [{ tool: 'done', args: { result: 'volume 60' } }] }));
+    const outcome = await runAgentTask({ task: 'set the volume', browser, model, host: host(recorded), maxSteps: 5, signal: new AbortController().signal });
+    expect(outcome).toMatchObject({ kind: 'done', content: 'volume 60' });
+    expect(steps(recorded)).toHaveLength(6);
+    expect(recorded.some((m) => messageOf(m).includes('it is not working'))).toBe(false);
+  });
+
   it('counts a toggle back to an earlier page as a repeat of that page', async () => {
     let open = false;
     const pool = new FakeBrowserPool({
