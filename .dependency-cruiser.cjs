@@ -86,6 +86,8 @@ module.exports = {
     vendor('re2js', 'safety/linear-pattern\\.ts$'),
     // The public suffix list: one file decides what a site is.
     vendor('tldts', 'safety/task-scope\\.ts$'),
+    // Reads a desktop screenshot's type and size: one file checks what clients send.
+    vendor('image-size', 'sessions/screen-image\\.ts$'),
     vendor('kysely', 'store/'),
     vendor('better-sqlite3', 'store/'),
     vendor('ai', 'llm/'),

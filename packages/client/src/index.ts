@@ -24,6 +24,7 @@ export type { Models } from './resources/models.ts';
 export type { PaymentTokens } from './resources/payment-tokens.ts';
 export type { Sessions } from './resources/sessions.ts';
 export { SessionContext } from './session/session-context.ts';
+export { AgentLoop, type AgentLoopOptions, type AgentLoopState } from './desktop/agent-loop.ts';
 export type { RunTaskOptions, TaskMetadata, TaskResult, TaskUsage } from './session/run-task.ts';
 export type { SessionEvent, StreamEventsOptions } from './streaming/session-events.ts';
 export type * from './types.ts';
@@ -32,6 +33,7 @@ export type {
   ApprovalPolicy,
   DeleteAllResponse,
   DeleteResponse,
+  DesktopAction,
   EventType,
   ExecutionStatus,
   MessageResponse as Message,

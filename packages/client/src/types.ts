@@ -11,6 +11,7 @@ import type {
   SendMessageRequest,
   SessionFileResponse,
   SessionResponse,
+  StepDesktopResponse,
 } from '@steward/protocol';
 import type { Camelized } from './core/casing.ts';
 
@@ -23,6 +24,8 @@ export type NavigateResult = Camelized<NavigateResponse>;
 export type SessionFile = Camelized<SessionFileResponse>;
 export type PaymentToken = Camelized<PaymentTokenResponse>;
 export type Approval = Camelized<ApprovalResponse>;
+/** A desktop step's answer: `{ actions, thinking?, finished, askUser?, step }`. */
+export type StepResult = Camelized<StepDesktopResponse>;
 
 /** Options of `sessions.create` (all optional): the body of POST /v1/sessions but `agent_name`, in camelCase. */
 export type CreateSessionOptions = Partial<Camelized<Omit<CreateSessionRequest, 'agent_name'>>>;

@@ -198,9 +198,9 @@ describe('withResponse', () => {
 });
 
 describe('client.models', () => {
-  it('lists the agent names, and none for the desktop filter (also as sessions.listModels)', async () => {
+  it('lists the agent names, the same for the desktop filter (also as sessions.listModels)', async () => {
     expect(await client.models.list()).toEqual({ models: ['agi-0', 'agi-0-fast'] });
-    expect(await client.models.list('desktop')).toEqual({ models: [] });
+    expect(await client.models.list('desktop')).toEqual({ models: ['agi-0', 'agi-0-fast'] });
     expect(await client.sessions.listModels('cdp')).toEqual({ models: ['agi-0', 'agi-0-fast'] });
   });
 });

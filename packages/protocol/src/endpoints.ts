@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApprovalsResponse } from './approvals.ts';
+import { StepDesktopRequest, StepDesktopResponse } from './desktop.ts';
 import { SseEvent } from './events.ts';
 import { SessionFileResponse, SessionFilesResponse, UploadFileQuery } from './files.ts';
 import { CreatePaymentTokenRequest, PaymentTokenResponse, PaymentTokensResponse } from './payment-tokens.ts';
@@ -125,6 +126,15 @@ export const ENDPOINTS = {
     errors: [400, 409, 502],
   },
   screenshot: { method: 'get', path: '/v1/sessions/{session_id}/screenshot', summary: 'JPEG screenshot as a data URL', params: SessionPath, response: ok('{screenshot, url, title}', ScreenshotResponse) },
+  stepDesktop: {
+    method: 'post',
+    path: '/v1/sessions/{session_id}/desktop/step_desktop',
+    summary: "A desktop session's step (agent_url + /step_desktop): the client's screenshot in, the agent's actions at screen coordinates out",
+    params: SessionPath,
+    body: StepDesktopRequest,
+    response: ok('{actions, thinking, finished, ask_user, step}', StepDesktopResponse),
+    errors: [409, 413],
+  },
   livePage: {
     method: 'get',
     path: '/v1/sessions/{session_id}/live',

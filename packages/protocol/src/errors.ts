@@ -22,6 +22,8 @@ export const ERROR_CATALOG = {
   session_terminated: { status: 409, message: 'session_terminated: the session has ended; create a new one.' },
   session_busy: { status: 409, message: 'session_busy: the session is being set up or torn down; retry shortly.' },
   dialog_open: { status: 409, message: 'dialog_open: a native dialog on the page waits for an answer; the agent or the live view must answer it first.' },
+  wrong_session_kind: { status: 409, message: 'wrong_session_kind: this endpoint does not apply to this kind of session.' },
+  step_in_progress: { status: 409, message: 'step_in_progress: a step of this desktop session is still being decided; send the next one after its answer.' },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
   unsupported_media_type: { status: 415, message: 'Unsupported Content-Type: send application/json.' },
   validation_error: { status: 422, message: 'The request failed validation.' },

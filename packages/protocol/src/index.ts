@@ -7,6 +7,7 @@ export * from './webhooks.ts';
 export * from './files.ts';
 export * from './payment-tokens.ts';
 export * from './approvals.ts';
+export * from './desktop.ts';
 export * from './endpoints.ts';
 export * from './openapi.ts';
 export { Timestamp } from './wire-time.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApprovalActionResponse, ApprovalResponse, ApprovalsResponse } from './approvals.ts';
+import { StepDesktopResponse } from './desktop.ts';
 import { ENDPOINTS, type Endpoint } from './endpoints.ts';
 import { WEBHOOK_EVENTS } from './enums.ts';
 import { SseEvent } from './events.ts';
@@ -41,6 +42,7 @@ const COMPONENTS: ReadonlyArray<readonly [string, z.ZodType]> = [
   ['DeleteAll', DeleteAllResponse],
   ['Navigate', NavigateResponse],
   ['Screenshot', ScreenshotResponse],
+  ['StepDesktop', StepDesktopResponse],
   ['Models', ModelsResponse],
   ['SessionFile', SessionFileResponse],
   ['SessionFiles', SessionFilesResponse],

@@ -11,6 +11,8 @@ export const SessionResponse = z.object({
   session_id: z.string(),
   /** The live view (`/v1/sessions/{id}/live?token=…`). */
   vnc_url: z.string().optional(),
+  /** A desktop session's step base: `POST {agent_url}/step_desktop`. */
+  agent_url: z.string().optional(),
   agent_name: AgentName,
   status: SessionStatus,
   created_at: Timestamp,

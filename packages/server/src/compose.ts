@@ -4,6 +4,7 @@ import { pino, type Logger as PinoLogger } from 'pino';
 import { AGENT_NAMES } from '@steward/protocol';
 import { buildApp } from './app.ts';
 import { createPlaywrightBrowserPool, type PlaywrightBrowserPool } from './browser/playwright/index.ts';
+import { withClientScreens } from './browser/client-screen/with-client-screens.ts';
 import { InMemoryEventBus } from './bus/memory/in-memory-event-bus.ts';
 import { InMemoryWindowCounters } from './counters/memory/in-memory-window-counters.ts';
 import type { Config } from './config/index.ts';
@@ -92,7 +93,8 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
   let listeningUrl = `http://${config.host}:${config.port}`;
   const sessions = new SessionService({
     store,
-    browsers,
+    // Desktop sessions' screens are the clients' own: no context of the pool's.
+    browsers: withClientScreens(browsers),
     models,
     bus,
     webhooks,

@@ -8,13 +8,16 @@ import type {
   SessionResponse,
   SnapshotMode,
   StatusResponse,
+  StepDesktopResponse,
   SuccessResponse,
 } from '@steward/protocol';
+import { agentPath } from '../desktop/agent-url.ts';
+import { screenshotBase64 } from '../desktop/screenshot-base64.ts';
 import { camelize, snakify } from '../core/casing.ts';
 import type { APIPromise } from '../core/api-promise.ts';
 import type { HttpCore, RequestOptions } from '../core/http.ts';
 import { streamSessionEvents, type SessionEvent, type StreamEventsOptions } from '../streaming/session-events.ts';
-import type { CreateSessionOptions, Messages, NavigateResult, SendMessageOptions, Session } from '../types.ts';
+import type { CreateSessionOptions, Messages, NavigateResult, SendMessageOptions, Session, StepResult } from '../types.ts';
 import type { Models } from './models.ts';
 
 export const sessionPath = (sessionId: string, rest = ''): string => `/v1/sessions/${encodeURIComponent(sessionId)}${rest}`;
@@ -99,6 +102,17 @@ export class Sessions {
   /** A JPEG of the page as a data URL, with its URL and title. */
   screenshot(sessionId: string, request?: RequestOptions): APIPromise<ScreenshotResponse> {
     return this.http.json({ method: 'GET', path: sessionPath(sessionId, '/screenshot') }, request);
+  }
+
+  /**
+   * One step of a desktop session (`POST {agentUrl}/step_desktop`): the client's screenshot (PNG
+   * or JPEG, as bytes or base64) in, the actions to perform at its pixel coordinates out. The
+   * first step's `message` is the task; while the agent waits (`askUser`), the next one's is the
+   * answer. Not repeated once it may have arrived: a second one would be a second step.
+   */
+  step(agentUrl: string, sessionId: string, screenshot: string | Uint8Array, message?: string, request?: RequestOptions): APIPromise<StepResult> {
+    const json = { screenshot: screenshotBase64(screenshot), session_id: sessionId, ...(message === undefined ? {} : { message }) };
+    return this.http.json<StepDesktopResponse>({ method: 'POST', path: `${agentPath(agentUrl, this.http.config.baseUrl)}/step_desktop`, json }, request).map(camelize);
   }
 
   /** The public SDK's spelling of `client.models.list`. */

@@ -1,5 +1,6 @@
 import type { SessionBrowser } from '../browser/port.ts';
 import { BrowserClosedError } from '../browser/port.ts';
+import { isClientScreen } from '../browser/client-screen.ts';
 import type { HistoryEntry, LanguageModel, ToolCall } from '../llm/port.ts';
 import type { MessageContent } from '../store/index.ts';
 import { errorMessage } from '../util/abort.ts';
@@ -102,7 +103,9 @@ async function runLoop(input: AgentTaskInput, secrets: TypedSecrets, gate: Actio
   const outputValidator = input.outputSchema === undefined ? undefined : compileOutputSchema(input.outputSchema);
   const repeats = new RepeatGuard();
   const fence = new PageDataFence();
-  const tools = toolSpecs();
+  // A desktop session's screen: the client's pixels only, so points and keys, and the image always.
+  const onScreen = isClientScreen(browser);
+  const tools = toolSpecs(onScreen ? 'screen' : 'page');
   const history: HistoryEntry[] = [];
   const updates: string[] = [];
   const usage = { inputTokens: 0, outputTokens: 0 };
@@ -150,12 +153,15 @@ async function runLoop(input: AgentTaskInput, secrets: TypedSecrets, gate: Actio
       paymentToken: input.payments?.tokenId,
     });
     // A tab with an open dialog paints nothing: the dialog is in the observation instead.
-    if (profile.vision && model.supportsVision && observation.dialog?.open !== true) {
+    if ((profile.vision || onScreen) && model.supportsVision && observation.dialog?.open !== true) {
       const shot = await browser.screenshot({ signal, marks: true });
       const last = messages[messages.length - 1];
-      if (last?.role === 'user') last.imageJpeg = shot.jpeg;
+      if (last?.role === 'user') {
+        last.imageJpeg = shot.jpeg;
+        if (shot.mediaType !== undefined) last.imageMediaType = shot.mediaType;
+      }
     }
-    const system = systemPrompt(fence);
+    const system = systemPrompt(fence, onScreen ? 'screen' : 'page');
     await host.record({ type: 'LOG', content: messages.map((m) => m.content).join('\n'), metadata: { kind: 'prompt', step }, internal: true });
 
     const decision = await model.decide({

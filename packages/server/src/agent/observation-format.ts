@@ -26,6 +26,12 @@ export function formatElement(element: ObservedElement): string {
 
 /** The observation as compact text for a language model. */
 export function formatObservation(observation: Observation): string {
+  if (observation.screen !== undefined) {
+    const { width, height } = observation.screen;
+    const lines = [`SCREEN: the user's own computer screen, ${width}×${height} pixels, as the screenshot shows it. There are no element indices: act at points (x, y) in pixels of the screenshot, from its top-left corner.`];
+    if (observation.notice) lines.push(`Notice: ${observation.notice}`);
+    return lines.join('\n');
+  }
   const lines = [`URL: ${observation.url}`, `Title: ${observation.title}`];
   const { y, height, viewportHeight } = observation.scroll;
   lines.push(`Scroll: ${Math.round(y)} of ${Math.max(0, Math.round(height - viewportHeight))} px`);

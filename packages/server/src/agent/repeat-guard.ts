@@ -8,7 +8,8 @@ import { formatObservation } from './observation-format.ts';
  * time it was taken is a loop; the same action that changed the page since is progress (paging a
  * calendar back eleven months, nudging a slider, "next" through a list). "Looks the same" is the
  * observation as the model reads it (URL, elements with their values, text, scroll position), so
- * what the guard judges is what the model could have noticed.
+ * what the guard judges is what the model could have noticed; on a desktop session's screen, the
+ * screenshot itself.
  */
 export class RepeatGuard {
   private readonly seen = new Map<string, number>();
@@ -20,7 +21,8 @@ export class RepeatGuard {
    * same action repeated within one step counts once.
    */
   note(observation: Observation, action: ToolCall, step: number): number {
-    const page = createHash('sha256').update(formatObservation(observation)).digest('base64url');
+    // A client's screen has no text to compare: its image's digest says whether it changed.
+    const page = createHash('sha256').update(formatObservation(observation)).update(observation.screen?.digest ?? '').digest('base64url');
     const key = `${page}|${action.tool}|${JSON.stringify(action.args ?? {})}`;
     if (this.countedIn.get(key) === step) return this.seen.get(key) ?? 1;
     this.countedIn.set(key, step);

@@ -27,8 +27,9 @@ import { listPaymentTokensRoute } from './routes/list-payment-tokens.ts';
 import { getPaymentTokenRoute } from './routes/get-payment-token.ts';
 import { deletePaymentTokenRoute } from './routes/delete-payment-token.ts';
 import { listApprovalsRoute } from './routes/list-approvals.ts';
+import { stepDesktopRoute } from './routes/step-desktop.ts';
 
-/** Every route of spec §1 (but `step_desktop`) and of Steward's extensions, one file each. */
+/** Every route of spec §1 and of Steward's extensions, one file each. */
 export const ROUTES = [
   createSessionRoute,
   listSessionsRoute,
@@ -44,6 +45,7 @@ export const ROUTES = [
   cancelRoute,
   navigateRoute,
   screenshotRoute,
+  stepDesktopRoute,
   uploadFileRoute,
   listFilesRoute,
   getFileRoute,

@@ -3,10 +3,12 @@ import type { SessionEvent, StoredFile } from '../sessions/index.ts';
 import type { MessageRecord, SessionRecord } from '../store/index.ts';
 
 /** The one place where domain records become snake_case wire objects. */
-export function sessionToWire(session: SessionRecord, vncUrl?: string): SessionResponse {
+export function sessionToWire(session: SessionRecord, urls: { vncUrl?: string | undefined; agentUrl?: string | undefined } = {}): SessionResponse {
+  const { vncUrl, agentUrl } = urls;
   const wire: SessionResponse = {
     session_id: session.id,
     ...(vncUrl === undefined ? {} : { vnc_url: vncUrl }),
+    ...(agentUrl === undefined ? {} : { agent_url: agentUrl }),
     agent_name: session.agentName,
     status: session.status,
     created_at: session.createdAt.toISOString(),

@@ -46,6 +46,12 @@ export interface AcquireOptions {
    * of the pool's; the address passes the egress policy first. Throws `ExternalBrowserError`.
    */
   externalCdpUrl?: string | undefined;
+  /**
+   * A `desktop` session: no browser at all. The session's "browser" is the client's own screen
+   * (`ClientScreen`), seen through the screenshots the client sends with each step and driven by
+   * the actions it is answered with.
+   */
+  clientScreen?: true | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -103,8 +109,11 @@ export interface SessionBrowser {
    * refuses (the API answers 403 `url_blocked`) and `NavigationError` for one that cannot be loaded.
    */
   navigate(url: string, options?: CallOptions): Promise<PageInfo>;
-  /** JPEG of the active tab's viewport. */
-  screenshot(options?: ScreenshotOptions): Promise<{ jpeg: Buffer } & PageInfo>;
+  /**
+   * JPEG of the active tab's viewport. A client's screen answers with the image the client sent,
+   * which may be a PNG: `mediaType` says so (absent means JPEG).
+   */
+  screenshot(options?: ScreenshotOptions): Promise<{ jpeg: Buffer; mediaType?: 'image/png' | undefined } & PageInfo>;
   /** What the model sees: see `Observation`. */
   observe(options?: CallOptions): Promise<Observation>;
   act(action: BrowserAction, options?: CallOptions): Promise<ActionResult>;
@@ -255,6 +264,12 @@ export interface Observation {
   files?: string[];
   /** Downloads that ended since the previous observation and were not reported in an action's result. */
   downloads?: string[];
+  /**
+   * A client's screen (desktop session) rather than a page: its size in pixels of the screenshot.
+   * There are no elements and no text; the screenshot is all there is to see. `digest` names the
+   * image's bytes, so an unchanged screen can be told from a changed one.
+   */
+  screen?: { width: number; height: number; digest: string };
 }
 
 /**
@@ -294,6 +309,8 @@ export type DragEnd = { index: number } | ViewportPoint;
 export const MAX_CLICKS = 3;
 /** Largest wheel movement of one `mouse_wheel`, in CSS pixels each way. */
 export const MAX_WHEEL_DELTA = 10_000;
+/** The longest `wait` action. */
+export const MAX_WAIT_SECONDS = 30;
 
 export type BrowserAction =
   | { kind: 'navigate'; url: string }
@@ -330,6 +347,10 @@ export type BrowserAction =
   | { kind: 'drag'; from: DragEnd; to: DragEnd }
   /** Turns the mouse wheel over a point (default: the viewport's centre): a map's zoom, a custom scroller. */
   | { kind: 'mouse_wheel'; x?: number | undefined; y?: number | undefined; deltaX?: number | undefined; deltaY: number }
+  /** Types `text` at the keyboard focus, wherever it is (a canvas editor, a desktop application). */
+  | { kind: 'type_text'; text: string }
+  /** Waits `seconds` (at most MAX_WAIT_SECONDS) for something that takes time: an animation, a slow application. */
+  | { kind: 'wait'; seconds: number }
   /** Selects the first visible occurrence of `text` (at most SELECT_TEXT_MAX_CHARS), on the page or inside the element `index`. */
   | { kind: 'select_text'; text: string; index?: number | undefined }
   /** Sets a checkbox, radio or switch to `checked`; does nothing when it already is. */

@@ -24,7 +24,8 @@ export interface DecideRequest {
 }
 
 export type PromptMessage =
-  | { role: 'user'; content: string; imageJpeg?: Buffer }
+  /** `imageJpeg` holds a PNG when `imageMediaType` says so (a desktop client's own screenshot). */
+  | { role: 'user'; content: string; imageJpeg?: Buffer; imageMediaType?: 'image/png' | 'image/jpeg' }
   | { role: 'assistant'; content: string };
 
 export interface DecideContext {

@@ -11,7 +11,7 @@ export function toModelMessages(messages: readonly PromptMessage[], vision: bool
     if (message.imageJpeg === undefined || !vision) return { role: 'user', content: message.content };
     const content: UserContent = [
       { type: 'text', text: message.content },
-      { type: 'image', image: message.imageJpeg, mediaType: 'image/jpeg' },
+      { type: 'image', image: message.imageJpeg, mediaType: message.imageMediaType ?? 'image/jpeg' },
     ];
     return { role: 'user', content };
   });

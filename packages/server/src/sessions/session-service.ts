@@ -25,7 +25,9 @@ import { PaymentTokenService } from './payment-tokens.ts';
 import { SessionSecretService } from './session-secrets.ts';
 import type { SecretVault } from '../browser/secret-vault.ts';
 import { cancelPendingApprovals } from './approval-desk.ts';
-import { TaskController, type SendMessageInput } from './task-controller.ts';
+import { TaskController, type DesktopStepInput, type SendMessageInput } from './task-controller.ts';
+import { isClientScreen, type ScreenStep } from '../browser/client-screen.ts';
+import { isDesktopSession } from './session-kinds.ts';
 
 export interface CreateSessionInput {
   agentName: AgentName;
@@ -259,9 +261,20 @@ export class SessionService {
     return this.useBrowser(runtime, (browser) => browser.screenshot());
   }
 
-  /** `vnc_url` of a session (absent once it is terminated). */
+  /** `vnc_url` of a session (absent once it is terminated, and for a desktop session, whose screen is the client's). */
   liveUrl(record: SessionRecord): string | undefined {
-    return this.core.liveUrl(record);
+    return isDesktopSession(record) ? undefined : this.core.liveUrl(record);
+  }
+
+  /** `agent_url` of a desktop session: `POST {agent_url}/step_desktop` runs its steps. */
+  agentUrl(record: SessionRecord): string | undefined {
+    if (!isDesktopSession(record) || !this.core.runtimes.has(record.id)) return undefined;
+    return `${this.deps.liveView.baseUrl()}/v1/sessions/${record.id}/desktop`;
+  }
+
+  /** One step of a desktop session: see `TaskController.step`. */
+  stepDesktop(apiKeyId: string, sessionId: string, input: DesktopStepInput, signal: AbortSignal): Promise<ScreenStep> {
+    return this.tasks.step(apiKeyId, sessionId, input, signal);
   }
 
   /**
@@ -269,10 +282,14 @@ export class SessionService {
    * capability token was issued for. 404 otherwise, as for any session route.
    */
   async authorizeLive(access: { apiKeyId?: string | undefined; token?: string | undefined }, sessionId: string): Promise<SessionRecord> {
-    if (access.apiKeyId) return this.get(access.apiKeyId, sessionId);
-    const record = await this.core.read(sessionId);
-    if (!record || access.token === undefined || !this.deps.liveView.tokens.verify(sessionId, access.token)) throw new AppError('session_not_found');
-    this.core.touch(sessionId);
+    let record: SessionRecord | undefined;
+    if (access.apiKeyId) record = await this.get(access.apiKeyId, sessionId);
+    else {
+      record = await this.core.read(sessionId);
+      if (!record || access.token === undefined || !this.deps.liveView.tokens.verify(sessionId, access.token)) throw new AppError('session_not_found');
+      this.core.touch(sessionId);
+    }
+    if (isDesktopSession(record)) throw new AppError('wrong_session_kind', { detail: "A desktop session has no live view: its screen is the client's own." });
     return record;
   }
 
@@ -408,8 +425,17 @@ export class SessionService {
 
   /** Runs a client's browser call; its failures become catalog errors (a racing DELETE: 409). */
   private async useBrowser<T>(runtime: SessionRuntime, use: (browser: SessionBrowser) => Promise<T>): Promise<T> {
+    let browser: SessionBrowser;
     try {
-      return await use(await runtime.ensureBrowser());
+      browser = await runtime.ensureBrowser();
+    } catch (error) {
+      throw browserFailure(error, runtime.isClosed || this.core.runtimes.get(runtime.sessionId) !== runtime);
+    }
+    if (isClientScreen(browser)) {
+      throw new AppError('wrong_session_kind', { detail: 'A desktop session has no browser on the server: navigate, screenshot and the live view are for managed-cdp and external-cdp sessions. The client drives its own screen through step_desktop.' });
+    }
+    try {
+      return await use(browser);
     } catch (error) {
       throw browserFailure(error, runtime.isClosed || this.core.runtimes.get(runtime.sessionId) !== runtime);
     }
@@ -454,6 +480,7 @@ function browserOptionsOf(record: SessionRecord): SessionBrowserOptions {
   const cdpUrl = record.options['agent_session_type'] === 'external-cdp' ? record.options['cdp_url'] : undefined;
   return {
     apiKeyId: record.apiKeyId,
+    ...(isDesktopSession(record) ? { clientScreen: true as const } : {}),
     egress: egressOf(record),
     ...(typeof proxyUrl === 'string' ? { upstreamProxy: proxyUrl } : {}),
     ...(typeof cdpUrl === 'string' ? { externalCdpUrl: cdpUrl } : {}),

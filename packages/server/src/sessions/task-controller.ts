@@ -14,12 +14,26 @@ import { ApprovalDesk, type AskingHost } from './approval-desk.ts';
 import type { PaymentTokenService } from './payment-tokens.ts';
 import { SessionSecretService } from './session-secrets.ts';
 import { TaskScope } from '../safety/index.ts';
+import { isClientScreen, StepInProgressError, type ClientScreen, type ScreenImage, type ScreenStep } from '../browser/client-screen.ts';
+import { decodeScreenshot } from './screen-image.ts';
+import { isDesktopSession } from './session-kinds.ts';
 
 export interface SendMessageInput {
   message: string;
   startUrl?: string | undefined;
   configUpdates?: Record<string, unknown> | undefined;
 }
+
+/** A desktop session's step, as the route received it. */
+export interface DesktopStepInput {
+  /** Base64 PNG or JPEG (or a data URL of one). */
+  screenshot: string;
+  /** The task, a follow-up or the answer to the agent's question. */
+  message?: string | undefined;
+}
+
+/** How long a desktop step waits while the session is paused before it answers with no action. */
+const PAUSED_STEP_HOLD_MS = 10_000;
 
 /** Why a task ended without a result; becomes `metadata.code` of its ERROR message. The codes and their statuses are protocol's `TASK_FAILURES`. */
 export type { TaskFailureCode };
@@ -47,32 +61,95 @@ export class TaskController {
   }
 
   sendMessage(apiKeyId: string, sessionId: string, input: SendMessageInput): Promise<void> {
-    return this.withRuntime(apiKeyId, sessionId, async (record, runtime) => {
-      if (record.status === 'terminated') throw new AppError('session_terminated');
-      if (record.status === 'error') throw new AppError('browser_unavailable', { detail: 'The session browser failed; create a new session.' });
-      outputSchemaOf(input.configUpdates);
-      this.costCapOf(record, input.configUpdates);
-      // The token is checked to be the key's own now; whether it can still pay, when the agent uses it.
-      if (input.configUpdates?.['payment_token'] !== undefined) await this.paymentTokens.requireOwned(apiKeyId, input.configUpdates['payment_token']);
-      const added = input.configUpdates?.['secrets'] === undefined ? {} : SessionSecretService.parse(input.configUpdates['secrets'], 'config_updates.secrets');
-      const unknown = (await this.secrets.unknownNames(sessionId, input.message)).filter((name) => added[name] === undefined);
-      if (unknown.length > 0) {
-        throw new AppError('validation_error', { detail: `message: the session has no secret ${unknown.map((n) => `{{secret:${n}}}`).join(', ')}; set it with secrets on create or config_updates.secrets.` });
-      }
-      await this.secrets.put(sessionId, added);
-      const task = runtime.task;
-      const metadata: Record<string, unknown> = {};
-      if (input.startUrl !== undefined) metadata['start_url'] = input.startUrl;
-      // Secrets are kept sealed, apart; the message keeps only their names.
-      if (input.configUpdates !== undefined) metadata['config_updates'] = input.configUpdates['secrets'] === undefined ? input.configUpdates : { ...input.configUpdates, secrets: Object.keys(added) };
-      await this.core.append(sessionId, { type: 'USER', content: input.message, metadata, internal: false });
+    return this.withRuntime(apiKeyId, sessionId, (record, runtime) => this.deliver(record, runtime, input));
+  }
 
-      if (!task || !hasActiveTask(record)) {
-        await this.start(record, runtime, input);
-        return;
+  /**
+   * One step of a desktop session (`POST {agent_url}/step_desktop`): the client's screenshot
+   * becomes the agent's next observation, a `message` starts the task, answers its question or
+   * follows it up as `/message` would, and the answer is what the agent decided on that
+   * screenshot. While the session is paused a step waits up to `PAUSED_STEP_HOLD_MS`, then answers
+   * with no action so the client's loop asks again.
+   */
+  async step(apiKeyId: string, sessionId: string, input: DesktopStepInput, signal: AbortSignal): Promise<ScreenStep> {
+    // Checked before anything else: a bad image changes nothing.
+    const image = decodeScreenshot(input.screenshot);
+    const { reply, paused, screen } = await this.withRuntime(apiKeyId, sessionId, async (record, runtime) => {
+      if (!isDesktopSession(record)) throw new AppError('wrong_session_kind', { detail: 'step_desktop is for desktop sessions (agent_session_type "desktop"); this session\'s agent drives a browser of its own.' });
+      if (record.status === 'terminated') throw new AppError('session_terminated');
+      const screen = await runtime.ensureBrowser();
+      if (!isClientScreen(screen)) throw new Error(`desktop session ${record.id} has no client screen`);
+      if (screen.stepWaiting) throw new AppError('step_in_progress');
+      const message = input.message;
+      if (runtime.task === undefined || !hasActiveTask(record)) {
+        if (message === undefined) {
+          const end = screen.takeUnreportedEnd();
+          if (end !== undefined) return { reply: Promise.resolve(end), paused: false, screen };
+          throw new AppError('not_running', { detail: 'No task is running in this desktop session: send the task as message with the first step.' });
+        }
+        screen.takeUnreportedEnd();
       }
-      await this.followUp(record, runtime, task, input.message);
+      const answering = message !== undefined && (record.executionStatus === 'waiting_for_input' || runtime.task?.pausedFrom === 'waiting_for_input');
+      if (message === undefined) return { reply: this.registerStep(screen, image, signal, answering), paused: record.executionStatus === 'paused', screen };
+      let reply: Promise<ScreenStep> | undefined;
+      // The step waits from the moment the message passed its checks: a refused one registers nothing.
+      await this.deliver(record, runtime, { message }, () => {
+        reply = this.registerStep(screen, image, signal, answering);
+      });
+      return { reply: reply!, paused: record.executionStatus === 'paused', screen };
     });
+    if (!paused) return reply;
+    const held = setTimeout(() => screen.interrupt(), PAUSED_STEP_HOLD_MS);
+    try {
+      return await reply;
+    } finally {
+      clearTimeout(held);
+    }
+  }
+
+  private registerStep(screen: ClientScreen, image: ScreenImage, signal: AbortSignal, answering: boolean): Promise<ScreenStep> {
+    const reply = screen.step(image, signal, { answering });
+    return reply.catch((error: unknown) => {
+      if (error instanceof StepInProgressError) throw new AppError('step_in_progress');
+      if (error instanceof BrowserClosedError) throw new AppError('session_terminated', { cause: error });
+      throw error;
+    });
+  }
+
+  /**
+   * A message's checks, then the USER message, then the task it starts or the one it steers.
+   * `accepted` runs once the checks passed, before anything is stored. Caller holds the lock.
+   */
+  private async deliver(record: SessionRecord, runtime: SessionRuntime, input: SendMessageInput, accepted?: () => void): Promise<void> {
+    const sessionId = record.id;
+    if (record.status === 'terminated') throw new AppError('session_terminated');
+    if (record.status === 'error') throw new AppError('browser_unavailable', { detail: 'The session browser failed; create a new session.' });
+    if (isDesktopSession(record) && input.startUrl !== undefined) {
+      throw new AppError('validation_error', { detail: 'start_url: a desktop session has no browser to open it in; the client drives its own screen.' });
+    }
+    outputSchemaOf(input.configUpdates);
+    this.costCapOf(record, input.configUpdates);
+    // The token is checked to be the key's own now; whether it can still pay, when the agent uses it.
+    if (input.configUpdates?.['payment_token'] !== undefined) await this.paymentTokens.requireOwned(record.apiKeyId, input.configUpdates['payment_token']);
+    const added = input.configUpdates?.['secrets'] === undefined ? {} : SessionSecretService.parse(input.configUpdates['secrets'], 'config_updates.secrets');
+    const unknown = (await this.secrets.unknownNames(sessionId, input.message)).filter((name) => added[name] === undefined);
+    if (unknown.length > 0) {
+      throw new AppError('validation_error', { detail: `message: the session has no secret ${unknown.map((n) => `{{secret:${n}}}`).join(', ')}; set it with secrets on create or config_updates.secrets.` });
+    }
+    accepted?.();
+    await this.secrets.put(sessionId, added);
+    const task = runtime.task;
+    const metadata: Record<string, unknown> = {};
+    if (input.startUrl !== undefined) metadata['start_url'] = input.startUrl;
+    // Secrets are kept sealed, apart; the message keeps only their names.
+    if (input.configUpdates !== undefined) metadata['config_updates'] = input.configUpdates['secrets'] === undefined ? input.configUpdates : { ...input.configUpdates, secrets: Object.keys(added) };
+    await this.core.append(sessionId, { type: 'USER', content: input.message, metadata, internal: false });
+
+    if (!task || !hasActiveTask(record)) {
+      await this.start(record, runtime, input);
+      return;
+    }
+    await this.followUp(record, runtime, task, input.message);
   }
 
   /**
@@ -133,6 +210,8 @@ export class TaskController {
     return this.withRuntime(apiKeyId, sessionId, async (record, runtime) => {
       const updated = await this.core.apply(record, { type: 'paused' });
       if (runtime.task) runtime.task.pausedFrom = record.executionStatus;
+      // A desktop client waiting for its step gets what was decided so far.
+      clientScreenOf(runtime)?.interrupt();
       this.core.deps.bus.publish(updated.id, { kind: 'paused', at: this.core.deps.clock.now() });
     });
   }
@@ -182,14 +261,17 @@ export class TaskController {
       { sessionId: record.id, outcome: end.kind === 'done' ? 'done' : end.code, steps: end.metadata?.['steps'] ?? null },
       'task ended',
     );
+    const screen = clientScreenOf(runtime);
     if (end.kind === 'done') {
       await this.core.append(record.id, { type: 'DONE', content: end.content, metadata: end.metadata, internal: false });
+      screen?.ended({ success: true, text: typeof end.content === 'string' ? end.content : JSON.stringify(end.content) });
       const updated = await this.core.apply(record, { type: 'task_finished' });
       this.core.webhook(updated, 'task.completed', webhookPayloads.taskCompleted(end.content));
       return updated;
     }
     const metadata = { ...(end.metadata ?? {}), code: end.code, status_code: STATUS_CODE_BY_FAILURE[end.code] };
     await this.core.append(record.id, { type: 'ERROR', content: end.error, metadata, internal: false });
+    screen?.ended({ success: false, text: end.error });
     const updated = await this.core.apply(record, { type: end.code === 'cancelled' ? 'task_cancelled' : 'task_failed' });
     const details = end.code === 'task_refused' || end.code === 'screening_failed' ? { code: end.code, category: end.metadata?.['category'] ?? null } : {};
     this.core.webhook(updated, 'task.error', webhookPayloads.taskError(end.error, details));
@@ -227,6 +309,11 @@ export class TaskController {
     const model = deps.models.forAgent(record.agentName);
     if (!model) {
       await finish({ kind: 'error', code: 'no_model', error: deps.modelHelp });
+      return;
+    }
+    // A desktop screen is only an image: a language model must see images (a script policy reads its context).
+    if (isDesktopSession(record) && !model.supportsVision && !model.spec.startsWith('script:')) {
+      await finish({ kind: 'error', code: 'no_model', error: `${record.agentName}'s model (${model.spec}) cannot read images, and a desktop session's screen is only a screenshot: configure a vision model for it.` });
       return;
     }
     const signals = [task.abort.signal];
@@ -340,6 +427,7 @@ export class TaskController {
             if (task.pausedFrom !== undefined) return false;
             core.touch(sessionId);
             await core.append(sessionId, { type: entry.type, content: entry.content, metadata: entry.metadata, internal: entry.internal ?? false });
+            if (entry.type === 'THOUGHT' && typeof entry.content === 'string') clientScreenOf(runtime)?.think(entry.content);
             return true;
           });
           if (recorded) return;
@@ -363,6 +451,7 @@ export class TaskController {
             const asked = await core.append(sessionId, { type: 'QUESTION', content: question, metadata, internal: false });
             await extra?.onAsked(asked.id);
             const updated = await core.apply(current, { type: 'question_asked' });
+            clientScreenOf(runtime)?.asked(question);
             // A receiver learns what an approval is for without reading the messages.
             core.webhook(updated, 'task.question', webhookPayloads.taskQuestion(question, metadata));
             // Wrapped so the lock is released now, not when the answer arrives.
@@ -450,4 +539,10 @@ function outputSchemaOf(configUpdates: Record<string, unknown> | undefined): Rec
     throw new AppError('validation_error', { detail: errorMessage(error), cause: error });
   }
   return schema as Record<string, unknown>;
+}
+
+/** A desktop session's screen, when the runtime has one. */
+function clientScreenOf(runtime: SessionRuntime): ClientScreen | undefined {
+  const browser = runtime.currentBrowser();
+  return isClientScreen(browser) ? browser : undefined;
 }

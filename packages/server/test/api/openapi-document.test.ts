@@ -72,6 +72,7 @@ describe('GET /v1/openapi.json', () => {
       `post /v1/sessions/{session_id}/cancel ${statuses(200, 409)} path:session_id!`,
       `post /v1/sessions/{session_id}/navigate ${statuses(200, 400, 409, 502)} path:session_id!`,
       `get /v1/sessions/{session_id}/screenshot ${statuses(200)} path:session_id!`,
+      `post /v1/sessions/{session_id}/desktop/step_desktop ${statuses(200, 409, 413)} path:session_id!`,
       `get /v1/sessions/{session_id}/live ${statuses(200)} path:session_id!,query:token`,
       `get /v1/sessions/{session_id}/live/stream ${statuses(200)} path:session_id!,query:token`,
       `post /v1/sessions/{session_id}/live/input ${statuses(200)} path:session_id!,query:token`,

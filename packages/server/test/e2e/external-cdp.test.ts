@@ -149,7 +149,7 @@ describe("external-cdp: the agent drives the client's own Chromium", () => {
     }
   });
 
-  it('answers 422 for what it cannot run: no cdp_url, an http:// address, nothing listening, a desktop session', async () => {
+  it('answers 422 for what it cannot run: no cdp_url, an http:// address, nothing listening', async () => {
     const missing = await t.request('POST', '/v1/sessions', { body: { agent_session_type: 'external-cdp' } });
     expect(missing.status).toBe(422);
     expect(JSON.stringify(missing.body)).toMatch(/needs cdp_url/);
@@ -163,8 +163,5 @@ describe("external-cdp: the agent drives the client's own Chromium", () => {
     const nobody = await t.request('POST', '/v1/sessions', { body: { agent_session_type: 'external-cdp', cdp_url: `ws://127.0.0.1:${freePort}/devtools/browser/x` } });
     expect(nobody.status).toBe(422);
     expect(JSON.stringify(nobody.body)).toMatch(/could not connect to the browser at cdp_url/);
-    const desktop = await t.request('POST', '/v1/sessions', { body: { agent_session_type: 'desktop' } });
-    expect(desktop.status).toBe(422);
-    expect(JSON.stringify(desktop.body)).toMatch(/'desktop' sessions are not supported/);
   });
 });

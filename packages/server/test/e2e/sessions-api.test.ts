@@ -88,17 +88,18 @@ describe('POST /v1/sessions', () => {
     }
   });
 
-  it('runs managed-cdp sessions and answers 422 naming the field for the kinds it does not run, creating nothing', async () => {
+  it('runs managed-cdp sessions and answers 422 naming the field for options that do not belong to a kind, creating nothing', async () => {
     const managed = await t.client.sessions.create('agi-0', { agentSessionType: 'managed-cdp', environmentType: 'chrome-1' });
     expect(managed).toMatchObject({ status: 'ready', agentSessionType: 'managed-cdp' });
     const before = (await t.client.sessions.list()).length;
     const refusals: Array<[Parameters<TestServer['client']['sessions']['create']>[1], string, RegExp]> = [
-      [{ agentSessionType: 'desktop' }, 'agent_session_type', /'desktop' sessions are not supported by this server yet: 'managed-cdp' .* and 'external-cdp'/],
+      [{ agentSessionType: 'desktop', cdpUrl: 'ws://127.0.0.1:9222/devtools/browser/x' }, 'cdp_url', /a CDP URL is for 'external-cdp' sessions; a 'desktop' session's screen is the client's/],
+      [{ agentSessionType: 'desktop', allowDomains: ['example.com'] }, 'allow_domains', /'desktop' session's network is the client's own/],
       [{ agentSessionType: 'external-cdp' }, 'cdp_url', /an 'external-cdp' session needs cdp_url/],
       [{ agentSessionType: 'external-cdp', cdpUrl: 'http://127.0.0.1:9222' }, 'cdp_url', /must be a ws:\/\/ or wss:\/\/ DevTools WebSocket URL/],
       [{ cdpUrl: 'ws://127.0.0.1:9222/devtools/browser/x' }, 'cdp_url', /a CDP URL is for 'external-cdp' sessions/],
       [{ cdpWsUrl: 'ws://127.0.0.1:9222/devtools/browser/x' }, 'cdp_ws_url', /a CDP URL is for 'external-cdp' sessions/],
-      [{ environmentType: 'ubuntu-1' }, 'environment_type', /'ubuntu-1' .* is not supported by this server: only 'chrome-1'/],
+      [{ environmentType: 'ubuntu-1' }, 'environment_type', /'ubuntu-1' .* is for 'desktop' sessions, whose screen the client brings; a browser session runs on 'chrome-1'/],
     ];
     for (const [options, field, msg] of refusals) {
       const refused = t.client.sessions.create('agi-0', options);
@@ -184,10 +185,10 @@ describe('DELETE', () => {
 });
 
 describe('GET /v1/models', () => {
-  it('lists the agent models, and none for the desktop filter', async () => {
+  it('lists the agent models, the same for browsers and desktops', async () => {
     expect(await t.client.models.list()).toEqual({ models: ['agi-0', 'agi-0-fast'] });
     expect(await t.client.models.list('cdp')).toEqual({ models: ['agi-0', 'agi-0-fast'] });
-    expect(await t.client.sessions.listModels('desktop')).toEqual({ models: [] });
+    expect(await t.client.sessions.listModels('desktop')).toEqual({ models: ['agi-0', 'agi-0-fast'] });
     // The wire itself: a filter the SDK's type does not allow.
     expect((await t.request('GET', '/v1/models?filter=quantum')).status).toBe(422);
   });

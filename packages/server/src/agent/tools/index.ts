@@ -28,6 +28,8 @@ import type { AgentTool } from './tool.ts';
 import { typeTool } from './type.ts';
 import { uploadFileTool } from './upload-file.ts';
 import { waitForTool } from './wait-for.ts';
+import { typeTextTool } from './type-text.ts';
+import { waitTool } from './wait.ts';
 
 export type { AgentTool, ToolContext, ToolResult } from './tool.ts';
 
@@ -48,6 +50,7 @@ export const AGENT_TOOLS: ReadonlyMap<string, AgentTool<unknown>> = new Map(
     hoverAtTool,
     dragTool,
     mouseWheelTool,
+    typeTextTool,
     pressTool,
     backTool,
     forwardTool,
@@ -56,6 +59,7 @@ export const AGENT_TOOLS: ReadonlyMap<string, AgentTool<unknown>> = new Map(
     switchTabTool,
     closeTabTool,
     waitForTool,
+    waitTool,
     readPageTool,
     extractTool,
     answerDialogTool,
@@ -64,9 +68,15 @@ export const AGENT_TOOLS: ReadonlyMap<string, AgentTool<unknown>> = new Map(
   ].map((tool) => [tool.name, tool] as const),
 );
 
-/** The tools as the model sees them: name, description, JSON Schema of the arguments. */
-export function toolSpecs(): ToolSpec[] {
-  return [...AGENT_TOOLS.values()].map((tool) => ({
+/** What a desktop session's agent can do on the client's screen: points, keys, time, questions, the end. */
+export const SCREEN_TOOLS: ReadonlySet<string> = new Set(['click_at', 'hover_at', 'drag', 'mouse_wheel', 'type_text', 'press', 'wait', 'ask_user', 'done']);
+
+/**
+ * The tools as the model sees them: name, description, JSON Schema of the arguments. On a
+ * client's screen (desktop sessions) only `SCREEN_TOOLS`: the rest need a browser.
+ */
+export function toolSpecs(surface: 'page' | 'screen' = 'page'): ToolSpec[] {
+  return [...AGENT_TOOLS.values()].filter((tool) => surface === 'page' || SCREEN_TOOLS.has(tool.name)).map((tool) => ({
     name: tool.name,
     description: tool.description,
     parameters: z.toJSONSchema(tool.args) as Record<string, unknown>,

@@ -27,6 +27,6 @@ export function createSessionRoute(app: FastifyInstance, { sessions }: ApiDeps):
       options,
       secrets: body.secrets,
     });
-    return sessionToWire(session, sessions.liveUrl(session));
+    return sessionToWire(session, { vncUrl: sessions.liveUrl(session), agentUrl: sessions.agentUrl(session) });
   });
 }

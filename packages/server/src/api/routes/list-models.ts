@@ -6,7 +6,8 @@ import { parseInput } from '../validate.ts';
 export function listModelsRoute(app: FastifyInstance, { models }: ApiDeps): void {
   app.get('/v1/models', async (request): Promise<ModelsResponse> => {
     const query = parseInput(ListModelsQuery, request.query, 'query');
-    // Steward runs browser (CDP) agents only; desktop agents are not offered (spec §9.11).
-    return { models: query.filter === 'desktop' ? [] : [...models] };
+    // The same agents drive browsers and, through step_desktop, a client's screen (a vision model
+    // or a script policy behind them): spec §9.11's empty desktop list predates desktop sessions.
+    return { models: [...models] };
   });
 }

@@ -1,5 +1,7 @@
 import type { ActionResult, BrowserAction } from '../port.ts';
-import { NavigationError } from '../port.ts';
+import { MAX_WAIT_SECONDS, NavigationError } from '../port.ts';
+import { SECRET_PLACEHOLDER } from '../secret-vault.ts';
+import { delay } from '../../util/abort.ts';
 import type { ActionHost, LocatedElement } from './action-host.ts';
 import { describeElement, failure, missingElement } from './action-results.ts';
 import { checkAction } from './check-action.ts';
@@ -106,6 +108,16 @@ export async function performAction(
       return dragAction(host, action, signal);
     case 'mouse_wheel':
       return mouseWheelAction(host, action);
+    case 'type_text': {
+      // A secret is typed only into a field named by index: the vault checks that field's document.
+      if (action.text.search(SECRET_PLACEHOLDER) !== -1) return failure('A {{secret:…}} is typed only with type and the index of its field.');
+      const page = await host.activePage();
+      const outcome = await host.watch(() => page.keyboard.type(action.text), signal);
+      return { ok: true, message: `Typed ${action.text.length} characters at the keyboard focus${outcome.note}`, pageChanged: outcome.pageChanged };
+    }
+    case 'wait':
+      await delay(Math.min(action.seconds, MAX_WAIT_SECONDS) * 1000, signal);
+      return { ok: true, message: `Waited ${action.seconds} s`, pageChanged: false };
   }
 }
 
