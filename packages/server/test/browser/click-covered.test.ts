@@ -36,6 +36,18 @@ const pages = usePagesHarness('click-covered', {
     `requestAnimationFrame(() => requestAnimationFrame(() => document.getElementById('slide').classList.add('in')));
      setTimeout(() => document.getElementById('veil').remove(), 250);`,
   ),
+  // A still button that records how it was pressed; on the second page, a script that replaced
+  // requestAnimationFrame with a function that never calls back.
+  '/still.html': page(
+    'Still',
+    `<button id="still" style="margin:40px;width:120px;height:40px">Press me</button>`,
+    `const seen = [];
+     for (const type of ['pointermove', 'mousedown', 'mouseup', 'click']) document.getElementById('still').addEventListener(type, (e) => {
+       if (!seen.includes(type)) seen.push(type);
+       if (type === 'click') log(seen.join('_') + (e.isTrusted ? '_trusted' : '_synthetic'));
+     });`,
+  ),
+  '/no-frames.html': page('No frames', `<button onclick="log('pressed')">Press me</button>`, `window.requestAnimationFrame = () => 0;`),
   // A fixed header over the top of the viewport, and a button scrolled right under it.
   '/sticky.html': page(
     'Sticky',
@@ -91,5 +103,14 @@ describe('a click on a covered element', () => {
     await s.act({ kind: 'scroll', direction: 'down', amount: 0.1 });
     expect(await s.act({ kind: 'click', index: elementNamed(o, 'Under the header').index })).toMatchObject({ ok: true });
     expect(await clicks(s)).toBe('clicks: under');
+  });
+
+  it('presses a still, uncovered element as a mouse does, and still clicks on a page whose animation frames never come', async () => {
+    const s = await pages.open('/still.html');
+    expect(await s.act({ kind: 'click', index: elementNamed(await s.observe(), 'Press me').index })).toMatchObject({ ok: true, message: "Clicked button 'Press me'" });
+    expect(await clicks(s)).toBe('clicks: pointermove_mousedown_mouseup_click_trusted');
+    const frozen = await pages.open('/no-frames.html');
+    expect(await frozen.act({ kind: 'click', index: elementNamed(await frozen.observe(), 'Press me').index })).toMatchObject({ ok: true });
+    expect(await clicks(frozen)).toBe('clicks: pressed');
   });
 });

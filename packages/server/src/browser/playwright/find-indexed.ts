@@ -7,17 +7,20 @@ import type { RegistryDescription } from './observe-page.ts';
  * Playwright's CSS locators pierce open shadow roots, so an element inside one needs nothing more.
  * Returns the chain of `data-steward-frame` ids to enter when the element lives in a frame.
  */
-export type FindResult =
+export type FindResult<I = never> =
   | { found: false }
-  | { found: true; framePath: string[]; description: RegistryDescription };
+  | { found: true; framePath: string[]; description: RegistryDescription; inspected?: I | Promise<I> };
 
 export interface FindArgs {
   index: number;
   /** The registry the index came from; another document's registry does not count. */
   docId?: string | undefined;
+  /** The argument of `inspect`, when one is given. */
+  inspectArg?: unknown;
 }
 
-export function findIndexed(args: FindArgs): FindResult {
+/** With `inspect`, the answer carries what it said of the element (awaited by the caller's evaluate). */
+export function findIndexed(args: FindArgs, inspect?: (node: Element, arg: unknown) => unknown): FindResult<unknown> | Promise<FindResult<unknown>> {
   type Registry = {
     byIndex: Map<number, WeakRef<Element>>;
     described: Map<number, RegistryDescription>;
@@ -54,5 +57,6 @@ export function findIndexed(args: FindArgs): FindResult {
     framePath.unshift(id);
     view = frame.ownerDocument.defaultView;
   }
-  return { found: true, framePath, description };
+  if (inspect === undefined) return { found: true, framePath, description };
+  return Promise.resolve(inspect(element, args.inspectArg)).then((inspected) => ({ found: true, framePath, description, inspected }));
 }

@@ -30,6 +30,7 @@ import { PageActivity } from './page-activity.ts';
 import { PendingNavigationProbe, type PendingNavigation } from './pending-navigation-probe.ts';
 import { awaitLoadBriefly } from './page-load.ts';
 import { performAction, type ActionHost, type LocatedElement, type WatchOutcome } from './perform-action.ts';
+import type { ElementInspection } from './action-host.ts';
 import { abandonHungPage, isHung } from './hung-page.ts';
 import { isTargetClosedError, readableError } from './readable-error.ts';
 import type { NavigationGuard, SessionFileAccess } from '../port.ts';
@@ -512,8 +513,10 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
     return this.active;
   }
 
-  async locate(index: number): Promise<LocatedElement | undefined> {
-    return locateIndexed(await this.activePage(), this.frameIndices, index);
+  locate(index: number): Promise<LocatedElement | undefined>;
+  locate<A, R>(index: number, inspection: ElementInspection<A, R>): Promise<(LocatedElement & { inspected: Awaited<R> }) | undefined>;
+  async locate<A, R>(index: number, inspection?: ElementInspection<A, R>): Promise<(LocatedElement & { inspected?: Awaited<R> }) | undefined> {
+    return locateIndexed(await this.activePage(), this.frameIndices, index, inspection);
   }
 
   async watch(run: () => Promise<unknown>, signal: AbortSignal | undefined, opensTab = false, dispatchesInput = true): Promise<WatchOutcome> {

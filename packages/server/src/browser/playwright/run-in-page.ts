@@ -42,5 +42,20 @@ export function runOnElement<A, R>(locator: Locator, fn: (node: Element, arg: A)
   return locator.evaluate(pageFunction, arg as unknown, { timeout: timeoutMs }) as Promise<Awaited<R>>;
 }
 
+/**
+ * A factory, for `runInPage`'s `helper`, whose source holds `fn` itself: `() => fn` would send
+ * only the name. `fn` must be self-contained, as every page function is.
+ */
+export function pageFactoryOf<F extends (...args: never[]) => unknown>(fn: F): () => F {
+  let factory = factories.get(fn);
+  if (factory === undefined) {
+    // Never called here: its source text goes to the page, where it returns `fn`.
+    factory = new Function(`return (${fn.toString()});`) as () => unknown;
+    factories.set(fn, factory);
+  }
+  return factory as () => F;
+}
+const factories = new Map<unknown, () => unknown>();
+
 type ElementFunction = (node: Element, arg: unknown) => unknown;
 const compiledOnElement = new Map<string, ElementFunction>();
