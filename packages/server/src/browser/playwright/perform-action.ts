@@ -10,7 +10,6 @@ import { clickAtAction, dragAction, hoverAtAction, mouseWheelAction } from './po
 import { readTextAction } from './read-text-action.ts';
 import { readValueAction } from './read-value-action.ts';
 import { scrollAction } from './scroll-action.ts';
-import { runOnElement } from './run-in-page.ts';
 import { selectTextAction } from './select-text-action.ts';
 import { closeTabAction, openTabAction, switchTabAction } from './tab-actions.ts';
 import { typedTextProblem, typedValueOutcome } from './typed-input.ts';
@@ -191,38 +190,15 @@ async function selectAction(
   option: string | string[],
   signal: AbortSignal | undefined,
 ): Promise<ActionResult> {
-  const el = await host.locate(index);
+  const wanted = typeof option === 'string' ? [option] : option;
+  // The options are matched while the element is found: one call into the page, not two.
+  const el = await host.locate(index, { inspect: matchOptions, arg: wanted });
   if (el === undefined) return missing(index);
   if (el.description.tag !== 'select') {
     return failure(`Element ${index} (${describe(el)}) is not a <select>; click it to open its options instead`);
   }
   if (el.description.disabled) return failure(`Element ${index} (${describe(el)}) is disabled`);
-  const wanted = typeof option === 'string' ? [option] : option;
-  // Through runOnElement: the function has an inner helper, which needs the `__name` shim under tsx.
-  const match = await runOnElement(
-    el.locator,
-    (node, wanted: string[]) => {
-      const select = node as HTMLSelectElement;
-      const options = Array.from(select.options);
-      const find = (wanted: string): number => {
-        const want = wanted.trim();
-        let found = options.findIndex((o) => o.value === want || o.label.trim() === want || o.text.trim() === want);
-        if (found < 0) {
-          const lower = want.toLowerCase();
-          found = options.findIndex((o) => o.label.trim().toLowerCase() === lower || o.value.toLowerCase() === lower);
-        }
-        return found;
-      };
-      const indices = wanted.map(find);
-      return {
-        multiple: select.multiple,
-        indices,
-        labels: options.map((o) => o.label.trim()),
-      };
-    },
-    wanted,
-    host.actionTimeoutMs,
-  );
+  const match = el.inspected;
   if (wanted.length > 1 && !match.multiple) {
     return failure(`${capitalized(describe(el))} takes one option, not a list: it is not a multi-select; give one option`);
   }
@@ -239,6 +215,30 @@ async function selectAction(
   );
   const labels = chosen.map((i) => `'${match.labels[i] ?? ''}'`).join(', ');
   return { ok: true, message: `Selected ${labels} in ${describe(el)}${outcome.note}`, pageChanged: outcome.pageChanged };
+}
+
+interface OptionMatch {
+  multiple: boolean;
+  /** The option index of each wanted option, -1 where none matches. */
+  indices: number[];
+  labels: string[];
+}
+
+/** Runs INSIDE the page: each wanted option by value, label or text, then without case. Not a select: nothing matches. */
+function matchOptions(node: Element, wanted: string[]): OptionMatch {
+  if (node.tagName !== 'SELECT') return { multiple: false, indices: wanted.map(() => -1), labels: [] };
+  const select = node as HTMLSelectElement;
+  const options = Array.from(select.options);
+  const find = (wanted: string): number => {
+    const want = wanted.trim();
+    let found = options.findIndex((o) => o.value === want || o.label.trim() === want || o.text.trim() === want);
+    if (found < 0) {
+      const lower = want.toLowerCase();
+      found = options.findIndex((o) => o.label.trim().toLowerCase() === lower || o.value.toLowerCase() === lower);
+    }
+    return found;
+  };
+  return { multiple: select.multiple, indices: wanted.map(find), labels: options.map((o) => o.label.trim()) };
 }
 
 function capitalized(text: string): string {
