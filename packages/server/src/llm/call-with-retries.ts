@@ -1,4 +1,4 @@
-import { delay } from '../util/abort.ts';
+import { delay, raceSignal } from '../util/abort.ts';
 import { ModelError } from './port.ts';
 
 export interface RetryPolicy {
@@ -61,7 +61,7 @@ export async function callWithRetries<T>(attempt: (signal: AbortSignal) => Promi
     let failure: AttemptFailure;
     let cause: unknown;
     try {
-      return await raceAbort(attempt(attemptSignal), attemptSignal);
+      return await raceSignal(attempt(attemptSignal), attemptSignal);
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       cause = error;
@@ -90,26 +90,4 @@ export async function callWithRetries<T>(attempt: (signal: AbortSignal) => Promi
 export function backoffMs(policy: RetryPolicy, failedAttempts: number, random: () => number = Math.random): number {
   const full = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (failedAttempts - 1));
   return Math.round(full / 2 + (full / 2) * random());
-}
-
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    if (signal.aborted) {
-      promise.catch(() => undefined);
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

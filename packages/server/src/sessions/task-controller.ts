@@ -17,6 +17,7 @@ import { TaskScope } from '../safety/index.ts';
 import { isClientScreen, StepInProgressError, type ClientScreen, type ScreenImage, type ScreenStep } from '../browser/client-screen.ts';
 import { decodeScreenshot } from './screen-image.ts';
 import { isDesktopSession } from './session-kinds.ts';
+import { raceSignal } from '../util/abort.ts';
 
 export interface SendMessageInput {
   message: string;
@@ -457,7 +458,7 @@ export class TaskController {
             // Wrapped so the lock is released now, not when the answer arrives.
             return { answer };
           });
-          if (asked) return await raceAbort(asked.answer, signal);
+          if (asked) return await raceSignal(asked.answer, signal);
         }
       },
     };
@@ -466,7 +467,7 @@ export class TaskController {
   private checkpoint(task: RunningTask, signal: AbortSignal): Promise<void> {
     if (signal.aborted) return Promise.reject(signal.reason);
     if (task.pausedFrom === undefined) return Promise.resolve();
-    return raceAbort(new Promise<void>((resolve) => task.resumeWaiters.push(resolve)), signal);
+    return raceSignal(new Promise<void>((resolve) => task.resumeWaiters.push(resolve)), signal);
   }
 
   private withRuntime<T>(apiKeyId: string, sessionId: string, fn: (record: SessionRecord, runtime: SessionRuntime) => Promise<T>): Promise<T> {
@@ -493,23 +494,6 @@ function refusalEnd(outcome: ScreeningOutcome): TaskEnd {
   return { kind: 'error', code: 'task_refused', error: outcome.reason, metadata: { reason: outcome.reason, category: outcome.category, screened_by: outcome.screenedBy, ...rule } };
 }
 
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
 
 /** `approval_policy` from create; sessions from before it existed ask for payments. */
 function approvalPolicyOf(record: SessionRecord): ApprovalPolicy {

@@ -30,3 +30,39 @@ export function errorMessage(error: unknown): string {
     return 'unknown error';
   }
 }
+
+/**
+ * Settles with `promise`, or rejects with the signal's reason as soon as it aborts (`onAbort`
+ * runs then, to stop what the promise is waiting for). The losing promise may still reject later;
+ * that never surfaces as unhandled.
+ */
+export function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined, onAbort?: () => void): Promise<T> {
+  if (signal === undefined) return promise;
+  promise.catch(() => undefined);
+  if (signal.aborted) {
+    onAbort?.();
+    return Promise.reject(signal.reason as Error);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const abort = (): void => {
+      onAbort?.();
+      reject(signal.reason as Error);
+    };
+    signal.addEventListener('abort', abort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', abort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', abort);
+        reject(error as Error);
+      },
+    );
+  });
+}
+
+/** Aborts when any of `signals` does; the undefined ones are left out. */
+export function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal {
+  return AbortSignal.any(signals.filter((s): s is AbortSignal => s !== undefined));
+}

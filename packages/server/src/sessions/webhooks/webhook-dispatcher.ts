@@ -1,4 +1,4 @@
-import { delay, errorMessage, isAbortError } from '../../util/abort.ts';
+import { delay, errorMessage, isAbortError, raceSignal } from '../../util/abort.ts';
 import { systemClock, type Clock } from '../../util/clock.ts';
 import { buildWebhookBody } from './webhook-payloads.ts';
 import { nextRetryDelay, type WebhookRetryPolicy } from './webhook-retry-policy.ts';
@@ -287,23 +287,4 @@ function describeSendError(error: unknown, signal: AbortSignal): string {
     if (typeof code === 'string' && code !== 'ABORT_ERR') return code;
   }
   return errorMessage(error);
-}
-
-/** Settles with `promise`, or rejects with the signal's reason as soon as it aborts. */
-function raceSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error as Error);
-      },
-    );
-  });
 }
