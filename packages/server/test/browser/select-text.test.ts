@@ -37,6 +37,8 @@ const pages = usePagesHarness('select-text', {
 
 type Session = Awaited<ReturnType<typeof pages.open>>;
 /** A line of the page's text as the observation gives it, e.g. "Selection: [...] in p1". */
+// The page writes these lines on selectionchange and select, which fire a task after the selection
+// changes, so a test reads them with expect.poll.
 async function line(s: Session, label: string): Promise<string> {
   const text = (await s.observe()).text;
   const found = text.split('\n').find((l) => l.includes(`${label}:`));
@@ -50,14 +52,14 @@ describe('select_text', () => {
     const result = await s.act({ kind: 'select_text', text: 'quick brown fox jumps over the lazy' });
     expect(result).toMatchObject({ ok: true, pageChanged: false });
     expect(result.message).toMatch(/^Selected 'quick brown\s+fox jumps over the lazy' on the page$/);
-    expect(await line(s, 'Selection')).toBe('[quick brown fox jumps over the lazy] in p1');
-    expect(await line(s, 'Highlights')).toBe('[quick brown fox jumps over the lazy|person]');
+    await expect.poll(() => line(s, 'Selection')).toBe('[quick brown fox jumps over the lazy] in p1');
+    await expect.poll(() => line(s, 'Highlights')).toBe('[quick brown fox jumps over the lazy|person]');
   });
 
   it('falls back to a case-insensitive match, and selects the first occurrence as the page spells it', async () => {
     const s = await pages.open('/article.html');
     expect(await s.act({ kind: 'select_text', text: 'QUICK BROWN FOX' })).toMatchObject({ ok: true });
-    expect(await line(s, 'Selection')).toBe('[quick brown fox] in p1');
+    await expect.poll(() => line(s, 'Selection')).toBe('[quick brown fox] in p1');
   });
 
   it('selects inside a text field without the mouse', async () => {
@@ -65,14 +67,14 @@ describe('select_text', () => {
     const notes = elementNamed(await s.observe(), 'Notes');
     const result = await s.act({ kind: 'select_text', text: 'the part to mark', index: notes.index });
     expect(result).toMatchObject({ ok: true, message: "Selected 'the part to mark' in textbox 'Notes'" });
-    expect(await line(s, 'Field selection')).toBe('[the part to mark]');
+    await expect.poll(() => line(s, 'Field selection')).toBe('[the part to mark]');
   });
 
   it('selects text in a link without clicking it, and refuses hidden or absent text', async () => {
     const s = await pages.open('/article.html');
     const link = elementNamed(await s.observe(), 'a linked phrase here');
     expect(await s.act({ kind: 'select_text', text: 'linked phrase', index: link.index })).toMatchObject({ ok: true, pageChanged: false, message: "Selected 'linked phrase' in link 'a linked phrase here'" });
-    expect(await line(s, 'Selection')).toMatch(/^\[linked phrase\] in /);
+    await expect.poll(() => line(s, 'Selection')).toMatch(/^\[linked phrase\] in /);
     expect(new URL((await s.observe()).url).pathname).toBe('/article.html');
     const hidden = await s.act({ kind: 'select_text', text: 'hidden phrase' });
     expect(hidden).toMatchObject({ ok: false, message: "No visible text 'hidden phrase' on the page; read_page shows the page's text as it is" });

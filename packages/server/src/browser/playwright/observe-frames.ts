@@ -1,11 +1,26 @@
 import type { Frame, Page } from 'playwright-core';
 import type { ObservedElement } from '../port.ts';
+import { createElementDescriber } from './element-describer.ts';
+import { createElementNamer } from './element-names.ts';
+import { createElementRoles } from './element-roles.ts';
 import type { FrameIndices } from './frame-indices.ts';
 import { frameShownCheck, newFrameMark } from './frame-marks.ts';
-import { observePage, type ObserveArgs, type RawObservation } from './observe-page.ts';
 import { LISTENER_MARKS_KEY } from './listener-marks.ts';
-import { runInPage } from './run-in-page.ts';
+import { observePage, type ObserveArgs, type RawObservation } from './observe-page.ts';
+import { createPageDom } from './page-dom.ts';
+import { pageFactoryOf, runInPage } from './run-in-page.ts';
+import { createTextOutline } from './text-outline.ts';
 import { createVisibilityProbe } from './visibility-probe.ts';
+
+/** The page scripts `observePage` is composed of, in the order it takes them after its argument. */
+const observeHelpers = [
+  createVisibilityProbe,
+  createPageDom,
+  pageFactoryOf(createElementRoles),
+  pageFactoryOf(createElementNamer),
+  pageFactoryOf(createElementDescriber),
+  pageFactoryOf(createTextOutline),
+] as const;
 
 /** What `observe()` builds its Observation from (tabs and dialogs are the session's part). */
 export interface MergedObservation {
@@ -44,7 +59,7 @@ export async function observeFrames(page: Page, options: ObserveFramesOptions): 
   const { limits, frameIndices } = options;
   const textBudget = Math.max(limits.textBudget - NOTES_RESERVE, 0);
   const frameMark = newFrameMark();
-  const main = await runInPage(page, observePage, { ...limits, textBudget, indexFloor: options.indexFloor, frameMark, listenerKey: LISTENER_MARKS_KEY }, createVisibilityProbe);
+  const main = await runInPage(page, observePage, { ...limits, textBudget, indexFloor: options.indexFloor, frameMark, listenerKey: LISTENER_MARKS_KEY }, ...observeHelpers);
   if (main === null) throw new Error('The page observation returned nothing');
 
   let next = Math.max(options.indexFloor, main.maxIndex);
@@ -161,7 +176,7 @@ async function observeFrame(frame: Frame, args: ObserveArgs, timeoutMs: number):
     timer = setTimeout(() => resolve(null), timeoutMs);
   });
   try {
-    return await Promise.race([runInPage(frame, observePage, args, createVisibilityProbe).catch(() => null), timeout]);
+    return await Promise.race([runInPage(frame, observePage, args, ...observeHelpers).catch(() => null), timeout]);
   } finally {
     clearTimeout(timer);
   }

@@ -13,10 +13,13 @@ const compiled = new Map<string, PageFunction>();
  * The argument travels apart from the source, so the source is the same on every call and the
  * page compiles it once (a fresh argument inside the source would cost a full compile each time).
  */
-export function runInPage<A, R>(target: Page | Frame, fn: (arg: A) => R, arg: A): Promise<R>;
-export function runInPage<A, H, R>(target: Page | Frame, fn: (arg: A, helper: H) => R, arg: A, helper: () => H): Promise<R>;
-export function runInPage<A, H, R>(target: Page | Frame, fn: (arg: A, helper: H) => R, arg: A, helper?: () => H): Promise<R> {
-  const helperSource = helper === undefined ? '' : `, (${helper.toString()})()`;
+export function runInPage<A, H extends unknown[], R>(
+  target: Page | Frame,
+  fn: (arg: A, ...helpers: H) => R,
+  arg: A,
+  ...helpers: { [K in keyof H]: () => H[K] }
+): Promise<R> {
+  const helperSource = helpers.map((helper) => `, (${helper.toString()})()`).join('');
   const body = `const __name = (f) => f; return (${fn.toString()})(arg${helperSource});`;
   let pageFunction = compiled.get(body);
   if (pageFunction === undefined) {
