@@ -2,6 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore, resolveDataDir } from './open-store.ts';
 import { ConfigError, loadConfig, type Config } from './config/index.ts';
+import { findLocalModelOffers } from './llm/local-model-offer.ts';
 import { ApiKeyService, WebhookSecrets } from './sessions/index.ts';
 import { systemClock } from './util/index.ts';
 
@@ -128,7 +129,17 @@ async function serve(config: Config): Promise<number> {
   const url = await server.listen();
   logger.info({ url, dataDir: resolveDataDir(config, REPO_ROOT), model: config.model ?? null }, 'listening');
   process.stdout.write(`Steward listening on ${url}\n`);
-  if (config.model === undefined) process.stdout.write('No model configured: tasks will end with an ERROR until STEWARD_MODEL is set (see README).\n');
+  if (config.model === undefined) {
+    process.stdout.write('No model configured: tasks will end with an ERROR until STEWARD_MODEL is set (see README).\n');
+    // After listening, so the probe never delays start-up; it only offers, the user opts in.
+    void findLocalModelOffers(process.env, url).then(({ offers, ignored }) => {
+      if (ignored.length > 0) logger.warn({ ignored }, 'STEWARD_LOCAL_MODEL_PROBE_URLS entries that are not loopback http(s) URLs were not probed');
+      for (const offer of offers) {
+        logger.info({ baseUrl: offer.baseUrl, models: offer.models, suggested: offer.spec ?? null }, 'found a local OpenAI-compatible model server');
+        process.stdout.write(offer.text);
+      }
+    });
+  }
   return new Promise<number>(() => undefined);
 }
 

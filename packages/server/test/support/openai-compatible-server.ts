@@ -40,12 +40,17 @@ export interface OpenAiCompatibleServer {
   close(): Promise<void>;
 }
 
+export interface OpenAiCompatibleServerOptions {
+  /** Model ids GET /v1/models lists (OpenAI's shape); without them that route answers 404. */
+  models?: readonly string[];
+}
+
 /**
  * A loopback stand-in for an OpenAI-compatible chat server. It answers
  * POST /v1/chat/completions (non-streaming) with the canned responses in order; once they run
  * out it answers 400 with a message saying so, which the model layer does not retry.
  */
-export async function startOpenAiCompatibleServer(script: readonly CannedResponse[]): Promise<OpenAiCompatibleServer> {
+export async function startOpenAiCompatibleServer(script: readonly CannedResponse[], options: OpenAiCompatibleServerOptions = {}): Promise<OpenAiCompatibleServer> {
   const requests: RecordedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
   let next = 0;
@@ -64,6 +69,10 @@ export async function startOpenAiCompatibleServer(script: readonly CannedRespons
     }
     const path = req.url ?? '';
     requests.push({ method: req.method ?? '', path, headers: req.headers, body });
+    if (req.method === 'GET' && path === '/v1/models' && options.models !== undefined) {
+      sendJson(res, 200, { object: 'list', data: options.models.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'test' })) });
+      return;
+    }
     if (req.method !== 'POST' || path !== '/v1/chat/completions') {
       sendJson(res, 404, errorBody(`test server: no route ${req.method} ${path}`));
       return;
