@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Sets up what `npm start` / `npm test` need on a fresh machine, using only Node built-ins:
-// npm dependencies, Debian's Chromium, and (for start) nothing else: the server creates its data
+// npm dependencies, the web dashboard's build, Debian's Chromium, and (for start) nothing else: the server creates its data
 // dir and first API key itself. Safe to run every time: each step is skipped when already done.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
@@ -102,8 +102,15 @@ function ensureNetworkTools() {
   process.exit(1);
 }
 
+/** The web dashboard the server serves at /, built when missing or stale (scripts/build-dashboard.mjs). */
+function ensureDashboard() {
+  const result = spawnSync(process.execPath, [join(root, 'scripts', 'build-dashboard.mjs')], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) process.exit(1);
+}
+
 checkNode();
 ensureDependencies();
+ensureDashboard();
 ensureChromium();
 ensureNetworkTools();
 if (purpose === 'test') say('ready to test');

@@ -2,9 +2,12 @@ import { readEnv } from './core/env.ts';
 import { StewardError } from './core/errors.ts';
 import { HttpCore, type Fetch } from './core/http.ts';
 import { Approvals } from './resources/approvals.ts';
+import { Demo } from './resources/demo.ts';
 import { Files } from './resources/files.ts';
+import { LiveView } from './resources/live-view.ts';
 import { Models } from './resources/models.ts';
 import { PaymentTokens } from './resources/payment-tokens.ts';
+import { Replay } from './resources/replay.ts';
 import { Sessions } from './resources/sessions.ts';
 import { SessionContext } from './session/session-context.ts';
 import type { CreateSessionOptions } from './types.ts';
@@ -35,6 +38,9 @@ export class Steward {
   readonly files: Files;
   readonly paymentTokens: PaymentTokens;
   readonly approvals: Approvals;
+  readonly replay: Replay;
+  readonly demo: Demo;
+  readonly liveView: LiveView;
   readonly baseUrl: string;
 
   constructor(options: ClientOptions = {}) {
@@ -57,10 +63,24 @@ export class Steward {
     this.files = new Files(http);
     this.paymentTokens = new PaymentTokens(http);
     this.approvals = new Approvals(http);
+    this.replay = new Replay(http);
+    this.demo = new Demo(http);
+    this.liveView = new LiveView(http);
   }
 
   /** A session created on first use and deleted by `await using` (or `delete()`). */
   session(agentName = 'agi-0', options: CreateSessionOptions = {}): SessionContext {
     return new SessionContext(this.sessions, agentName, options);
   }
+}
+
+/**
+ * The live view of a page opened from a session's `vnc_url` alone: no API key, each call carries
+ * the URL's capability token (`{ token }`), which opens the live view of that one session only.
+ */
+export function liveViewWithToken(options: Pick<ClientOptions, 'baseUrl' | 'timeout' | 'fetch'> = {}): LiveView {
+  const fetch = options.fetch ?? (globalThis as { fetch?: Fetch }).fetch;
+  if (fetch === undefined) throw new StewardError('No fetch: pass { fetch } on a runtime without a global one.');
+  const baseUrl = (options.baseUrl ?? readEnv('STEWARD_URL') ?? DEFAULT_BASE_URL).replace(/\/+$/, '').replace(/\/v1$/, '');
+  return new LiveView(new HttpCore({ apiKey: '', baseUrl, timeout: options.timeout ?? 60_000, maxRetries: 2, fetch: (input, init) => fetch(input, init), defaultHeaders: {} }));
 }

@@ -8,6 +8,8 @@ import type {
   NavigateResponse,
   PaymentCard,
   PaymentTokenResponse,
+  ReplayResponse,
+  ReplayStepResponse,
   SendMessageRequest,
   SessionFileResponse,
   SessionResponse,
@@ -22,6 +24,10 @@ export type Session = Camelized<SessionResponse>;
 export type Messages = Camelized<MessagesResponse>;
 export type NavigateResult = Camelized<NavigateResponse>;
 export type SessionFile = Camelized<SessionFileResponse>;
+/** One step of a session's replay: `{ step, taskId, taskStep, url, title, takenAt, bytes }`. */
+export type ReplayStep = Camelized<ReplayStepResponse>;
+/** A session's replay: `{ steps, maxSteps, maxBytes }`, its steps oldest first, and the caps per session. */
+export type SessionReplay = Omit<Camelized<ReplayResponse>, 'steps'> & { steps: ReplayStep[] };
 export type PaymentToken = Camelized<PaymentTokenResponse>;
 export type Approval = Camelized<ApprovalResponse>;
 /** A desktop step's answer: `{ actions, thinking?, finished, askUser?, step }`. */

@@ -77,7 +77,7 @@ describe('client.sessions', () => {
     const created = await client.sessions.create('agi-0-fast', { maxSteps: 7 });
     expect(created).toMatchObject({ agentName: 'agi-0-fast', status: 'ready' });
     expect(created.sessionId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(created.vncUrl).toContain(`/v1/sessions/${created.sessionId}/live`);
+    expect(created.vncUrl).toContain(`/sessions/${created.sessionId}?token=`);
     expect(Number.isNaN(Date.parse(created.createdAt))).toBe(false);
     expect(await client.sessions.get(created.sessionId)).toMatchObject({ sessionId: created.sessionId, agentName: 'agi-0-fast' });
     expect((await client.sessions.list()).map((s) => s.sessionId)).toContain(created.sessionId);
@@ -240,6 +240,22 @@ describe('Steward extensions', () => {
     expect(bad).toBeInstanceOf(ValidationError);
     expect(JSON.stringify((bad as ValidationError).body)).not.toContain('4241');
     expect(await caught(client.paymentTokens.get('ptok_unknown'))).toBeInstanceOf(NotFoundError);
+  });
+
+  it('replay: list (steps camelCased, and the caps), screenshot (the JPEG bytes); 404 for a step not kept', async () => {
+    const { sessionId } = await client.sessions.create();
+    await client.sessions.sendMessage(sessionId, 'finish replayed');
+    await t.waitForStatus(sessionId, ['finished']);
+    const replay = await client.replay.list(sessionId);
+    expect(replay).toMatchObject({ maxSteps: 200, maxBytes: 8 * 1_048_576, steps: [{ step: 1, taskStep: 1, url: 'about:blank', bytes: expect.any(Number) }] });
+    expect(Object.keys(replay.steps[0]!).sort()).toEqual(['bytes', 'step', 'takenAt', 'taskId', 'taskStep', 'title', 'url']);
+    const jpeg = await client.replay.screenshot(sessionId, 1);
+    expect(jpeg).toBeInstanceOf(Uint8Array);
+    expect([...jpeg.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+    expect(jpeg.length).toBe(replay.steps[0]!.bytes);
+    expect(await caught(client.replay.screenshot(sessionId, 2))).toMatchObject({ status: 404, code: 'not_found' });
+    expect(await caught(client.replay.list(UNKNOWN_ID))).toMatchObject({ status: 404, code: 'session_not_found' });
+    await client.sessions.delete(sessionId);
   });
 
   it('approvals: the list of a session, empty before the agent asked', async () => {

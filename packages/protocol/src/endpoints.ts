@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { ApprovalsResponse } from './approvals.ts';
+import { CreateDemoSessionRequest } from './demo.ts';
 import { StepDesktopRequest, StepDesktopResponse } from './desktop.ts';
 import { SseEvent } from './events.ts';
 import { SessionFileResponse, SessionFilesResponse, UploadFileQuery } from './files.ts';
+import { ReplayResponse, ReplayStepNumber } from './replay.ts';
 import { CreatePaymentTokenRequest, PaymentTokenResponse, PaymentTokensResponse } from './payment-tokens.ts';
 import {
   CreateSessionRequest,
@@ -35,6 +37,9 @@ export type SessionPath = z.infer<typeof SessionPath>;
 /** `{session_id}/files/{name}`. */
 export const SessionFilePath = SessionPath.extend({ name: z.string() });
 export type SessionFilePath = z.infer<typeof SessionFilePath>;
+/** `{session_id}/replay/{step}`. */
+export const ReplayStepPath = SessionPath.extend({ step: ReplayStepNumber });
+export type ReplayStepPath = z.infer<typeof ReplayStepPath>;
 /** `{token_id}` of the payment token routes. */
 export const PaymentTokenPath = z.object({ token_id: z.string().regex(/^ptok_/) });
 export type PaymentTokenPath = z.infer<typeof PaymentTokenPath>;
@@ -179,6 +184,20 @@ export const ENDPOINTS = {
     response: { status: 200, description: 'The bytes, as an attachment', contentType: 'application/octet-stream' },
   },
   deleteFile: { method: 'delete', path: '/v1/sessions/{session_id}/files/{name}', summary: 'Delete a session file (Steward extension)', params: SessionFilePath, response: ok('Deleted', SuccessResponse) },
+  getReplay: {
+    method: 'get',
+    path: '/v1/sessions/{session_id}/replay',
+    summary: "The session's replay: a small JPEG of the page at each agent step, oldest first, and the caps (Steward extension)",
+    params: SessionPath,
+    response: ok('{steps, max_steps, max_bytes}', ReplayResponse),
+  },
+  getReplayStep: {
+    method: 'get',
+    path: '/v1/sessions/{session_id}/replay/{step}',
+    summary: "One step's picture of the session's replay (Steward extension)",
+    params: ReplayStepPath,
+    response: { status: 200, description: 'The JPEG; the bytes of a step never change', contentType: 'image/jpeg' },
+  },
   createPaymentToken: {
     method: 'post',
     path: '/v1/payment_tokens',
@@ -202,6 +221,14 @@ export const ENDPOINTS = {
     params: SessionPath,
     response: ok('{approvals}', ApprovalsResponse),
   },
+  createDemoSession: {
+    method: 'post',
+    path: '/v1/demo/sessions',
+    summary: "Start the bundled demo (Steward extension): a session whose task Steward's scripted demo policy, not a language model, runs on the demo shop Steward serves itself",
+    body: CreateDemoSessionRequest,
+    response: json(201, 'The demo session (demo: true), its task already started', SessionResponse),
+    errors: [503],
+  },
   listModels: { method: 'get', path: '/v1/models', summary: 'Agent models', query: ListModelsQuery, response: ok('{models}', ModelsResponse) },
 } as const satisfies Record<string, Endpoint>;
 
@@ -218,4 +245,8 @@ export const UNDOCUMENTED_ROUTES = [
   { method: 'get', path: '/v1/openapi.json' },
   /** Lenient alias of `POST …/message` (spec §8.1): clients post `{content}` to the plural path by mistake. */
   { method: 'post', path: '/v1/sessions/{session_id}/messages' },
+  /** The web dashboard's pages: HTML for a browser (its built files are under /assets/). */
+  { method: 'get', path: '/' },
+  { method: 'get', path: '/sessions/{session_id}' },
+  { method: 'get', path: '/sessions/{session_id}/replay' },
 ] as const;

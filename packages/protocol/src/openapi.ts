@@ -5,6 +5,7 @@ import { ENDPOINTS, type Endpoint } from './endpoints.ts';
 import { WEBHOOK_EVENTS } from './enums.ts';
 import { SseEvent } from './events.ts';
 import { SessionFileResponse, SessionFilesResponse } from './files.ts';
+import { ReplayResponse, ReplayStepResponse } from './replay.ts';
 import { PaymentTokenResponse, PaymentTokensResponse } from './payment-tokens.ts';
 import {
   DeleteAllResponse,
@@ -46,6 +47,8 @@ const COMPONENTS: ReadonlyArray<readonly [string, z.ZodType]> = [
   ['Models', ModelsResponse],
   ['SessionFile', SessionFileResponse],
   ['SessionFiles', SessionFilesResponse],
+  ['ReplayStep', ReplayStepResponse],
+  ['Replay', ReplayResponse],
   ['PaymentToken', PaymentTokenResponse],
   ['PaymentTokens', PaymentTokensResponse],
   ['ApprovalAction', ApprovalActionResponse],
@@ -118,7 +121,8 @@ const BYTES = { type: 'string', format: 'binary' };
 
 function success(endpoint: Endpoint): Json {
   const { description, schema, contentType } = endpoint.response;
-  if (contentType === 'application/octet-stream') return { description, content: { [contentType]: { schema: BYTES } } };
+  // A media type without a schema is bytes: a file, a JPEG.
+  if (contentType !== undefined && schema === undefined) return { description, content: { [contentType]: { schema: BYTES } } };
   if (schema === undefined) return { description };
   return { description, content: { [contentType ?? 'application/json']: { schema: ref(schema) } } };
 }

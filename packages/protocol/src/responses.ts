@@ -6,6 +6,16 @@ import { Timestamp } from './wire-time.ts';
 // (the same exported names the bare interfaces had), the OpenAPI document and a check tests run
 // on real answers. Objects are not strict: a newer server may add fields.
 
+/** Steward extension: a session's newest visible message, its text cut to 300 characters. */
+export const LastMessageSummary = z.object({
+  id: z.number().int(),
+  type: MessageType,
+  /** The content as text (a structured result as JSON), at most 300 characters. */
+  text: z.string(),
+  timestamp: Timestamp,
+});
+export type LastMessageSummary = z.infer<typeof LastMessageSummary>;
+
 /** A session as the wire shows it (spec §1.1, §1.3). */
 export const SessionResponse = z.object({
   session_id: z.string(),
@@ -19,6 +29,15 @@ export const SessionResponse = z.object({
   environment_id: z.string().optional(),
   goal: z.string().optional(),
   agent_session_type: z.string().optional(),
+  /**
+   * Steward extension: present, and true, on a demo session (`POST /v1/demo/sessions`), whose
+   * tasks Steward's scripted demo policy runs, not a language model: label it so.
+   */
+  demo: z.literal(true).optional(),
+  /** Steward extension: the message that started the session's first task, at most 300 characters. */
+  task: z.string().optional(),
+  /** Steward extension: the newest visible message, for lists that show what a session is doing. */
+  last_message: LastMessageSummary.optional(),
 });
 export type SessionResponse = z.infer<typeof SessionResponse>;
 

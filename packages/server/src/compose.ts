@@ -14,6 +14,8 @@ import { systemResolver } from './browser/egress-proxy/index.ts';
 import { ApiKeyService, LiveViewTokens, SessionService, WebhookDispatcher, webhookEgressCheck, WebhookSecrets, type SessionEvent } from './sessions/index.ts';
 import { liveViewSecret, openStore, resolveDataDir } from './open-store.ts';
 import { DiskFileStore } from './files/disk/disk-file-store.ts';
+import { DEMO_POLICY_PATH, DEMO_START_PATH, DEMO_TASK, DemoSiteServer } from './demo/index.ts';
+import { DiskReplayStore } from './replay/disk/disk-replay-store.ts';
 import type { Store } from './store/index.ts';
 import { systemClock } from './util/index.ts';
 
@@ -56,6 +58,10 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
   const models = createModelRegistry({ mainSpec: config.model, fastSpec: config.fastModel, env, cwd: repoRoot, timeoutMs: config.modelTimeoutS * 1000 });
   // Built now, like the task models: a bad spec or a missing key stops the server at start-up.
   const screeningModel = config.screeningModel === undefined ? undefined : createLanguageModel(config.screeningModel, { env, cwd: repoRoot, timeoutMs: config.modelTimeoutS * 1000, toolChoice: 'required' });
+  // The bundled demo runs its own scripted policy, never STEWARD_MODEL; its site listens (on a
+  // loopback port of its own) only once a demo starts.
+  const demoSite = new DemoSiteServer();
+  const demo = { model: createLanguageModel(`script:${DEMO_POLICY_PATH}`, { env, timeoutMs: config.modelTimeoutS * 1000 }), task: DEMO_TASK, startPath: DEMO_START_PATH, site: demoSite };
   // Built first: a bad STEWARD_EGRESS_ALLOW entry stops the server before anything starts.
   const egressPolicy = new EgressPolicy({ allow: EgressPolicy.parseAllowList(config.egressAllow) });
   const egressLog = logger.child({ component: 'egress' });
@@ -118,6 +124,8 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
       maxFileBytes: Math.floor(config.maxFileMb * 1_048_576),
       maxSessionBytes: Math.floor(config.maxSessionFilesMb * 1_048_576),
     }),
+    replay: replayStore(config, repoRoot),
+    demo,
   });
   // In process: each API node counts its own traffic (a shared store is the cluster's adapter).
   const counters = new InMemoryWindowCounters();
@@ -127,6 +135,8 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
     keys,
     sse: { heartbeatMs: config.sseHeartbeatS * 1000, maxBufferBytes: config.sseMaxBufferBytes },
     models: AGENT_NAMES,
+    // Built by `npm start` / `npm test` (scripts/build-dashboard.mjs); the server only serves it.
+    dashboardDir: join(repoRoot, 'packages', 'dashboard', 'dist'),
     rateLimits: {
       perKeyPerMinute: config.rateLimitPerMinute,
       authFailuresPerMinute: config.authFailuresPerMinute,
@@ -162,10 +172,17 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
       await webhooks.drain(5_000);
       await webhooks.close();
       await browsers.close();
+      await demoSite.close();
       await counters.close();
       await store.close();
     },
   };
+}
+
+/** The sessions' step pictures under `<dataDir>/replay`; none when either cap is 0. */
+function replayStore(config: Config, repoRoot: string): DiskReplayStore | undefined {
+  if (config.replayMaxSteps === 0 || config.replayMaxBytes === 0) return undefined;
+  return new DiskReplayStore({ root: join(resolveDataDir(config, repoRoot), 'replay'), maxSteps: config.replayMaxSteps, maxBytes: config.replayMaxBytes });
 }
 
 function parsePrice(text: string | undefined): { input: number; output: number } | undefined {

@@ -39,6 +39,8 @@ export interface RequestSpec {
   /** Safe to repeat after it may have reached the server; defaults to GET and DELETE. */
   idempotent?: boolean;
   accept?: string;
+  /** Sent without the API key (a capability token in the query stands for it). */
+  anonymous?: boolean;
 }
 
 /**
@@ -123,7 +125,7 @@ export class HttpCore {
   private init(spec: RequestSpec, options: RequestOptions, requestId: string): RequestInit {
     const headers: Record<string, string> = {
       accept: spec.accept ?? 'application/json',
-      authorization: `Bearer ${this.config.apiKey}`,
+      ...(spec.anonymous === true ? {} : { authorization: `Bearer ${this.config.apiKey}` }),
       'x-request-id': requestId,
       ...this.config.defaultHeaders,
       ...spec.headers,

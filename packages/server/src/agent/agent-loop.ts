@@ -16,6 +16,7 @@ import { PageDataFence } from './page-data-fence.ts';
 import { profileFor } from './profiles.ts';
 import { RepeatGuard } from './repeat-guard.ts';
 import { stepMessages, systemPrompt } from './prompt.ts';
+import { captureStepFrame, type StepFrames } from './step-frames.ts';
 import { AGENT_TOOLS, toolSpecs, type ToolResult } from './tools/index.ts';
 import { TypedSecrets } from './typed-secrets.ts';
 import { failuresStop, firstStop, noActionStop, stuckStop, type LoopState, type StopCondition } from './stop-conditions.ts';
@@ -51,6 +52,8 @@ export interface AgentTaskInput {
   secrets?: { names: readonly string[]; values: readonly string[] } | undefined;
   /** Stop conditions after the built-in ones (no action, stuck, failures in a row): e.g. `costStop`. */
   stopConditions?: readonly StopCondition[] | undefined;
+  /** Where a small picture of each step's page is kept (the session's replay); absent: none is taken. */
+  stepFrames?: StepFrames | undefined;
 }
 
 /** How a task ended when it was not cancelled (cancellation rejects with the signal's reason). */
@@ -164,6 +167,9 @@ async function runLoop(input: AgentTaskInput, secrets: TypedSecrets, gate: Actio
     const system = systemPrompt(fence, onScreen ? 'screen' : 'page');
     await host.record({ type: 'LOG', content: messages.map((m) => m.content).join('\n'), metadata: { kind: 'prompt', step }, internal: true });
 
+    // The replay's picture of the page this step decides on, taken while the model thinks (after
+    // the marked screenshot, whose labels must not show in it). An open dialog paints nothing.
+    const framing = input.stepFrames === undefined || observation.dialog?.open === true ? undefined : captureStepFrame(browser, input.stepFrames, step, (text) => secrets.redact(text), signal);
     const decision = await model.decide({
       prompt: { system, messages },
       context: {
@@ -178,6 +184,8 @@ async function runLoop(input: AgentTaskInput, secrets: TypedSecrets, gate: Actio
       signal,
       ...(input.modelTimeoutMs === undefined ? {} : { timeoutMs: input.modelTimeoutMs }),
     });
+    // Its actions change the page: the picture must be taken first (it never rejects).
+    await framing;
     // Before anything of the decision is recorded: its thought may repeat what it is about to type.
     secrets.screen(decision.actions);
     const thought = secrets.redact(decision.thought);

@@ -12,6 +12,8 @@ export interface ApiDeps {
   counters: WindowCounters;
   /** Agent names offered by `GET /v1/models`. */
   models: readonly string[];
+  /** The built dashboard (index.html and assets/), served at `/`; absent, `/` says how to build it. */
+  dashboardDir?: string | undefined;
 }
 
 export interface SessionParams {

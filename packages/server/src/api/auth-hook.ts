@@ -11,6 +11,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route also opens with the live-view token of `vnc_url` and counts against its session's quota. */
     liveToken?: boolean;
+    /** The dashboard's pages and assets: public files; the page then calls the API with a key. */
+    dashboardFile?: boolean;
   }
 }
 
@@ -32,7 +34,7 @@ export function registerAuth(app: FastifyInstance, deps: { keys: ApiKeyService; 
   const { keys, sessions, limits } = deps;
   app.decorateRequest('apiKeyId', '');
   app.addHook('onRequest', async (request, reply) => {
-    if (PUBLIC_ROUTES.has(request.routeOptions.url ?? '')) return;
+    if (PUBLIC_ROUTES.has(request.routeOptions.url ?? '') || request.routeOptions.config.dashboardFile === true) return;
     await limits.authFailures?.refuseIfSpent(request, reply);
     const header = request.headers.authorization;
     const live = request.routeOptions.config.liveToken === true;

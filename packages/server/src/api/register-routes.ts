@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from './api-deps.ts';
+import { registerDashboard } from './dashboard-routes.ts';
 import { cancelRoute } from './routes/cancel.ts';
 import { createSessionRoute } from './routes/create-session.ts';
+import { createDemoSessionRoute } from './routes/create-demo-session.ts';
 import { deleteAllSessionsRoute } from './routes/delete-all-sessions.ts';
 import { deleteSessionRoute } from './routes/delete-session.ts';
 import { getMessagesRoute } from './routes/get-messages.ts';
@@ -20,6 +22,8 @@ import { deleteFileRoute } from './routes/delete-file.ts';
 import { getFileRoute } from './routes/get-file.ts';
 import { listFilesRoute } from './routes/list-files.ts';
 import { uploadFileRoute } from './routes/upload-file.ts';
+import { getReplayRoute } from './routes/get-replay.ts';
+import { getReplayStepRoute } from './routes/get-replay-step.ts';
 import { sendMessageRoute } from './routes/send-message.ts';
 import { streamEventsRoute } from './routes/stream-events.ts';
 import { createPaymentTokenRoute } from './routes/create-payment-token.ts';
@@ -50,11 +54,14 @@ export const ROUTES = [
   listFilesRoute,
   getFileRoute,
   deleteFileRoute,
+  getReplayRoute,
+  getReplayStepRoute,
   createPaymentTokenRoute,
   listPaymentTokensRoute,
   getPaymentTokenRoute,
   deletePaymentTokenRoute,
   listApprovalsRoute,
+  createDemoSessionRoute,
   listModelsRoute,
   liveViewRoute,
   openApiRoute,
@@ -63,4 +70,5 @@ export const ROUTES = [
 
 export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   for (const route of ROUTES) route(app, deps);
+  registerDashboard(app, deps.dashboardDir);
 }

@@ -1,10 +1,13 @@
-import type { MessageResponse, SessionFileResponse, SessionResponse, SseEvent } from '@steward/protocol';
-import type { SessionEvent, StoredFile } from '../sessions/index.ts';
+import type { MessageResponse, ReplayStepResponse, SessionFileResponse, SessionResponse, SseEvent } from '@steward/protocol';
+import { isDemoSession, summaryText, type ReplayFrame, type SessionEvent, type SessionSummary, type StoredFile } from '../sessions/index.ts';
 import type { MessageRecord, SessionRecord } from '../store/index.ts';
 
 /** The one place where domain records become snake_case wire objects. */
-export function sessionToWire(session: SessionRecord, urls: { vncUrl?: string | undefined; agentUrl?: string | undefined } = {}): SessionResponse {
-  const { vncUrl, agentUrl } = urls;
+export function sessionToWire(
+  session: SessionRecord,
+  extras: { vncUrl?: string | undefined; agentUrl?: string | undefined; summary?: SessionSummary | undefined } = {},
+): SessionResponse {
+  const { vncUrl, agentUrl, summary } = extras;
   const wire: SessionResponse = {
     session_id: session.id,
     ...(vncUrl === undefined ? {} : { vnc_url: vncUrl }),
@@ -17,11 +20,19 @@ export function sessionToWire(session: SessionRecord, urls: { vncUrl?: string | 
   if (session.goal !== null) wire.goal = session.goal;
   const type = session.options['agent_session_type'];
   if (typeof type === 'string') wire.agent_session_type = type;
+  if (isDemoSession(session)) wire.demo = true;
+  if (summary?.task !== undefined) wire.task = summary.task;
+  const last = summary?.lastMessage;
+  if (last !== undefined) wire.last_message = { id: last.id, type: last.type, text: summaryText(last.content), timestamp: last.timestamp.toISOString() };
   return wire;
 }
 
 export function fileToWire(file: StoredFile): SessionFileResponse {
   return { name: file.name, size: file.size, source: file.source, created_at: file.createdAt.toISOString() };
+}
+
+export function replayStepToWire(frame: ReplayFrame): ReplayStepResponse {
+  return { step: frame.step, task_id: frame.taskId, task_step: frame.taskStep, url: frame.url, title: frame.title, taken_at: frame.takenAt.toISOString(), bytes: frame.bytes };
 }
 
 export function messageToWire(message: MessageRecord): MessageResponse {

@@ -27,8 +27,12 @@ export interface AcquireOptions {
   sessionId: string;
   /** Storage state to restore (cookies, origins' localStorage) — snapshots, issue 3. */
   storageState?: StorageState | undefined;
-  /** This session's domain lists (issue 3): deny wins; a non-empty allow list limits the session to it. */
-  egress?: { allowDomains?: string[] | undefined; denyDomains?: string[] | undefined } | undefined;
+  /**
+   * This session's domain lists (issue 3): deny wins; a non-empty allow list limits the session to
+   * it. `onlyAddress` (`ip:port`) instead: the one destination of the session, reached although
+   * the address rules refuse it — the server's own demo site on loopback (`EgressPolicy.forSession`).
+   */
+  egress?: { allowDomains?: string[] | undefined; denyDomains?: string[] | undefined; onlyAddress?: string | undefined } | undefined;
   /** The API key that owns the session: with per-key isolation its sessions share a Chromium of their own. */
   apiKeyId?: string | undefined;
   /**
@@ -100,6 +104,13 @@ export interface CallOptions {
 export interface ScreenshotOptions extends CallOptions {
   /** Draw the latest observation's indices on the elements in view (for vision models). */
   marks?: boolean | undefined;
+  /**
+   * Scale the image down (aspect kept) to at most this many pixels wide; never up. For small
+   * pictures kept in bulk (the session's replay). Not with `marks`, and a client's screen ignores it.
+   */
+  maxWidth?: number | undefined;
+  /** JPEG quality, 1–100 (default 70). Not with `marks`, and a client's screen ignores it. */
+  quality?: number | undefined;
 }
 
 export interface SessionBrowser {

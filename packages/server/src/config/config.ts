@@ -83,6 +83,14 @@ export const ConfigSchema = z.object({
   /** All files of one session together, in MB; a file that would pass it is refused. */
   maxSessionFilesMb: z.coerce.number().positive().max(1_000_000).default(200),
 
+  /**
+   * Step pictures a session's replay keeps (one small JPEG per agent step); past it the oldest go.
+   * 0 turns the replay off. 200: twice the default max_steps of a task.
+   */
+  replayMaxSteps: z.coerce.number().int().min(0).max(100_000).default(200),
+  /** Bytes of step pictures a session's replay keeps, all together; past it the oldest go. 0 turns the replay off. */
+  replayMaxBytes: z.coerce.number().int().min(0).max(1_099_511_627_776).default(8 * 1_048_576),
+
   sseHeartbeatS: z.coerce.number().min(0.05).max(300).default(15),
   /** Bytes an SSE client may fall behind before its connection is dropped. */
   sseMaxBufferBytes: z.coerce.number().int().min(4096).default(1024 * 1024),

@@ -15,6 +15,13 @@ export interface EgressPolicyOptions {
   sessionAllowDomains?: readonly string[] | undefined;
   /** Domains (and their subdomains) the session may never reach; wins over the allow list. */
   sessionDenyDomains?: readonly string[] | undefined;
+  /**
+   * `ip:port` (`127.0.0.1:41234`, `[::1]:41234`): the one destination the session may reach, and
+   * nothing else, whatever the other lists say; it is reached although the address rules would
+   * refuse it. The server names it for a listener of its own (the bundled demo site); a client's
+   * request never can.
+   */
+  sessionOnlyAddress?: string | undefined;
 }
 
 export class EgressPolicyError extends Error {
@@ -44,12 +51,14 @@ export class EgressPolicy {
   readonly #allowText: readonly string[];
   readonly #sessionAllow: readonly string[];
   readonly #sessionDeny: readonly string[];
+  readonly #sessionOnly: { address: string; port: number } | undefined;
 
   constructor(options: EgressPolicyOptions) {
     this.#allowText = options.allow.map((entry) => entry.trim()).filter((entry) => entry !== '');
     this.#allow = this.#allowText.map(parseAllowEntry);
     this.#sessionAllow = (options.sessionAllowDomains ?? []).map((d) => normaliseDomain(d, 'sessionAllowDomains'));
     this.#sessionDeny = (options.sessionDenyDomains ?? []).map((d) => normaliseDomain(d, 'sessionDenyDomains'));
+    this.#sessionOnly = options.sessionOnlyAddress === undefined ? undefined : parseOnlyAddress(options.sessionOnlyAddress);
   }
 
   /** Splits `STEWARD_EGRESS_ALLOW` (comma- or whitespace-separated). */
@@ -57,12 +66,13 @@ export class EgressPolicy {
     return (text ?? '').split(/[\s,]+/).filter((entry) => entry !== '');
   }
 
-  /** The same operator allow list with one session's domain lists. */
-  forSession(lists: { allowDomains?: readonly string[] | undefined; denyDomains?: readonly string[] | undefined }): EgressPolicy {
+  /** The same operator allow list with one session's domain lists, or its one address (`onlyAddress`). */
+  forSession(lists: { allowDomains?: readonly string[] | undefined; denyDomains?: readonly string[] | undefined; onlyAddress?: string | undefined }): EgressPolicy {
     return new EgressPolicy({
       allow: this.#allowText,
       sessionAllowDomains: lists.allowDomains,
       sessionDenyDomains: lists.denyDomains,
+      sessionOnlyAddress: lists.onlyAddress,
     });
   }
 
@@ -94,6 +104,8 @@ export class EgressPolicy {
     if (!Number.isInteger(port) || port < 1 || port > 65_535) return refuse(`port ${port} is not a valid port`);
     const literal = parseIp(name);
     const display = literal === undefined ? name : formatIp(literal);
+    // A session with one address reaches no name, not even one that resolves to it: no lookup to rebind.
+    if (this.#sessionOnly !== undefined) return this.#onlyDecision(display, port);
     if (this.#sessionDeny.some((domain) => domainMatches(display, domain))) {
       return refuse(`${display} is on this session's deny list`);
     }
@@ -117,12 +129,19 @@ export class EgressPolicy {
     const bytes = parseIp(ip);
     if (bytes === undefined) return refuse(`${truncate(ip)} is not an IP address`);
     const name = normaliseHost(host);
+    if (this.#sessionOnly !== undefined) return this.#onlyDecision(formatIp(bytes), port);
     if (this.#operatorAllows(bytes, name, port)) return ALLOWED;
     const kind = specialAddressKind(bytes);
     if (kind === undefined) return ALLOWED;
     const address = formatIp(bytes);
     const via = name === '' || parseIp(name) !== undefined ? '' : ` (${name} resolved to it)`;
     return refuse(`${address} is ${kind}${via}`);
+  }
+
+  #onlyDecision(address: string, port: number): EgressDecision {
+    const only = this.#sessionOnly!;
+    if (address === only.address && port === only.port) return ALLOWED;
+    return refuse(`${hostPort(address, port)} is not this session's one destination (${hostPort(only.address, only.port)})`);
   }
 
   #operatorAllows(address: IpBytes | undefined, host: string, port: number): boolean {
@@ -161,6 +180,19 @@ function parseAllowEntry(text: string): AllowEntry {
   const subdomains = hostPart.startsWith('*.') || hostPart.startsWith('.');
   const host = normaliseDomain(hostPart.replace(/^\*?\./, ''), 'STEWARD_EGRESS_ALLOW');
   return { kind: 'host', host, subdomains, port, text };
+}
+
+/** A session's one destination: a single address with its port, nothing wider (no network, no name). */
+function parseOnlyAddress(text: string): { address: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text);
+  const bytes = parseIp(match?.[1] ?? match?.[2] ?? '');
+  const port = Number(match?.[3]);
+  if (bytes === undefined || !(port >= 1 && port <= 65_535)) throw new EgressPolicyError(`sessionOnlyAddress '${truncate(text)}' must be one ip:port`);
+  return { address: formatIp(bytes), port };
+}
+
+function hostPort(address: string, port: number): string {
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
 /** Lower case, no brackets, no trailing dots (`localhost.` is `localhost`). */

@@ -1,10 +1,14 @@
 export { SessionService, type CreateSessionInput, type MessagesView } from './session-service.ts';
 export { ApiKeyService, type CreatedApiKey } from './api-keys.ts';
 export type { SessionDeps, SessionLimits, Logger, WebhookSink } from './session-core.ts';
+export { isDemoSession, type DemoKit, type DemoSite } from './demo-sessions.ts';
 export { WebhookDispatcher, webhookEgressCheck, WebhookSecrets, type WebhookSession } from './webhooks/index.ts';
 export type { SessionEvent } from './session-events.ts';
+export { summaryText, type SessionSummary } from './session-summaries.ts';
 export type { SendMessageInput } from './task-controller.ts';
 export { LiveViewTokens } from './live-view-tokens.ts';
 export type { SessionFiles } from './session-files.ts';
 export type { StoredFile } from '../files/index.ts';
+export type { SessionReplays } from './session-replays.ts';
+export type { ReplayFrame } from '../replay/index.ts';
 export type { PaymentTokenService, PaymentTokenView } from './payment-tokens.ts';

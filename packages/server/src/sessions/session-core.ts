@@ -4,6 +4,7 @@ import type { EventBus } from '../bus/port.ts';
 import { AppError } from '../errors/index.ts';
 import type { LanguageModel, ModelRegistry } from '../llm/port.ts';
 import type { SessionFileStore } from '../files/index.ts';
+import type { ReplayStore } from '../replay/index.ts';
 import type { MessageRecord, NewMessage, SessionRecord, Store } from '../store/index.ts';
 import type { Clock } from '../util/index.ts';
 import type { SessionEvent } from './session-events.ts';
@@ -12,6 +13,7 @@ import { webhookPayloads, type WebhookSession } from './webhooks/index.ts';
 import { transition, type SessionTransition } from './state-machine.ts';
 import { VisibleMessageCache } from './visible-message-cache.ts';
 import type { LiveViewTokens } from './live-view-tokens.ts';
+import { isDemoSession, type DemoKit } from './demo-sessions.ts';
 
 export interface Logger {
   info(obj: object, msg?: string): void;
@@ -57,6 +59,10 @@ export interface SessionDeps {
   screeningScope?: 'uncertain' | 'all' | undefined;
   /** Where sessions keep their files (uploads, downloads); without it the file routes answer 404. */
   files?: SessionFileStore | undefined;
+  /** The bundled demo (`POST /v1/demo/sessions`); without it that route answers 404. */
+  demo?: DemoKit | undefined;
+  /** Where sessions keep a picture of each agent step (the replay); without it none is taken. */
+  replay?: ReplayStore | undefined;
 }
 
 /**
@@ -83,6 +89,11 @@ export class SessionCore {
     const record = await this.read(sessionId);
     if (!record || record.apiKeyId !== apiKeyId) throw new AppError('session_not_found');
     return record;
+  }
+
+  /** The model that runs this session's tasks: a demo session's is the demo policy, whatever is configured. */
+  modelFor(record: SessionRecord): LanguageModel | undefined {
+    return isDemoSession(record) ? this.deps.demo?.model : this.deps.models.forAgent(record.agentName);
   }
 
   /** The current record, from memory for live sessions. */
@@ -131,11 +142,11 @@ export class SessionCore {
     this.deps.webhooks.send(record.webhookUrl, event, vncUrl === undefined ? record : { ...record, vncUrl }, extra);
   }
 
-  /** `vnc_url`: the live-view page of a live session, with its capability token. */
+  /** `vnc_url`: the dashboard page of a live session, with the capability token of its live view. */
   liveUrl(record: SessionRecord): string | undefined {
     if (!this.runtimes.has(record.id)) return undefined;
     const { tokens, baseUrl } = this.deps.liveView;
-    return `${baseUrl()}/v1/sessions/${record.id}/live?token=${tokens.tokenFor(record.id)}`;
+    return `${baseUrl()}/sessions/${record.id}?token=${tokens.tokenFor(record.id)}`;
   }
 
   touch(sessionId: string): void {

@@ -21,6 +21,7 @@ import { SessionCore, type SessionDeps } from './session-core.ts';
 import { SessionRuntime } from './session-runtime.ts';
 import { hasActiveTask, INITIAL_STATE } from './state-machine.ts';
 import { SessionFiles } from './session-files.ts';
+import { SessionReplays } from './session-replays.ts';
 import { PaymentTokenService } from './payment-tokens.ts';
 import { SessionSecretService } from './session-secrets.ts';
 import type { SecretVault } from '../browser/secret-vault.ts';
@@ -28,6 +29,8 @@ import { cancelPendingApprovals } from './approval-desk.ts';
 import { TaskController, type DesktopStepInput, type SendMessageInput } from './task-controller.ts';
 import { isClientScreen, type ScreenStep } from '../browser/client-screen.ts';
 import { isDesktopSession } from './session-kinds.ts';
+import { DEMO_MAX_STEPS, DEMO_OPTION, demoEgress, isDemoSession } from './demo-sessions.ts';
+import { summarizeSessions, type SessionSummary } from './session-summaries.ts';
 
 export interface CreateSessionInput {
   agentName: AgentName;
@@ -59,6 +62,8 @@ export class SessionService {
   private readonly tasks: TaskController;
   /** Files of sessions (uploads, downloads): the file routes use it directly. */
   readonly files: SessionFiles;
+  /** Each session's step pictures (the replay): the replay routes use it directly. */
+  readonly replays: SessionReplays;
   /** One-time payment tokens of API keys (the payment token routes use it directly). */
   readonly paymentTokens: PaymentTokenService;
   /** Secrets tasks type as `{{secret:NAME}}`. */
@@ -70,7 +75,8 @@ export class SessionService {
     this.core = new SessionCore(deps);
     this.paymentTokens = new PaymentTokenService(deps.store, deps.clock);
     this.secrets = new SessionSecretService(deps.store);
-    this.tasks = new TaskController(this.core, this.paymentTokens, this.secrets);
+    this.replays = new SessionReplays(this.core, deps.replay);
+    this.tasks = new TaskController(this.core, this.paymentTokens, this.secrets, this.replays);
     this.files = new SessionFiles(this.core, deps.files);
   }
 
@@ -85,6 +91,7 @@ export class SessionService {
   async start(): Promise<void> {
     const { store, clock, logger } = this.deps;
     const live = await store.listLiveSessions();
+    await this.startDemoSiteFor(live);
     for (const record of live) {
       if (record.status === 'error') continue;
       let current = record;
@@ -161,6 +168,23 @@ export class SessionService {
     return (await this.core.read(record.id)) ?? record;
   }
 
+  /**
+   * A demo session (`POST /v1/demo/sessions`): an ordinary session of the caller's key, counted
+   * against the same limits, whose tasks the bundled demo policy runs whatever model is
+   * configured, and whose browser may reach the bundled demo site and nothing else. Its task
+   * starts at once, on that site.
+   */
+  async createDemo(apiKeyId: string): Promise<SessionRecord> {
+    const demo = this.deps.demo;
+    if (demo === undefined) throw new AppError('not_found', { detail: 'This server has no bundled demo.' });
+    if (this.stopping) throw new AppError('shutting_down', { retryAfter: 5 });
+    // Listening before the session exists: its browser's egress names the site's port.
+    const origin = await demo.site.start();
+    const record = await this.create(apiKeyId, { agentName: 'agi-0', maxSteps: DEMO_MAX_STEPS, options: { [DEMO_OPTION]: true } });
+    await this.tasks.sendMessage(apiKeyId, record.id, { message: demo.task, startUrl: new URL(demo.startPath, origin).href });
+    return (await this.core.read(record.id)) ?? record;
+  }
+
   get(apiKeyId: string, sessionId: string): Promise<SessionRecord> {
     this.core.touch(sessionId);
     return this.core.owned(apiKeyId, sessionId);
@@ -168,6 +192,11 @@ export class SessionService {
 
   list(apiKeyId: string): Promise<SessionRecord[]> {
     return this.deps.store.listSessions(apiKeyId);
+  }
+
+  /** The task and newest message of each session, for lists (read without touching activity clocks). */
+  summaries(records: readonly SessionRecord[]): Promise<Map<string, SessionSummary>> {
+    return summarizeSessions(this.deps.store, records);
   }
 
   /** False when the session does not exist for this key (the API still answers 200). */
@@ -184,6 +213,7 @@ export class SessionService {
       this.deps.bus.publish(sessionId, { kind: 'closed', reason: 'deleted' });
       await runtime?.close();
       await this.files.drop(sessionId);
+      await this.replays.drop(sessionId);
       this.core.forget(sessionId);
       this.secrets.forget(sessionId);
       const deleted = await this.deps.store.deleteSession(sessionId);
@@ -248,7 +278,7 @@ export class SessionService {
   }
 
   hasAgent(record: SessionRecord): boolean {
-    return this.core.runtimes.has(record.id) && record.status !== 'error' && this.deps.models.forAgent(record.agentName) !== undefined;
+    return this.core.runtimes.has(record.id) && record.status !== 'error' && this.core.modelFor(record) !== undefined;
   }
 
   async navigate(apiKeyId: string, sessionId: string, url: string): Promise<string> {
@@ -379,8 +409,9 @@ export class SessionService {
       if (!record) return;
       record = await this.tasks.endTask(record, runtime, { kind: 'error', code: 'session_ended', error: `Session ended (${reason}); the task was stopped.` });
       await this.core.append(record.id, { type: 'LOG', content: `Session terminated: ${reason}`, metadata: { kind: 'terminated', reason }, internal: false });
-      // Gone before the session is seen as terminated: no file of it outlives that.
+      // Gone before the session is seen as terminated: no file or replay frame of it outlives that.
       await this.files.drop(runtime.sessionId);
+      await this.replays.drop(runtime.sessionId);
       await this.core.apply(record, { type: 'terminated' });
       this.core.runtimes.delete(runtime.sessionId);
       this.core.forget(runtime.sessionId);
@@ -400,10 +431,22 @@ export class SessionService {
       (rt, reason) => this.onBrowserCrash(rt, reason),
       storageState,
       // The vault fills a payment token's card only for this session, only while it holds the token.
-      { ...browserOptionsOf(record), files: this.files.accessFor(record.id), vault: eitherVault(this.paymentTokens.vaultFor(record.id), this.secrets.vaultFor(record.id)) },
+      { ...browserOptionsOf(record, this.deps.demo?.site.origin()), files: this.files.accessFor(record.id), vault: eitherVault(this.paymentTokens.vaultFor(record.id), this.secrets.vaultFor(record.id)) },
     );
     this.core.runtimes.set(record.id, runtime);
     return runtime;
+  }
+
+  /** Demo sessions that outlived a restart get the demo site back, on its new port. */
+  private async startDemoSiteFor(live: readonly SessionRecord[]): Promise<void> {
+    const site = this.deps.demo?.site;
+    if (site === undefined || !live.some(isDemoSession)) return;
+    try {
+      await site.start();
+    } catch (error) {
+      // They keep their history; their browsers, allowed nowhere without the site, reach nothing.
+      this.deps.logger.warn({ err: errorMessage(error) }, 'could not start the demo site for the demo sessions recovered after restart');
+    }
   }
 
   private onBrowserCrash(runtime: SessionRuntime, reason: string): void {
@@ -472,16 +515,17 @@ export class SessionService {
 
 /**
  * The session's own egress lists and upstream proxy, kept in its options so a restart restores
- * them. `proxy_url` may carry a password and `cdp_url` is its browser's only credential: they go
- * to the browser pool and nowhere else (the session serializer does not echo options).
+ * them (a demo session's egress is the demo site at `demoOrigin`, wherever it listens now).
+ * `proxy_url` may carry a password and `cdp_url` is its browser's only credential: they go to the
+ * browser pool and nowhere else (the session serializer does not echo options).
  */
-function browserOptionsOf(record: SessionRecord): SessionBrowserOptions {
+function browserOptionsOf(record: SessionRecord, demoOrigin: string | undefined): SessionBrowserOptions {
   const proxyUrl = record.options['proxy_url'];
   const cdpUrl = record.options['agent_session_type'] === 'external-cdp' ? record.options['cdp_url'] : undefined;
   return {
     apiKeyId: record.apiKeyId,
     ...(isDesktopSession(record) ? { clientScreen: true as const } : {}),
-    egress: egressOf(record),
+    egress: isDemoSession(record) ? demoEgress(demoOrigin) : egressOf(record),
     ...(typeof proxyUrl === 'string' ? { upstreamProxy: proxyUrl } : {}),
     ...(typeof cdpUrl === 'string' ? { externalCdpUrl: cdpUrl } : {}),
   };

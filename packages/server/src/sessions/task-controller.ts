@@ -17,6 +17,7 @@ import { TaskScope } from '../safety/index.ts';
 import { isClientScreen, StepInProgressError, type ClientScreen, type ScreenImage, type ScreenStep } from '../browser/client-screen.ts';
 import { decodeScreenshot } from './screen-image.ts';
 import { isDesktopSession } from './session-kinds.ts';
+import type { SessionReplays } from './session-replays.ts';
 import { raceSignal } from '../util/abort.ts';
 
 export interface SendMessageInput {
@@ -56,6 +57,7 @@ export class TaskController {
     private readonly core: SessionCore,
     private readonly paymentTokens: PaymentTokenService,
     private readonly secrets: SessionSecretService,
+    private readonly replays: SessionReplays,
   ) {
     this.screener = new TaskScreener({ logger: core.deps.logger, timeoutMs: core.deps.limits.modelTimeoutMs });
     this.approvals = new ApprovalDesk(core.deps.store, core.deps.clock);
@@ -144,10 +146,10 @@ export class TaskController {
     if (input.startUrl !== undefined) metadata['start_url'] = input.startUrl;
     // Secrets are kept sealed, apart; the message keeps only their names.
     if (input.configUpdates !== undefined) metadata['config_updates'] = input.configUpdates['secrets'] === undefined ? input.configUpdates : { ...input.configUpdates, secrets: Object.keys(added) };
-    await this.core.append(sessionId, { type: 'USER', content: input.message, metadata, internal: false });
+    const asked = await this.core.append(sessionId, { type: 'USER', content: input.message, metadata, internal: false });
 
     if (!task || !hasActiveTask(record)) {
-      await this.start(record, runtime, input);
+      await this.start(record, runtime, input, asked.id);
       return;
     }
     await this.followUp(record, runtime, task, input.message);
@@ -171,7 +173,7 @@ export class TaskController {
       await this.handOver(record, task, text);
       return;
     }
-    const model = deps.screeningModel ?? deps.models.forAgent(record.agentName);
+    const model = deps.screeningModel ?? this.core.modelFor(record);
     const screened = (task.screening ?? Promise.resolve()).then(async () => {
       const outcome: ScreeningOutcome =
         verdict.verdict === 'allow' ? (reviewAll ? await this.screener.review(text, model, context) : { kind: 'allow' }) : await this.screener.classify(text, verdict, model, context);
@@ -279,7 +281,8 @@ export class TaskController {
     return updated;
   }
 
-  private async start(record: SessionRecord, runtime: SessionRuntime, input: SendMessageInput): Promise<void> {
+  /** `taskId`: the id of the USER message that starts the task. */
+  private async start(record: SessionRecord, runtime: SessionRuntime, input: SendMessageInput, taskId: number): Promise<void> {
     const updated = await this.core.apply(record, { type: 'task_started' });
     const task: RunningTask = { abort: new AbortController(), updates: [], finalized: false, resumeWaiters: [] };
     runtime.task = task;
@@ -287,10 +290,10 @@ export class TaskController {
     this.core.deps.logger.info({ sessionId: record.id, startHost: input.startUrl === undefined ? null : new URL(input.startUrl).host }, 'task started');
     this.core.webhook(updated, 'task.started', webhookPayloads.taskStarted(input.message));
     // The task runs in the background; its end is recorded by `endTask`.
-    void this.run(updated, runtime, task, input);
+    void this.run(updated, runtime, task, input, taskId);
   }
 
-  private async run(record: SessionRecord, runtime: SessionRuntime, task: RunningTask, input: SendMessageInput): Promise<void> {
+  private async run(record: SessionRecord, runtime: SessionRuntime, task: RunningTask, input: SendMessageInput, taskId: number): Promise<void> {
     const { deps } = this.core;
     const finish = (end: TaskEnd): Promise<unknown> =>
       runtime.lock.run(async () => {
@@ -307,7 +310,7 @@ export class TaskController {
       await finish(refusalEnd(this.screener.refusal(verdict, context)));
       return;
     }
-    const model = deps.models.forAgent(record.agentName);
+    const model = this.core.modelFor(record);
     if (!model) {
       await finish({ kind: 'error', code: 'no_model', error: deps.modelHelp });
       return;
@@ -354,6 +357,8 @@ export class TaskController {
         scope,
         secrets: { names: Object.keys(secrets), values: Object.values(secrets).map((s) => s.value) },
         stopConditions: this.costCapOf(record, input.configUpdates),
+        // A desktop session's screen is the client's own: it has every picture already.
+        stepFrames: isDesktopSession(record) ? undefined : this.replays.framesFor(record.id, taskId),
       });
     } catch (error) {
       if (task.finalized) return;

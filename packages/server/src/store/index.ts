@@ -1,4 +1,4 @@
-export type { Store } from './port.ts';
+export type { ListMessagesOptions, Store } from './port.ts';
 export type * from './records.ts';
 export type * from './payment-records.ts';
 export type { PaymentStore } from './payment-store.ts';

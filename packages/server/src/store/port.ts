@@ -7,6 +7,7 @@ import type {
   SessionRecord,
   SessionSecretRecord,
 } from './records.ts';
+import type { MessageType } from '@steward/protocol';
 import type { PaymentStore } from './payment-store.ts';
 
 /**
@@ -17,6 +18,14 @@ import type { PaymentStore } from './payment-store.ts';
  * Not-found is a value (`undefined` / `false`), never a thrown error; adapters throw only for
  * infrastructure failures.
  */
+export interface ListMessagesOptions {
+  afterId: number;
+  includeInternal: boolean;
+  limit?: number;
+  type?: MessageType;
+  newestFirst?: boolean;
+}
+
 export interface Store extends PaymentStore {
   /** Applies pending migrations. Idempotent. */
   migrate(): Promise<void>;
@@ -58,8 +67,11 @@ export interface Store extends PaymentStore {
    * in one transaction. Throws when the session does not exist.
    */
   appendMessage(sessionId: string, message: NewMessage): Promise<MessageRecord>;
-  /** Messages with `id > afterId`, ascending; internal ones only when `includeInternal`. */
-  listMessages(sessionId: string, options: { afterId: number; includeInternal: boolean; limit?: number }): Promise<MessageRecord[]>;
+  /**
+   * Messages with `id > afterId`, ascending (`newestFirst`: descending); internal ones only when
+   * `includeInternal`; only those of `type` when given; at most `limit`.
+   */
+  listMessages(sessionId: string, options: ListMessagesOptions): Promise<MessageRecord[]>;
 
   insertEnvironment(environment: EnvironmentRecord): Promise<void>;
   getEnvironment(id: string): Promise<EnvironmentRecord | undefined>;

@@ -80,11 +80,14 @@ describe('GET /v1/openapi.json', () => {
       `get /v1/sessions/{session_id}/files ${statuses(200)} path:session_id!`,
       `get /v1/sessions/{session_id}/files/{name} ${statuses(200)} path:session_id!,path:name!`,
       `delete /v1/sessions/{session_id}/files/{name} ${statuses(200)} path:session_id!,path:name!`,
+      `get /v1/sessions/{session_id}/replay ${statuses(200)} path:session_id!`,
+      `get /v1/sessions/{session_id}/replay/{step} ${statuses(200)} path:session_id!,path:step!`,
       `post /v1/payment_tokens ${statuses(201)} `,
       `get /v1/payment_tokens ${statuses(200)} `,
       `get /v1/payment_tokens/{token_id} ${statuses(200)} path:token_id!`,
       `delete /v1/payment_tokens/{token_id} ${statuses(200)} path:token_id!`,
       `get /v1/sessions/{session_id}/approvals ${statuses(200)} path:session_id!`,
+      `post /v1/demo/sessions ${statuses(201, 503)} `,
       `get /v1/models ${statuses(200)} query:filter`,
     ]);
   });

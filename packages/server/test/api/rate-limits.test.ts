@@ -192,10 +192,10 @@ describe('live view', () => {
     expect(quota(withKey, 'ratelimit-policy', 'key')).toEqual({ q: 1000, w: 60 });
   });
 
-  it('limits the page and the stream under the same per-session quota', async () => {
+  it('limits the first vnc_url address (now a redirect to the dashboard) and the input under the same per-session quota', async () => {
     t = await buildInjectApp({ livePerSessionPerMinute: 2 });
     const a = await liveSession(t);
-    expect((await get(t, `/v1/sessions/${a.id}/live?token=${a.token}`)).statusCode).toBe(200);
+    expect((await get(t, `/v1/sessions/${a.id}/live?token=${a.token}`)).statusCode).toBe(302);
     expect((await input(t, a.id, { token: a.token })).statusCode).toBe(200);
     const page = await get(t, `/v1/sessions/${a.id}/live?token=${a.token}`);
     expect(page.statusCode).toBe(429);

@@ -10,6 +10,7 @@ import {
   NavigateResponse,
   PaymentTokenResponse,
   PaymentTokensResponse,
+  ReplayResponse,
   ScreenshotResponse,
   SessionListResponse,
   SessionResponse,
@@ -85,6 +86,8 @@ describe('real answers match their protocol schemas', () => {
     expectShape(ScreenshotResponse, screenshot.body);
 
     expectShape(ApprovalsResponse, (await call('GET', `/v1/sessions/${id}/approvals`)).body);
+    // This app keeps no replay (its steps are parsed over a real one in e2e/session-replay.test.ts).
+    expectShape(ReplayResponse, (await call('GET', `/v1/sessions/${id}/replay`)).body);
     expectShape(ModelsResponse, (await call('GET', '/v1/models')).body);
     expectShape(DeleteResponse, (await call('DELETE', `/v1/sessions/${id}`)).body);
     expectShape(DeleteResponse, (await call('DELETE', `/v1/sessions/${id}`)).body);

@@ -61,15 +61,20 @@ describe('live view (vnc_url)', () => {
     const session = await t.client.sessions.create();
     const id = session.sessionId;
     const vncUrl = session.vncUrl!;
-    expect(vncUrl).toMatch(new RegExp(`^${t.url}/v1/sessions/${id}/live\\?token=[A-Za-z0-9_-]+$`));
+    expect(vncUrl).toMatch(new RegExp(`^${t.url}/sessions/${id}\\?token=[A-Za-z0-9_-]+$`));
     expect((await t.client.sessions.get(id)).vncUrl).toBe(vncUrl);
     await t.client.sessions.navigate(id, pageUrl);
 
-    // The live view is for a browser, not the SDK: its page, stream and input are fetched as a browser would.
+    // vnc_url is the session's dashboard page, for a browser; its stream and input are fetched as the page does.
     const html = await fetch(vncUrl);
     expect(html.status).toBe(200);
     expect(html.headers.get('content-type')).toContain('text/html');
-    expect(await html.text()).toContain("fetch('live/stream?token=");
+    expect(html.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(await html.text()).toContain('<div id="app">');
+    // The first vnc_urls (tokens survive restarts) land on the same page.
+    const old = await fetch(`${t.url}/v1/sessions/${id}/live?token=${new URL(vncUrl).searchParams.get('token')}`, { redirect: 'manual' });
+    expect(old.status).toBe(302);
+    expect(`${t.url}${old.headers.get('location')}`).toBe(vncUrl);
 
     const token = new URL(vncUrl).searchParams.get('token')!;
     const frame = await firstFrame(`${t.url}/v1/sessions/${id}/live/stream?token=${token}`);
@@ -91,8 +96,7 @@ describe('live view (vnc_url)', () => {
     expect((await fetch(`${t.url}/v1/sessions/${a.sessionId}/live?token=${tokenB}`)).status).toBe(404);
     expect((await fetch(`${t.url}/v1/sessions/${a.sessionId}/live?token=nope`)).status).toBe(404);
     expect((await fetch(`${t.url}/v1/sessions/${a.sessionId}/live`)).status).toBe(401);
-    // raw: the SDK has no live-view method (the page is an HTML page for a browser).
-    expect((await t.request('GET', `/v1/sessions/${a.sessionId}/live`)).status).toBe(200);
+    expect((await fetch(`${t.url}/v1/sessions/${a.sessionId}/live`, { headers: { authorization: `Bearer ${t.key}` }, redirect: 'manual' })).status).toBe(302);
     const other = (await t.server.keys.create('other')).key;
     expect((await t.request('GET', `/v1/sessions/${a.sessionId}/live`, { key: other })).status).toBe(404);
   });
@@ -106,12 +110,17 @@ describe('live view (vnc_url)', () => {
       const page = await viewer.newPage({ viewport: { width: 1280, height: 900 } });
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
+      // Opened from vnc_url alone (no key in this tab): the dashboard shows the live view with the URL's token.
       await page.goto(session.vncUrl!, { waitUntil: 'domcontentloaded' });
-      await page.waitForFunction(() => (document.getElementById('screen') as HTMLImageElement).naturalWidth > 0, undefined, { timeout: 10_000 });
-      expect(await page.textContent('#state')).toContain('live');
-      const box = (await page.locator('#screen').boundingBox())!;
-      // The image shows the 1280-wide viewport at its natural size: a click maps 1:1.
-      await page.mouse.click(box.x + 300, box.y + 150);
+      const live = page.getByRole('region', { name: 'Live view' });
+      const screen = live.getByRole('img');
+      await expect.poll(() => screen.evaluate((image: HTMLImageElement) => image.naturalWidth), { timeout: 10_000 }).toBeGreaterThan(0);
+      expect(await live.getByRole('status').textContent()).toBe('Live');
+      await page.getByRole('button', { name: 'Take over' }).click();
+      const box = (await screen.boundingBox())!;
+      const natural = await screen.evaluate((image: HTMLImageElement) => ({ width: image.naturalWidth, height: image.naturalHeight }));
+      // The picture is scaled to the page's width: a click maps back to the session's CSS pixels.
+      await page.mouse.click(box.x + (300 * box.width) / natural.width, box.y + (150 * box.height) / natural.height);
       expect(await titleBecomes(id, /^clicked/)).toBe('clicked 300,150');
       expect(errors).toEqual([]);
     } finally {

@@ -297,6 +297,21 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         expect(await store.listMessages('session-1', { afterId: 0, includeInternal: true })).toEqual([appended]);
       });
 
+      it('lists messages newest first, of one type, and with a limit (the session list reads the task and the last message so)', async () => {
+        await store.appendMessage('session-1', message({ type: 'USER', content: 'the task' }));
+        await store.appendMessage('session-1', message({ type: 'THOUGHT', content: 'thinking' }));
+        await store.appendMessage('session-1', message({ type: 'LOG', content: 'prompt', internal: true }));
+        await store.appendMessage('session-1', message({ type: 'USER', content: 'an update' }));
+        await store.appendMessage('session-1', message({ type: 'DONE', content: 'finished', internal: false }));
+        await store.appendMessage('session-1', message({ type: 'LOG', content: 'usage', internal: true }));
+        const contents = (messages: { content: unknown }[]) => messages.map((m) => m.content);
+        expect(contents(await store.listMessages('session-1', { afterId: 0, includeInternal: false, newestFirst: true, limit: 1 }))).toEqual(['finished']);
+        expect(contents(await store.listMessages('session-1', { afterId: 0, includeInternal: true, newestFirst: true, limit: 2 }))).toEqual(['usage', 'finished']);
+        expect(contents(await store.listMessages('session-1', { afterId: 0, includeInternal: false, type: 'USER' }))).toEqual(['the task', 'an update']);
+        expect(contents(await store.listMessages('session-1', { afterId: 0, includeInternal: false, type: 'USER', limit: 1 }))).toEqual(['the task']);
+        expect(contents(await store.listMessages('session-1', { afterId: 1, includeInternal: false, type: 'USER', newestFirst: true }))).toEqual(['an update']);
+      });
+
       it('stamps a message without a timestamp with the current time', async () => {
         const before = Date.now();
         const appended = await store.appendMessage('session-1', message());

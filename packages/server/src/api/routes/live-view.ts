@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LiveInputRequest, LiveTokenQuery, type SuccessResponse } from '@steward/protocol';
 import type { ApiDeps, SessionParams } from '../api-deps.ts';
-import { livePage } from '../live-page.ts';
 import { rateLimitHeaderLines } from '../rate-limiter.ts';
 import { parseInput } from '../validate.ts';
 
@@ -9,7 +8,7 @@ import { parseInput } from '../validate.ts';
 const MAX_FRAME_BACKLOG_BYTES = 512 * 1024;
 const BOUNDARY = 'steward-frame';
 
-/** Live view (spec §6.4, §9.13): the page at `vnc_url`, its MJPEG stream, and input. */
+/** Live view (spec §6.4, §9.13): its MJPEG stream and input; `vnc_url` itself is a dashboard page. */
 export function liveViewRoute(app: FastifyInstance, deps: ApiDeps): void {
   const { sessions } = deps;
   const authorize = (request: FastifyRequest<{ Params: SessionParams }>) => {
@@ -17,11 +16,13 @@ export function liveViewRoute(app: FastifyInstance, deps: ApiDeps): void {
     return sessions.authorizeLive({ apiKeyId: request.apiKeyId || undefined, token: query.token }, request.params.session_id);
   };
 
+  // The first vnc_urls pointed here; they keep working (tokens survive restarts) and now land on
+  // the session's dashboard page, which shows the same live view with the rest beside it.
   app.get<{ Params: SessionParams }>('/v1/sessions/:session_id/live', { config: { liveToken: true } }, async (request, reply) => {
     const record = await authorize(request);
     const url = sessions.liveUrl(record);
-    const token = url === undefined ? '' : (new URL(url).searchParams.get('token') ?? '');
-    return reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-store').send(livePage(record.id, token));
+    const page = url === undefined ? `/sessions/${encodeURIComponent(record.id)}` : new URL(url).pathname + new URL(url).search;
+    return reply.header('Cache-Control', 'no-store').header('Referrer-Policy', 'no-referrer').redirect(page, 302);
   });
 
   app.get<{ Params: SessionParams }>('/v1/sessions/:session_id/live/stream', { config: { liveToken: true } }, async (request, reply) => {

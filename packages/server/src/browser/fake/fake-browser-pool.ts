@@ -11,6 +11,7 @@ import {
   type NavigationGuard,
   type Observation,
   type PageInfo,
+  type ScreenshotOptions,
   type SessionBrowser,
   type StorageState,
   type LiveInput,
@@ -25,7 +26,7 @@ import {
 export interface FakeCall {
   sessionId: string;
   method: 'navigate' | 'screenshot' | 'observe' | 'act' | 'pageInfo' | 'storageState' | 'close' | 'startScreencast' | 'input';
-  /** The action for `act`, the URL for `navigate`. */
+  /** The action for `act`, the URL for `navigate`, the size and marks asked of a `screenshot` (when any). */
   arg?: unknown;
 }
 
@@ -91,8 +92,11 @@ export class FakeSessionBrowser implements SessionBrowser {
     return { url: this.url, title: this.title };
   }
 
-  async screenshot(options?: CallOptions): Promise<{ jpeg: Buffer } & PageInfo> {
-    this.enter('screenshot', undefined, options);
+  /** The same tiny JPEG whatever is asked: it has no pixels to scale, so `maxWidth` always holds. */
+  async screenshot(options?: ScreenshotOptions): Promise<{ jpeg: Buffer } & PageInfo> {
+    const { marks, maxWidth, quality } = options ?? {};
+    const asked = { ...(marks === undefined ? {} : { marks }), ...(maxWidth === undefined ? {} : { maxWidth }), ...(quality === undefined ? {} : { quality }) };
+    this.enter('screenshot', Object.keys(asked).length === 0 ? undefined : asked, options);
     return { jpeg: FAKE_JPEG, url: this.url, title: this.title };
   }
 

@@ -35,6 +35,7 @@ import { PageObserver } from './page-observer.ts';
 import { performAction, type ActionHost } from './perform-action.ts';
 import { readableError } from './readable-error.ts';
 import { screenshotWithMarks } from './screenshot-with-marks.ts';
+import { scaledScreenshot } from './scaled-screenshot.ts';
 import { SecretFills } from './secret-fills.ts';
 import { answeredMessage, answerFirst, noDialogToAnswer, openedNote, SessionDialogs } from './session-dialogs.ts';
 import { SessionDownloads } from './session-downloads.ts';
@@ -160,7 +161,12 @@ export class PlaywrightSessionBrowser implements SessionBrowser, ActionHost {
 
   async screenshot(options?: ScreenshotOptions): Promise<{ jpeg: Buffer } & PageInfo> {
     if (options?.marks) return this.screenshotWithMarks(options);
-    return this.shoot(options, (page) => page.screenshot({ type: 'jpeg', quality: 70, timeout: this.actionTimeoutMs }).then((jpeg) => ({ jpeg })));
+    const quality = Math.round(Math.min(100, Math.max(1, options?.quality ?? 70)));
+    if (options?.maxWidth !== undefined) {
+      const scaled = { maxWidth: options.maxWidth, quality, timeoutMs: this.actionTimeoutMs };
+      return this.shoot(options, async (page) => ({ jpeg: await scaledScreenshot(this.context, page, scaled) }));
+    }
+    return this.shoot(options, (page) => page.screenshot({ type: 'jpeg', quality, timeout: this.actionTimeoutMs }).then((jpeg) => ({ jpeg })));
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { Store } from '../port.ts';
+import type { ListMessagesOptions, Store } from '../port.ts';
 import type { ApiKeyRecord, EnvironmentRecord, MessageRecord, NewMessage, SessionPatch, SessionRecord, SessionSecretRecord } from '../records.ts';
 import { UnknownSessionError } from '../store-error.ts';
 import type { PaymentStore } from '../payment-store.ts';
@@ -111,8 +111,9 @@ export class InMemoryStore implements Store {
     return copy(record);
   }
 
-  async listMessages(sessionId: string, options: { afterId: number; includeInternal: boolean; limit?: number }): Promise<MessageRecord[]> {
-    const found = (this.messages.get(sessionId) ?? []).filter((m) => m.id > options.afterId && (options.includeInternal || !m.internal));
+  async listMessages(sessionId: string, options: ListMessagesOptions): Promise<MessageRecord[]> {
+    const found = (this.messages.get(sessionId) ?? []).filter((m) => m.id > options.afterId && (options.includeInternal || !m.internal) && (options.type === undefined || m.type === options.type));
+    if (options.newestFirst === true) found.reverse();
     return (options.limit === undefined ? found : found.slice(0, Math.max(0, Math.floor(options.limit)))).map(copy);
   }
 

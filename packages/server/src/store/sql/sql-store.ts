@@ -1,7 +1,7 @@
 import { Migrator, type Kysely, type Updateable } from 'kysely';
 import type { Clock } from '../../util/clock.ts';
 import { systemClock } from '../../util/clock.ts';
-import type { Store } from '../port.ts';
+import type { ListMessagesOptions, Store } from '../port.ts';
 import type {
   ApiKeyRecord,
   EnvironmentRecord,
@@ -295,7 +295,7 @@ export class SqlStore implements Store {
 
   async listMessages(
     sessionId: string,
-    options: { afterId: number; includeInternal: boolean; limit?: number },
+    options: ListMessagesOptions,
   ): Promise<MessageRecord[]> {
     let query = this.#db
       .selectFrom('messages')
@@ -303,7 +303,8 @@ export class SqlStore implements Store {
       .where('session_id', '=', sessionId)
       .where('id', '>', options.afterId);
     if (!options.includeInternal) query = query.where('internal', '=', 0);
-    query = query.orderBy('id');
+    if (options.type !== undefined) query = query.where('type', '=', options.type);
+    query = query.orderBy('id', options.newestFirst === true ? 'desc' : 'asc');
     if (options.limit !== undefined) query = query.limit(Math.max(0, Math.floor(options.limit)));
     const rows = await query.execute();
     return rows.map(rowToMessage);

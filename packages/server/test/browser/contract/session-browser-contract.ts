@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BrowserClosedError, NavigationError, type SessionBrowser } from '../../../src/browser/port.ts';
+import { JPEG_MAGIC, jpegSize } from '../../support/jpeg-size.ts';
 
 /** What a contract run needs of an adapter: fresh sessions, and an http page they can open. */
 export interface ContractSubject {
@@ -12,7 +13,6 @@ export interface ContractSubject {
 /** The page a subject serves for the suite. */
 export const CONTRACT_PAGE = '<!doctype html><html><head><title>Contract page</title></head><body><h1>Contract</h1><button>Go</button></body></html>';
 
-const JPEG_MAGIC = [0xff, 0xd8, 0xff];
 
 /**
  * The `SessionBrowser` port's contract (browser/port.ts), one suite for every adapter: the fake
@@ -65,6 +65,19 @@ export function describeSessionBrowserContract(adapter: string, subject: () => C
         const shot = await session.screenshot();
         expect([...shot.jpeg.subarray(0, 3)]).toEqual(JPEG_MAGIC);
         expect(shot.url).toBe(s.pageUrl());
+      }));
+
+    it('takes a smaller JPEG no wider than maxWidth when asked, with the page it shows', () =>
+      withSession(async (session, s) => {
+        await session.navigate(s.pageUrl());
+        const full = await session.screenshot();
+        const small = await session.screenshot({ maxWidth: 320, quality: 40 });
+        expect([...small.jpeg.subarray(0, 3)]).toEqual(JPEG_MAGIC);
+        expect(small.url).toBe(s.pageUrl());
+        expect(small.jpeg.length).toBeLessThanOrEqual(full.jpeg.length);
+        // An image with pixels states its width in its frame header (the fake's stub has none).
+        const size = jpegSize(small.jpeg);
+        if (size !== undefined) expect(size.width).toBeLessThanOrEqual(320);
       }));
 
     it('rejects a call whose signal has already fired', () =>

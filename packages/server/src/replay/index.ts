@@ -1,0 +1,1 @@
+export type { NewReplayFrame, ReplayFrame, ReplayLimits, ReplayStore } from './port.ts';
