@@ -1,5 +1,6 @@
 import type { Message } from '@steward/client';
 import { describe, expect, it } from 'vitest';
+import { usageText } from '../src/format.ts';
 import { mergeMessages, openQuestion, stepKey, stepsOf } from '../src/timeline.ts';
 
 let at = 0;
@@ -26,11 +27,14 @@ describe('the timeline model', () => {
       message(2, 'QUESTION', 'Pay $12?', { kind: 'approval', choices: ['approve', 'deny'] }),
       message(3, 'ERROR', 'No model', { code: 'no_model' }),
       message(4, 'LOG', 'a note'),
+      message(5, 'THOUGHT', 'Looking', { step: 3, usage: { inputTokens: 1000, outputTokens: 100, costUsd: 0.0012 } }),
     ]);
     expect(items[0]).toMatchObject({ kind: 'step', tool: 'click', ok: false, step: 2, url: 'http://shop.test/' });
     expect(items[1]).toMatchObject({ kind: 'question', approval: true, choices: ['approve', 'deny'] });
     expect(items[2]).toMatchObject({ kind: 'error', code: 'no_model' });
     expect(items[3]).toMatchObject({ kind: 'log', text: 'a note' });
+    expect(items[4]).toMatchObject({ kind: 'thought', step: 3, usage: { inputTokens: 1000, outputTokens: 100, costUsd: 0.0012 } });
+    expect(usageText((items[4] as { usage: unknown }).usage)).toBe('1,100 tokens (1,000 in, 100 out) · $0.0012');
   });
 
   it('knows the open question only while the task waits, and only the newest', () => {

@@ -193,8 +193,9 @@ async function runLoop(input: AgentTaskInput, secrets: TypedSecrets, gate: Actio
       usage.inputTokens += decision.usage.inputTokens;
       usage.outputTokens += decision.usage.outputTokens;
     }
-    // The THOUGHT first: it is what people watch, so it goes out before the bookkeeping.
-    if (thought) await host.record({ type: 'THOUGHT', content: thought, metadata: { step } });
+    // The THOUGHT first: it is what people watch, so it goes out before the bookkeeping. It
+    // carries the step's tokens (and cost) too, so a viewer shows them without internal messages.
+    if (thought) await host.record({ type: 'THOUGHT', content: thought, metadata: { step, ...(decision.usage ? { usage: withCost(decision.usage) } : {}) } });
     await host.record({ type: 'LOG', content: { thought: thought ?? null, actions: decision.actions.map((a) => secrets.mask(a)) }, metadata: { kind: 'model_output', step, usage: decision.usage ? withCost(decision.usage) : null }, internal: true });
     // The latest thought is the agent's working plan; the next prompt shows it so it can revise it.
     if (thought) plan = thought;

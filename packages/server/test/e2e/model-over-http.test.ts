@@ -34,7 +34,10 @@ describe('the agent on a language model over HTTP (OpenAI-compatible, loopback)'
     expect(done.metadata['usage']).toEqual({ inputTokens: 3000, outputTokens: 150, costUsd: 0.0033 });
     const outputs = messages.filter((m) => m.metadata['kind'] === 'model_output');
     expect(outputs[0]!.metadata['usage']).toEqual({ inputTokens: 1000, outputTokens: 100, costUsd: 0.0012 });
-    expect(messages.find((m) => m.type === 'THOUGHT')!.content).toBe('Looking around the page first.');
+    const thought = messages.find((m) => m.type === 'THOUGHT')!;
+    expect(thought.content).toBe('Looking around the page first.');
+    // The visible THOUGHT carries its step's figures, for viewers that read no internal message.
+    expect(thought.metadata).toEqual({ step: 1, usage: { inputTokens: 1000, outputTokens: 100, costUsd: 0.0012 } });
 
     expect(llm.requests).toHaveLength(2);
     const [first, second] = llm.requests.map((r) => r.body);
