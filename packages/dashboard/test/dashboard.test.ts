@@ -151,6 +151,9 @@ describe('dashboard', () => {
       await page.getByRole('button', { name: 'Next step' }).click();
       await expect.poll(() => page.getByText('The country is yours to choose.').isVisible()).toBe(true);
       await page.screenshot({ path: join(SCREENSHOTS, 'replay-desktop.png') });
+      await page.setViewportSize(PHONE);
+      await page.screenshot({ path: join(SCREENSHOTS, 'replay-phone.png'), fullPage: true });
+      await page.setViewportSize(DESKTOP);
 
       // Back in the list, the session shows its task and last message; then everything goes.
       await page.getByRole('link', { name: '← Session' }).click();

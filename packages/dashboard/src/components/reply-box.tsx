@@ -31,7 +31,7 @@ export function ReplyBox({ question, send, disabled }: Props) {
       {question ? (
         <div class="question-box" role="group" aria-label="The agent asks">
           <p class="question-text">
-            <span class="tag">{question.approval ? 'Approval needed' : 'The agent asks'}</span> {question.text}
+            <span class="tag">{question.approval ? 'Your decision' : 'The agent asks'}</span> {question.text}
           </p>
           {question.approval ? (
             <div class="choices">
