@@ -45,10 +45,30 @@ function dependenciesReady() {
   return probe.status === 0;
 }
 
+/**
+ * Node's own headers, when they are installed beside it and match the running version: node-gyp
+ * then builds better-sqlite3 against them instead of downloading them (a machine without
+ * internet access has no other way). A configured nodedir wins.
+ */
+function localNodeHeaders() {
+  if (process.env.npm_config_nodedir) return undefined;
+  const prefix = join(dirname(process.execPath), '..');
+  try {
+    const header = readFileSync(join(prefix, 'include', 'node', 'node_version.h'), 'utf8');
+    const part = (name) => new RegExp(`#define NODE_${name}_VERSION (\\d+)`).exec(header)?.[1];
+    const version = `${part('MAJOR')}.${part('MINOR')}.${part('PATCH')}`;
+    return version === process.versions.node ? prefix : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function ensureDependencies() {
   if (dependenciesReady()) return;
   say('installing npm dependencies (better-sqlite3 may compile from source: about a minute)');
-  run('npm', existsSync(join(root, 'package-lock.json')) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund']);
+  const nodedir = localNodeHeaders();
+  const env = nodedir === undefined ? process.env : { ...process.env, npm_config_nodedir: nodedir };
+  run('npm', existsSync(join(root, 'package-lock.json')) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'], { env });
 }
 
 function isExecutable(path) {
