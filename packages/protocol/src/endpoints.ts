@@ -245,6 +245,8 @@ export const UNDOCUMENTED_ROUTES = [
   { method: 'get', path: '/v1/openapi.json' },
   /** Lenient alias of `POST …/message` (spec §8.1): clients post `{content}` to the plural path by mistake. */
   { method: 'post', path: '/v1/sessions/{session_id}/messages' },
+  /** Prometheus metrics (text format, no key): scraped, not called. */
+  { method: 'get', path: '/metrics' },
   /** The web dashboard's pages: HTML for a browser (its built files are under /assets/). */
   { method: 'get', path: '/' },
   { method: 'get', path: '/sessions/{session_id}' },

@@ -12,6 +12,7 @@ import { createLanguageModel, createModelRegistry } from './llm/index.ts';
 import { EgressPolicy } from './safety/index.ts';
 import { systemResolver } from './browser/egress-proxy/index.ts';
 import { ApiKeyService, LiveViewTokens, SessionService, WebhookDispatcher, webhookEgressCheck, WebhookSecrets, type SessionEvent } from './sessions/index.ts';
+import { PrometheusMetrics, type MetricsSources } from './metrics/index.ts';
 import { liveViewSecret, openStore, resolveDataDir } from './open-store.ts';
 import { DiskFileStore } from './files/disk/disk-file-store.ts';
 import { DEMO_POLICY_PATH, DEMO_START_PATH, DEMO_TASK, DemoSiteServer } from './demo/index.ts';
@@ -135,6 +136,7 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
     keys,
     sse: { heartbeatMs: config.sseHeartbeatS * 1000, maxBufferBytes: config.sseMaxBufferBytes },
     models: AGENT_NAMES,
+    metrics: config.metrics === 'off' ? undefined : new PrometheusMetrics(metricsSources(sessions, browsers)),
     // Built by `npm start` / `npm test` (scripts/build-dashboard.mjs); the server only serves it.
     dashboardDir: join(repoRoot, 'packages', 'dashboard', 'dist'),
     rateLimits: {
@@ -175,6 +177,22 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
       await demoSite.close();
       await counters.close();
       await store.close();
+    },
+  };
+}
+
+/** The session service and the browser pool as the numbers the metrics read at each scrape. */
+function metricsSources(sessions: SessionService, browsers: PlaywrightBrowserPool): MetricsSources {
+  return {
+    sessions: () => sessions.liveCounts(),
+    capacity: () => {
+      const { live, max } = sessions.capacity();
+      return { live, max };
+    },
+    activity: () => sessions.activity(),
+    browser: () => {
+      const { active, warm, browserConnected } = browsers.stats();
+      return { active, warm, connected: browserConnected };
     },
   };
 }

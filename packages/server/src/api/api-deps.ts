@@ -12,6 +12,8 @@ export interface ApiDeps {
   counters: WindowCounters;
   /** Agent names offered by `GET /v1/models`. */
   models: readonly string[];
+  /** `GET /metrics` and request latencies; absent, there is no /metrics. */
+  metrics?: RequestMetrics | undefined;
   /** The built dashboard (index.html and assets/), served at `/`; absent, `/` says how to build it. */
   dashboardDir?: string | undefined;
 }
@@ -22,4 +24,11 @@ export interface SessionParams {
 
 export interface PaymentTokenParams {
   token_id: string;
+}
+
+/** What the HTTP edge needs of the metrics: record each answered request, and render them all. */
+export interface RequestMetrics {
+  readonly contentType: string;
+  observeRequest(method: string, route: string, statusCode: number, seconds: number): void;
+  render(): Promise<string>;
 }

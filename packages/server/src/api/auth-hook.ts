@@ -16,8 +16,8 @@ declare module 'fastify' {
   }
 }
 
-/** Requests that need no key: the OpenAPI document and the health probe. */
-const PUBLIC_ROUTES = new Set(['/healthz', '/v1/openapi.json']);
+/** Requests that need no key: the OpenAPI document, the health probe and the metrics. */
+const PUBLIC_ROUTES = new Set(['/healthz', '/v1/openapi.json', '/metrics']);
 
 /**
  * Authorization: Bearer <key> on every route but the public ones: 401 missing/unknown, 403

@@ -10,6 +10,7 @@ import { getMessagesRoute } from './routes/get-messages.ts';
 import { getSessionRoute } from './routes/get-session.ts';
 import { getStatusRoute } from './routes/get-status.ts';
 import { healthzRoute } from './routes/healthz.ts';
+import { metricsRoute } from './routes/metrics.ts';
 import { listModelsRoute } from './routes/list-models.ts';
 import { listSessionsRoute } from './routes/list-sessions.ts';
 import { liveViewRoute } from './routes/live-view.ts';
@@ -70,5 +71,6 @@ export const ROUTES = [
 
 export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   for (const route of ROUTES) route(app, deps);
+  metricsRoute(app, deps);
   registerDashboard(app, deps.dashboardDir);
 }

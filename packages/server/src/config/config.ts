@@ -77,6 +77,8 @@ export const ConfigSchema = z.object({
   authFailuresPerMinute: z.coerce.number().int().min(0).default(30),
   /** Live-view requests (input, page, stream) per session per minute, whoever sends them. 0 disables. */
   liveViewPerMinute: z.coerce.number().int().min(0).default(600),
+  /** `GET /metrics` (Prometheus text, no key: counts only) and request latency histograms; `off` removes both. */
+  metrics: z.enum(['on', 'off']).default('on'),
 
   /** Largest file a session may keep (an upload, or a download the agent caused), in MB (fractions allowed). */
   maxFileMb: z.coerce.number().positive().max(1_000_000).default(50),

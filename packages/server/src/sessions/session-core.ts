@@ -11,6 +11,7 @@ import type { SessionEvent } from './session-events.ts';
 import type { SessionRuntime } from './session-runtime.ts';
 import { webhookPayloads, type WebhookSession } from './webhooks/index.ts';
 import { transition, type SessionTransition } from './state-machine.ts';
+import { SessionActivity } from './session-activity.ts';
 import { VisibleMessageCache } from './visible-message-cache.ts';
 import type { LiveViewTokens } from './live-view-tokens.ts';
 import { isDemoSession, type DemoKit } from './demo-sessions.ts';
@@ -73,6 +74,7 @@ export interface SessionDeps {
 export class SessionCore {
   readonly runtimes = new Map<string, SessionRuntime>();
   readonly visibleMessages: VisibleMessageCache;
+  readonly activity = new SessionActivity();
   /**
    * Records of live sessions. Every write to a session row goes through this class (`apply`,
    * `remember`, `forget`), and one process owns its sessions, so reads on the polling path skip
@@ -116,6 +118,7 @@ export class SessionCore {
   async append(sessionId: string, message: NewMessage): Promise<MessageRecord> {
     const stored = await this.deps.store.appendMessage(sessionId, message);
     this.visibleMessages.onAppend(stored);
+    this.activity.onAppend(stored);
     this.deps.bus.publish(sessionId, { kind: 'message', message: stored });
     return stored;
   }

@@ -194,6 +194,29 @@ export class SessionService {
     return this.deps.store.listSessions(apiKeyId);
   }
 
+  /** Live sessions by status and their tasks by execution status, for metrics (no activity clock touched). */
+  async liveCounts(): Promise<{ byStatus: Record<string, number>; byExecutionStatus: Record<string, number> }> {
+    const byStatus: Record<string, number> = {};
+    const byExecutionStatus: Record<string, number> = {};
+    for (const sessionId of [...this.core.runtimes.keys()]) {
+      const record = await this.core.read(sessionId);
+      if (!record) continue;
+      byStatus[record.status] = (byStatus[record.status] ?? 0) + 1;
+      byExecutionStatus[record.executionStatus] = (byExecutionStatus[record.executionStatus] ?? 0) + 1;
+    }
+    return { byStatus, byExecutionStatus };
+  }
+
+  /** Live sessions now, and the most this node holds (`STEWARD_MAX_SESSIONS`). */
+  capacity(): { live: number; max: number } {
+    return { live: this.core.runtimes.size, max: this.deps.limits.maxSessions };
+  }
+
+  /** Agent steps and messages by type since the process started. */
+  activity(): { steps: number; messagesByType: Record<string, number> } {
+    return this.core.activity.snapshot();
+  }
+
   /** The task and newest message of each session, for lists (read without touching activity clocks). */
   summaries(records: readonly SessionRecord[]): Promise<Map<string, SessionSummary>> {
     return summarizeSessions(this.deps.store, records);

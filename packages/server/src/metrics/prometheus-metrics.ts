@@ -1,0 +1,70 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { MetricsSources } from './metrics-sources.ts';
+
+/** Seconds; an API answers in milliseconds, a long poll or a stream's headers in up to a second or so. */
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/**
+ * The node's metrics in the Prometheus text format (`GET /metrics`), on prom-client: the
+ * process's own (CPU, memory, event-loop lag), request latency by route, and gauges read from
+ * the sessions and the browser pool at each scrape. Labels are routes and statuses, never ids.
+ */
+export class PrometheusMetrics {
+  readonly contentType: string;
+  private readonly registry = new Registry();
+  private readonly requests: Histogram<'method' | 'route' | 'status_code'>;
+
+  constructor(sources: MetricsSources) {
+    this.contentType = this.registry.contentType;
+    collectDefaultMetrics({ register: this.registry, prefix: 'steward_' });
+    const registers = [this.registry];
+    this.requests = new Histogram({ name: 'steward_http_request_duration_seconds', help: 'HTTP requests by method, route and status, until the answer was sent', labelNames: ['method', 'route', 'status_code'], buckets: LATENCY_BUCKETS, registers });
+
+    new Gauge({
+      name: 'steward_sessions',
+      help: 'Live sessions by lifecycle status',
+      labelNames: ['status'],
+      registers,
+      async collect() {
+        const { byStatus } = await sources.sessions();
+        this.reset();
+        for (const [status, count] of Object.entries(byStatus)) this.set({ status }, count);
+      },
+    });
+    new Gauge({
+      name: 'steward_tasks',
+      help: "Live sessions' tasks by execution status (running, waiting_for_input, paused, …)",
+      labelNames: ['status'],
+      registers,
+      async collect() {
+        const { byExecutionStatus } = await sources.sessions();
+        this.reset();
+        for (const [status, count] of Object.entries(byExecutionStatus)) this.set({ status }, count);
+      },
+    });
+    new Gauge({ name: 'steward_session_capacity', help: 'Live sessions this node may hold', registers, collect() { this.set(sources.capacity().max); } });
+    new Gauge({ name: 'steward_session_capacity_free', help: 'Live sessions this node may still start', registers, collect() { const { max, live } = sources.capacity(); this.set(Math.max(0, max - live)); } });
+    new Counter({ name: 'steward_agent_steps_total', help: 'Agent steps taken since the process started', registers, collect() { this.reset(); this.inc(sources.activity().steps); } });
+    new Counter({
+      name: 'steward_messages_total',
+      help: 'Messages stored since the process started, by type (DONE and ERROR end tasks)',
+      labelNames: ['type'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [type, count] of Object.entries(sources.activity().messagesByType)) this.inc({ type }, count);
+      },
+    });
+    new Gauge({ name: 'steward_browser_contexts', help: 'Browser contexts by state: active (a session holds it) or warm (ready for the next session)', labelNames: ['state'], registers, collect() { const { active, warm } = sources.browser(); this.set({ state: 'active' }, active); this.set({ state: 'warm' }, warm); } });
+    new Gauge({ name: 'steward_browser_up', help: '1 while Chromium is connected', registers, collect() { this.set(sources.browser().connected ? 1 : 0); } });
+  }
+
+  /** One answered request; `route` is the route's pattern (`/v1/sessions/:session_id`), so ids never become labels. */
+  observeRequest(method: string, route: string, statusCode: number, seconds: number): void {
+    this.requests.observe({ method, route, status_code: String(statusCode) }, seconds);
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
