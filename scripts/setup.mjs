@@ -128,9 +128,32 @@ function ensureDashboard() {
   if (result.status !== 0) process.exit(1);
 }
 
+/**
+ * The cluster tests run on real PostgreSQL and Redis (each test starts its own server or cluster):
+ * Debian's packages, installed for `npm test` when absent and we are root; they do not start on
+ * install, and nothing here starts them.
+ */
+function ensureTestServers() {
+  const missing = [
+    ['redis-server', ['/usr/bin/redis-server']],
+    ['postgresql', ['/usr/bin/pg_lsclusters']],
+  ].filter(([, paths]) => !paths.some(isExecutable)).map(([name]) => name);
+  if (missing.length === 0) return;
+  if (process.getuid?.() === 0 && isExecutable('/usr/bin/apt-get')) {
+    say(`installing Debian's ${missing.join(' and ')} for the cluster tests (seconds; they are not started)`);
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    run('apt-get', ['update', '-qq'], { env });
+    run('apt-get', ['install', '-y', '-qq', ...missing], { env });
+    return;
+  }
+  say(`the cluster tests need ${missing.join(' and ')}: install ${missing.length > 1 ? 'them' : 'it'} as root (apt-get install -y ${missing.join(' ')}).`);
+  process.exit(1);
+}
+
 checkNode();
 ensureDependencies();
 ensureDashboard();
+if (purpose === 'test') ensureTestServers();
 ensureChromium();
 ensureNetworkTools();
 if (purpose === 'test') say('ready to test');

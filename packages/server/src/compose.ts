@@ -7,7 +7,9 @@ import { createPlaywrightBrowserPool, type PlaywrightBrowserPool } from './brows
 import { withClientScreens } from './browser/client-screen/with-client-screens.ts';
 import { InMemoryEventBus } from './bus/memory/in-memory-event-bus.ts';
 import { InMemoryWindowCounters } from './counters/memory/in-memory-window-counters.ts';
-import type { Config } from './config/index.ts';
+import { RedisWindowCounters } from './redis/index.ts';
+import type { WindowCounters } from './counters/index.ts';
+import { ConfigError, type Config } from './config/index.ts';
 import { createLanguageModel, createModelRegistry } from './llm/index.ts';
 import { EgressPolicy } from './safety/index.ts';
 import { systemResolver } from './browser/egress-proxy/index.ts';
@@ -63,6 +65,8 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
   // loopback port of its own) only once a demo starts.
   const demoSite = new DemoSiteServer();
   const demo = { model: createLanguageModel(`script:${DEMO_POLICY_PATH}`, { env, timeoutMs: config.modelTimeoutS * 1000 }), task: DEMO_TASK, startPath: DEMO_START_PATH, site: demoSite };
+  // Before anything opens: an unreachable STEWARD_REDIS_URL stops the start with nothing to undo.
+  const counters = await windowCounters(config);
   // Built first: a bad STEWARD_EGRESS_ALLOW entry stops the server before anything starts.
   const egressPolicy = new EgressPolicy({ allow: EgressPolicy.parseAllowList(config.egressAllow) });
   const egressLog = logger.child({ component: 'egress' });
@@ -128,8 +132,6 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
     replay: replayStore(config, repoRoot),
     demo,
   });
-  // In process: each API node counts its own traffic (a shared store is the cluster's adapter).
-  const counters = new InMemoryWindowCounters();
   const app = buildApp({
     logger,
     sessions,
@@ -179,6 +181,33 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
       await store.close();
     },
   };
+}
+
+/**
+ * Where the rate limits count: in Redis when STEWARD_REDIS_URL is set (every API node pointing at
+ * it shares the limits), else in this process. An unreachable Redis stops the start with why.
+ */
+async function windowCounters(config: Config): Promise<WindowCounters> {
+  if (config.redisUrl === undefined) return new InMemoryWindowCounters();
+  const counters = new RedisWindowCounters({ url: config.redisUrl });
+  try {
+    await counters.ready();
+  } catch (error) {
+    await counters.close();
+    throw new ConfigError(`STEWARD_REDIS_URL (${redactUrl(config.redisUrl)}) could not be reached: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return counters;
+}
+
+/** A URL as it may be logged: any password replaced. */
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(not a URL)';
+  }
 }
 
 /** The session service and the browser pool as the numbers the metrics read at each scrape. */

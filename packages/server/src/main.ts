@@ -157,7 +157,7 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`${error.message}\n\n${USAGE}\n`);
       process.exit(2);
     }
-    if (error instanceof ConfigError || (error instanceof Error && (error.name === 'ModelSpecError' || error.name === 'SecretKeyError'))) {
+    if (error instanceof ConfigError || (error instanceof Error && (error.name === 'ModelSpecError' || error.name === 'SecretKeyError' || error.name === 'StoreUnavailableError'))) {
       process.stderr.write(`${error.message}\n`);
       process.exit(1);
     }

@@ -92,7 +92,15 @@ export interface RateLimits {
  */
 export function registerRateLimits(app: FastifyInstance, counters: WindowCounters, settings: RateLimitSettings): RateLimits {
   const limits: RateLimits = {};
-  void app.register(fastifyRateLimit, { global: false, store: windowCountersStore(counters) });
+  // Counters that fail (a shared store out of reach) let requests through: an outage of the
+  // limiter's store must not take the API down with it. Said in the log, at most every 10 s.
+  let lastWarning = 0;
+  const onStoreError = (error: Error): void => {
+    if (Date.now() - lastWarning < 10_000) return;
+    lastWarning = Date.now();
+    app.log.warn({ err: error }, 'rate-limit counters failed: requests pass unlimited until they answer again');
+  };
+  void app.register(fastifyRateLimit, { global: false, skipOnError: true, store: windowCountersStore(counters, onStoreError) });
   app.addHook('onReady', async () => {
     const quota = (name: string, perMinute: number, keyOf: (request: FastifyRequest) => string, refusal: string): Quota | undefined =>
       perMinute <= 0

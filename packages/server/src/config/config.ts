@@ -16,6 +16,16 @@ export const ConfigSchema = z.object({
   /** Where the SQLite database and other state live. Relative paths are resolved against the repository root. */
   dataDir: z.string().min(1).default('.steward'),
   /**
+   * `postgres://user:password@host:port/database`: keep the store in PostgreSQL instead of SQLite in
+   * the data dir. Never logged with its password.
+   */
+  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'expected postgres://user:password@host:5432/database').optional(),
+  /**
+   * `redis://[:password@]host:port[/db]`: count rate limits in Redis, so every API node that points
+   * at it shares them. Absent, each process counts its own. Never logged with its password.
+   */
+  redisUrl: z.string().regex(/^rediss?:\/\//, 'expected redis://host:6379 or rediss://…').optional(),
+  /**
    * The key that seals secrets at rest (proxy and webhook URLs, saved browser state): 32 bytes as
    * 64 hex digits or base64. Default: a key generated into `<dataDir>/secret.key` on first start.
    */

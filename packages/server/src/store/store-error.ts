@@ -6,6 +6,18 @@ export class StoreError extends Error {
   }
 }
 
+/**
+ * The store cannot be opened as configured: a database URL that is not one, or a server that
+ * cannot be reached or refuses the login. A start-up error; its message names the cause and never
+ * holds a password.
+ */
+export class StoreUnavailableError extends StoreError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
 /** `appendMessage` was called for a session that does not exist (or was deleted meanwhile). */
 export class UnknownSessionError extends StoreError {
   readonly sessionId: string;

@@ -44,8 +44,8 @@ export interface SqlStoreOptions {
  * `secure_delete` keeps freed pages as they were.
  */
 export interface DeletedDataScrubber {
-  /** After a delete: no earlier copy of the deleted rows stays readable in the files. */
-  afterDelete(db: Kysely<StoreDatabase>): Promise<void>;
+  /** After a delete: no earlier copy of the deleted rows stays readable in the files. None: the dialect cannot promise that cheaply. */
+  afterDelete?(db: Kysely<StoreDatabase>): Promise<void>;
   /** Rewrites the whole database (once, after legacy rows were sealed). */
   rebuild(db: Kysely<StoreDatabase>): Promise<void>;
 }
@@ -71,7 +71,7 @@ export class SqlStore implements Store {
     this.#clock = options.clock ?? systemClock;
     this.#secrets = options.secrets;
     this.#scrubber = options.scrubber;
-    this.#payments = new SqlPaymentStore(db, options.secrets, async () => this.#scrubber?.afterDelete(db));
+    this.#payments = new SqlPaymentStore(db, options.secrets, async () => this.#scrubber?.afterDelete?.(db));
   }
 
   async migrate(): Promise<void> {
@@ -101,7 +101,7 @@ export class SqlStore implements Store {
 
   /**
    * Seals every secret column still in plain text (rows written before sealing existed) and
-   * stores the key-check row, in one transaction; then, when it sealed anything, rebuilds the
+   * stores the key-check row unless another process stored one first, in one transaction; then, when it sealed anything, rebuilds the
    * database so no plain copy stays behind in freed pages. Returns how many rows it sealed.
    */
   async sealStoredSecrets(): Promise<number> {
@@ -129,9 +129,12 @@ export class SqlStore implements Store {
       }
       const check = await trx.selectFrom('secret_key_check').select('id').where('id', '=', KEY_CHECK_ID).executeTakeFirst();
       if (check === undefined) {
+        // Several servers starting together on one database all get here; the first row stays,
+        // and `verifySecretKey` afterwards tells each whether its key is that row's.
         await trx
           .insertInto('secret_key_check')
           .values({ id: KEY_CHECK_ID, sealed: this.#secrets.seal(KEY_CHECK_TEXT), created_at: toEpochMs(this.#clock.now()) })
+          .onConflict((oc) => oc.column('id').doNothing())
           .execute();
       }
       return count;
@@ -228,7 +231,7 @@ export class SqlStore implements Store {
     // Messages go with it through the foreign key's ON DELETE CASCADE (SQLite: foreign_keys = ON).
     const result = await this.#db.deleteFrom('sessions').where('id', '=', id).executeTakeFirst();
     const deleted = result.numDeletedRows > 0n;
-    if (deleted) await this.#scrubber?.afterDelete(this.#db);
+    if (deleted) await this.#scrubber?.afterDelete?.(this.#db);
     return deleted;
   }
 
@@ -245,7 +248,7 @@ export class SqlStore implements Store {
         .execute();
     });
     // The old sealed copy is overwritten in place (secure_delete), like a deleted row.
-    await this.#scrubber?.afterDelete(this.#db);
+    await this.#scrubber?.afterDelete?.(this.#db);
   }
 
   async getSessionSecrets(sessionId: string): Promise<Record<string, SessionSecretRecord>> {

@@ -1,0 +1,2 @@
+export { RedisWindowCounters, type RedisWindowCountersOptions } from './redis-window-counters.ts';
+export { RedisEventBus, type EventCodec, type RedisEventBusOptions, type RedisSubscription } from './redis-event-bus.ts';
