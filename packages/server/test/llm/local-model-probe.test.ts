@@ -5,6 +5,9 @@ import { findLocalModelOffers } from '../../src/llm/local-model-offer.ts';
 import { DEFAULT_LOCAL_MODEL_URLS, localModelProbeTargets, probeLocalModelServers } from '../../src/llm/local-model-probe.ts';
 import { startOpenAiCompatibleServer } from '../support/openai-compatible-server.ts';
 
+/** Where the deadline is not the subject: a loaded CI machine may answer on loopback after the production 500 ms. */
+const PATIENT = { timeoutMs: 10_000 };
+
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -74,7 +77,7 @@ const hostPort = (baseUrl: string): string => new URL(baseUrl).host;
 describe('probeLocalModelServers', () => {
   it('lists the models of an OpenAI-compatible server (GET <base>/models)', async () => {
     const fake = await fakeModelServer(['llama3.2:latest', 'qwen2.5:7b']);
-    expect(await probeLocalModelServers([fake.baseUrl])).toEqual([{ baseUrl: fake.baseUrl, models: ['llama3.2:latest', 'qwen2.5:7b'] }]);
+    expect(await probeLocalModelServers([fake.baseUrl], PATIENT)).toEqual([{ baseUrl: fake.baseUrl, models: ['llama3.2:latest', 'qwen2.5:7b'] }]);
     expect(fake.requests).toMatchObject([{ method: 'GET', path: '/v1/models' }]);
     // No key goes to whatever listens on a probed port, even when one is configured for a model.
     expect(fake.requests[0]!.headers['authorization']).toBeUndefined();
@@ -85,7 +88,7 @@ describe('probeLocalModelServers', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ models: [{ name: 'llama3.2:latest', model: 'llama3.2:latest' }, { model: 'mistral:7b' }, { name: 'has space' }, { name: '' }, 7] }));
     });
-    expect(await probeLocalModelServers([ollama.baseUrl])).toEqual([{ baseUrl: ollama.baseUrl, models: ['llama3.2:latest', 'mistral:7b'] }]);
+    expect(await probeLocalModelServers([ollama.baseUrl], PATIENT)).toEqual([{ baseUrl: ollama.baseUrl, models: ['llama3.2:latest', 'mistral:7b'] }]);
   });
 
   it('abandons a server that never answers once the timeout passes, and closes its connection', async () => {
@@ -115,7 +118,7 @@ describe('probeLocalModelServers', () => {
       res.writeHead(302, { location: `${target.baseUrl}/models` });
       res.end();
     });
-    const found = await probeLocalModelServers([refused, notFound.baseUrl, failing.baseUrl, notJson.baseUrl, otherJson.baseUrl, redirecting.baseUrl]);
+    const found = await probeLocalModelServers([refused, notFound.baseUrl, failing.baseUrl, notJson.baseUrl, otherJson.baseUrl, redirecting.baseUrl], PATIENT);
     expect(found).toEqual([]);
     expect(notFound.requests).toMatchObject([{ method: 'GET', path: '/v1/models' }]);
     expect(target.requests).toEqual([]);
@@ -126,7 +129,7 @@ describe('probeLocalModelServers', () => {
     const first = await fakeModelServer(['a']);
     const second = await fakeModelServer(['b']);
     const refused = `http://127.0.0.1:${await refusedPort()}/v1`;
-    const found = await probeLocalModelServers([hanging.baseUrl, first.baseUrl, refused, second.baseUrl], { timeoutMs: 300 });
+    const found = await probeLocalModelServers([hanging.baseUrl, first.baseUrl, refused, second.baseUrl], { timeoutMs: 2_000 });
     expect(found).toEqual([
       { baseUrl: first.baseUrl, models: ['a'] },
       { baseUrl: second.baseUrl, models: ['b'] },
@@ -135,7 +138,7 @@ describe('probeLocalModelServers', () => {
 
   it('never contacts an address that is not loopback, whoever built the list', async () => {
     const fake = await fakeModelServer(['local']);
-    const { result, targets } = await connectionsDuring(() => probeLocalModelServers(['http://192.0.2.1:11434/v1', 'http://localhost:11434/v1', fake.baseUrl]));
+    const { result, targets } = await connectionsDuring(() => probeLocalModelServers(['http://192.0.2.1:11434/v1', 'http://localhost:11434/v1', fake.baseUrl], PATIENT));
     expect(result).toEqual([{ baseUrl: fake.baseUrl, models: ['local'] }]);
     expect(targets).toEqual([hostPort(fake.baseUrl)]);
   });
