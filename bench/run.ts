@@ -1,4 +1,4 @@
-// `npm run bench [-- api|browser|all|create|messages|sse|patterns ...]`: starts Steward as users do (for
+// `npm run bench [-- api|browser|cluster|all|create|messages|sse|patterns|bus ...]`: starts Steward as users do (for
 // the API suites) or the browser layer or the pattern engine in this process, runs the chosen suites, prints one
 // JSON object on stdout (progress goes to stderr).
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -9,6 +9,7 @@ import { startFixtureServer } from '../fixtures/server.ts';
 import { BenchError } from './bench-error.ts';
 import { startSteward, type StewardProcess } from './steward-process.ts';
 import { runBrowserSuite, type BrowserSuiteResult } from './suites/browser-runtime.ts';
+import { runBusSuite } from './suites/bus-latency.ts';
 import { runCreateSuite } from './suites/create-latency.ts';
 import { runMessagesSuite } from './suites/messages-throughput.ts';
 import { runPatternCostSuite, type PatternCostResult } from './suites/pattern-cost.ts';
@@ -20,12 +21,12 @@ const REPO_ROOT = resolve(BENCH_DIR, '..');
 const POLICY = resolve(BENCH_DIR, 'policies/emit-policy.mjs');
 const WARM_CONTEXTS = 2;
 
-const SUITES = ['create', 'messages', 'sse', 'browser', 'patterns'] as const;
+const SUITES = ['create', 'messages', 'sse', 'browser', 'patterns', 'bus'] as const;
 type Suite = (typeof SUITES)[number];
 /** Suites that run against a Steward child process. */
 const API_SUITES: readonly Suite[] = ['create', 'messages', 'sse'];
 /** Names that stand for several suites. */
-const GROUPS: Record<string, readonly Suite[]> = { api: API_SUITES, all: SUITES };
+const GROUPS: Record<string, readonly Suite[]> = { api: API_SUITES, all: SUITES, cluster: ['bus'] };
 
 const TARGETS = {
   create_sequential_p50_ms: 25,
@@ -46,7 +47,7 @@ function selectSuites(args: string[]): Suite[] {
     const group = GROUPS[name];
     if (group) group.forEach((s) => chosen.add(s));
     else if ((SUITES as readonly string[]).includes(name)) chosen.add(name as Suite);
-    else throw new BenchError(`Unknown suite '${name}'. Choose from: api (${API_SUITES.join(', ')}), all, ${SUITES.join(', ')}.`);
+    else throw new BenchError(`Unknown suite '${name}'. Choose from: api (${API_SUITES.join(', ')}), cluster (bus), all, ${SUITES.join(', ')}.`);
   }
   return SUITES.filter((s) => chosen.has(s));
 }
@@ -89,6 +90,9 @@ async function main(args: string[]): Promise<void> {
           break;
         case 'patterns':
           result['patterns'] = runPatternCostSuite();
+          break;
+        case 'bus':
+          result['bus'] = await runBusSuite({ events: 500, intervalMs: 2, subscribers: 20, hits: 2_000, signal });
           break;
         case 'browser': {
           const fixtures = await startFixtureServer();

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisEventBus, type EventCodec } from '../../src/redis/index.ts';
-import { startTestRedis, type TestRedis } from '../support/redis-server.ts';
+import { startRedisProcess, type RedisProcess } from '../../../../scripts/redis-process.ts';
 import { runEventBusContract, type ContractEvent } from './event-bus-contract.ts';
 
-let redis: TestRedis;
+let redis: RedisProcess;
 beforeAll(async () => {
-  redis = await startTestRedis();
+  redis = await startRedisProcess();
 });
 afterAll(async () => {
   await redis?.close();

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisWindowCounters } from '../../src/redis/index.ts';
-import { startTestRedis, type TestRedis } from '../support/redis-server.ts';
+import { startRedisProcess, type RedisProcess } from '../../../../scripts/redis-process.ts';
 import { runWindowCountersContract } from './window-counters-contract.ts';
 
-let redis: TestRedis;
+let redis: RedisProcess;
 beforeAll(async () => {
-  redis = await startTestRedis();
+  redis = await startRedisProcess();
 });
 afterAll(async () => {
   await redis?.close();
@@ -35,7 +35,7 @@ describe('RedisWindowCounters', () => {
   });
 
   it('rejects when Redis is gone (the caller decides), instead of waiting for it', async () => {
-    const own = await startTestRedis();
+    const own = await startRedisProcess();
     const counters = new RedisWindowCounters({ url: own.url });
     await counters.ready();
     expect((await counters.hit('k', 60_000)).count).toBe(1);

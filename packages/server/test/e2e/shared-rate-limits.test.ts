@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRedis, type TestRedis } from '../support/redis-server.ts';
+import { startRedisProcess, type RedisProcess } from '../../../../scripts/redis-process.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 // Two API nodes on one Redis (STEWARD_REDIS_URL): a quota is spent across both, not per node.
 
-let redis: TestRedis;
+let redis: RedisProcess;
 let a: TestServer;
 let b: TestServer;
 beforeAll(async () => {
-  redis = await startTestRedis();
+  redis = await startRedisProcess();
   const shared = { redisUrl: redis.url, authFailuresPerMinute: 3 };
   a = await startTestServer(shared);
   b = await startTestServer(shared);

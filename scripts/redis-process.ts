@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export interface TestRedis {
+export interface RedisProcess {
   url: string;
   port: number;
   /** Stops the server (SIGKILL: a lost Redis, as a node sees it). */
@@ -15,11 +15,11 @@ export interface TestRedis {
 const REDIS_SERVER = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((path) => existsSync(path));
 
 /**
- * A redis-server of the test's own on 127.0.0.1, on a free port, with no persistence: nothing
+ * A redis-server of our own (a test's or a benchmark's) on 127.0.0.1, on a free port, with no persistence: nothing
  * shared with another test or with a Redis the machine runs. Debian's `redis-server` package
  * provides it (`.ci/run` installs it when absent); without it the test fails saying so.
  */
-export async function startTestRedis(): Promise<TestRedis> {
+export async function startRedisProcess(): Promise<RedisProcess> {
   if (REDIS_SERVER === undefined) throw new Error('redis-server is not installed: apt-get install -y redis-server (.ci/run does this when it runs as root)');
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'steward-redis-'));
