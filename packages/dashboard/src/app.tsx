@@ -1,7 +1,7 @@
-import { AuthenticationError, liveViewWithToken, PermissionError, type Steward } from '@steward/client';
+import { liveViewWithToken, type Steward } from '@steward/client';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { LiveView } from './components/live-view.tsx';
-import { clientFor, forgetKey, storedKey } from './connection.ts';
+import { clientFor, forgetKey, onAuthLost, storedKey } from './connection.ts';
 import { onLinkClick, useRoute } from './router.ts';
 import { ReplayPage } from './views/replay-page.tsx';
 import { SessionList } from './views/session-list.tsx';
@@ -21,14 +21,8 @@ export function App() {
     setClient(undefined);
   };
 
-  // A key revoked or deleted while the tab is open sends the person back to sign in.
-  useEffect(() => {
-    const onRejection = (event: PromiseRejectionEvent): void => {
-      if (event.reason instanceof AuthenticationError || event.reason instanceof PermissionError) signOut('The server no longer accepts this key: sign in again.');
-    };
-    addEventListener('unhandledrejection', onRejection);
-    return () => removeEventListener('unhandledrejection', onRejection);
-  }, []);
+  // A key revoked while the tab is open sends the person back to sign in.
+  useEffect(() => onAuthLost(() => signOut('The server no longer accepts this key: sign in again.')), []);
 
   if (client === undefined) {
     const signIn = <SignIn notice={notice} onSignedIn={setClient} />;

@@ -1,5 +1,6 @@
 import { NotFoundError, type ExecutionStatus, type Session, type Steward } from '@steward/client';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { reportAuthFailure } from './connection.ts';
 import { mergeMessages, type TimelineItem } from './timeline.ts';
 
 /** `live`: the event stream is open; `idle`: no task runs (polled); `lost`: reconnecting. */
@@ -79,7 +80,7 @@ export function useSessionFeed(client: Steward, sessionId: string): SessionFeed 
             await rest(IDLE_POLL_MS);
           }
         } catch (error) {
-          if (signal.aborted) return;
+          if (signal.aborted || reportAuthFailure(error)) return;
           if (error instanceof NotFoundError) {
             setGone(true);
             setConnection('idle');

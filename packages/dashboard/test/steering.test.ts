@@ -164,4 +164,19 @@ describe('steering from the dashboard', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => timeline(page).getByText(/stopped after \d+ steps/).isVisible(), { timeout: 15_000 }).toBe(true);
   });
+
+  it('goes back to sign-in, saying why, when the key is revoked while the tab is open', async () => {
+    const revocable = await t.server.keys.create('revocable');
+    const context = await viewer.newContext({ viewport: DESKTOP });
+    const page = await context.newPage();
+    pages.push(page);
+    await page.goto(`${t.url}/`);
+    await page.getByRole('textbox', { name: 'API key' }).fill(revocable.key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'New session' }).isVisible()).toBe(true);
+    await t.server.keys.revoke(revocable.record.id);
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'no longer accepts this key' }).isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await page.getByRole('textbox', { name: 'API key' }).isVisible()).toBe(true);
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+  });
 });

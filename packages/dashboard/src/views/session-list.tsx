@@ -2,6 +2,7 @@ import type { Session, SessionStatus, Steward } from '@steward/client';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { describeError, ErrorBanner } from '../components/error-banner.tsx';
 import { age, truncate } from '../format.ts';
+import { reportAuthFailure } from '../connection.ts';
 import { navigate, onLinkClick, sessionPath } from '../router.ts';
 import { NewSessionForm } from './new-session-form.tsx';
 
@@ -29,7 +30,8 @@ export function SessionList({ client }: { client: Steward }) {
         if (stopped) return;
         setSessions(listed);
         setOffline(false);
-      } catch {
+      } catch (error) {
+        if (reportAuthFailure(error)) return;
         if (!stopped) setOffline(true);
       }
       setNow(Date.now());
