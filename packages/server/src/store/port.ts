@@ -9,6 +9,7 @@ import type {
 } from './records.ts';
 import type { MessageType } from '@steward/protocol';
 import type { PaymentStore } from './payment-store.ts';
+import type { ClusterStore } from './cluster-store.ts';
 
 /**
  * Durable state of the service. Every method is atomic on its own. Implementations must make
@@ -26,7 +27,7 @@ export interface ListMessagesOptions {
   newestFirst?: boolean;
 }
 
-export interface Store extends PaymentStore {
+export interface Store extends PaymentStore, ClusterStore {
   /** Applies pending migrations. Idempotent. */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -52,7 +53,7 @@ export interface Store extends PaymentStore {
   listLiveSessions(): Promise<SessionRecord[]>;
   /** Applies the patch and returns the updated record; undefined when the session does not exist. */
   updateSession(id: string, patch: SessionPatch): Promise<SessionRecord | undefined>;
-  /** Deletes the session and its messages. False when it did not exist. */
+  /** Deletes the session with everything kept per session (messages, secrets, approvals, lease, checkpoint). False when it did not exist. */
   deleteSession(id: string): Promise<boolean>;
   /**
    * Replaces the session's secrets (`{{secret:NAME}}` values, sealed at rest by adapters that seal).

@@ -69,3 +69,35 @@ export interface EnvironmentRecord {
   isDefault: boolean;
   createdAt: Date;
 }
+
+/** What a browser worker reports of itself on each heartbeat. */
+export interface WorkerHeartbeat {
+  id: string;
+  /** Sessions it can run at once. */
+  capacity: number;
+  /** Sessions it runs now. */
+  load: number;
+  /** Free-form facts about it, such as the address API nodes reach it at. */
+  meta: Record<string, unknown>;
+}
+
+/** A browser worker as last heard from. */
+export interface WorkerRecord extends WorkerHeartbeat {
+  /** Its first heartbeat. */
+  startedAt: Date;
+  heartbeatAt: Date;
+}
+
+/** Which worker owns a session, until when: past `expiresAt` another worker may adopt it. */
+export interface SessionLease {
+  sessionId: string;
+  workerId: string;
+  expiresAt: Date;
+}
+
+/** Where a session's running task stood (messages so far, plan, step, browser state): a secret. */
+export interface TaskCheckpoint {
+  sessionId: string;
+  data: Record<string, unknown>;
+  updatedAt: Date;
+}

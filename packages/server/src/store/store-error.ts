@@ -18,12 +18,12 @@ export class StoreUnavailableError extends StoreError {
   }
 }
 
-/** `appendMessage` was called for a session that does not exist (or was deleted meanwhile). */
+/** A write for a session that does not exist (or was deleted meanwhile): `appendMessage` unless `attempted` says otherwise. */
 export class UnknownSessionError extends StoreError {
   readonly sessionId: string;
 
-  constructor(sessionId: string) {
-    super(`Cannot append a message: session ${sessionId} does not exist.`);
+  constructor(sessionId: string, attempted = 'append a message') {
+    super(`Cannot ${attempted}: session ${sessionId} does not exist.`);
     this.name = 'UnknownSessionError';
     this.sessionId = sessionId;
   }

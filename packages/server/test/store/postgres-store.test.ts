@@ -9,7 +9,7 @@ import type { SqlStore } from '../../src/store/sql/sql-store.ts';
 import { StoreError, StoreUnavailableError } from '../../src/store/store-error.ts';
 import { PostgresTestCluster } from '../support/postgres-test-cluster.ts';
 import { runPaymentStoreContract } from './payment-store-contract.ts';
-import { session, runStoreContract } from './store-contract.ts';
+import { raceForOneLease, session, runStoreContract } from './store-contract.ts';
 
 // Fails the file, with the way to install or start PostgreSQL, when there is none to use.
 const cluster = await PostgresTestCluster.start();
@@ -61,6 +61,14 @@ describe('the PostgreSQL store', () => {
     });
   });
 
+  it('gives a lease that two servers race for, free or expired, to exactly one of them, 20 times over', async () => {
+    const url = await cluster.createDatabase();
+    await withServers(url, 2, async ([a, b]) => {
+      await a!.migrate();
+      await raceForOneLease(a!, b!, 20);
+    });
+  });
+
   it('migrates once when several servers start together on a fresh database, and they agree on one key check', async () => {
     const url = await cluster.createDatabase();
     await withServers(url, 4, async (stores) => {
@@ -82,9 +90,12 @@ describe('the PostgreSQL store', () => {
       'messages',
       'payment_tokens',
       'secret_key_check',
+      'session_leases',
       'session_secrets',
       'sessions',
+      'task_checkpoints',
       'webhook_secrets',
+      'workers',
     ]);
     expect(await rawQuery(url, 'SELECT id FROM secret_key_check')).toHaveLength(1);
     // A server with another key is told so, before it reads anything.

@@ -18,6 +18,7 @@ const PROXY = 'http://user:proxy-pass-6b2e@127.0.0.1:3128';
 const HOOK = 'https://hooks.example.com/T000/B000/hook-token-91ad';
 const COOKIE = 'cookie-value-0c4f7e';
 const TYPED = 'message-marker-5a1d';
+const CHECKPOINT_COOKIE = 'checkpoint-cookie-e83b';
 
 /** Occurrences of `needle` in the database, its WAL and its -shm, by file suffix. */
 function rawHits(path: string, needle: string): Record<string, number> {
@@ -74,7 +75,7 @@ describe('AesGcmSecretBox', () => {
 });
 
 describe('the SQLite store at rest', () => {
-  it('seals proxy URLs, webhook URLs and saved browser state, and reads them back', async () => {
+  it('seals proxy URLs, webhook URLs, saved browser state and task checkpoints, and reads them back', async () => {
     const path = tempPath();
     const store = createSqliteStore({ path, secrets: new AesGcmSecretBox(randomBytes(32)) });
     await store.migrate();
@@ -84,7 +85,10 @@ describe('the SQLite store at rest', () => {
     expect((await store.getSession('session-1'))?.options).toEqual({ proxy_url: PROXY });
     expect((await store.getSession('session-1'))?.webhookUrl).toBe(HOOK);
     expect((await store.getEnvironment('env-1'))?.storageState).toEqual({ cookies: [{ name: 'sid', value: COOKIE }], origins: [] });
-    for (const secret of ['proxy-pass-6b2e', 'hook-token-91ad', COOKIE]) expect(rawHits(path, secret), secret).toEqual({});
+    const checkpoint = { step: 3, storage: { cookies: [{ name: 'sid', value: CHECKPOINT_COOKIE }] } };
+    await store.saveCheckpoint('session-1', checkpoint, new Date());
+    expect((await store.getCheckpoint('session-1'))?.data).toEqual(checkpoint);
+    for (const secret of ['proxy-pass-6b2e', 'hook-token-91ad', COOKIE, CHECKPOINT_COOKIE]) expect(rawHits(path, secret), secret).toEqual({});
     await store.close();
   });
 

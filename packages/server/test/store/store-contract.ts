@@ -55,6 +55,28 @@ function message(overrides: Partial<NewMessage> = {}): NewMessage {
 }
 
 /**
+ * Rounds of two claims at once for one session, free and then expired: each time exactly one
+ * wins and the lease is the winner's. `a` and `b` may be one store or two servers on one database.
+ */
+export async function raceForOneLease(a: Store, b: Store, rounds: number): Promise<void> {
+  for (let round = 0; round < rounds; round++) {
+    const free = `race-free-${round}`;
+    const expired = `race-expired-${round}`;
+    await a.insertSession(session({ id: free }));
+    await a.insertSession(session({ id: expired }));
+    expect(await a.claimSession(expired, 'worker-dead', at(1_000), at(0))).toBe(true);
+    for (const sessionId of [free, expired]) {
+      const [wonA, wonB] = await Promise.all([
+        a.claimSession(sessionId, 'worker-a', at(60_000), at(2_000)),
+        b.claimSession(sessionId, 'worker-b', at(60_000), at(2_000)),
+      ]);
+      expect([wonA, wonB].filter(Boolean), sessionId).toHaveLength(1);
+      expect(await b.leaseOf(sessionId), sessionId).toEqual({ sessionId, workerId: wonA ? 'worker-a' : 'worker-b', expiresAt: at(60_000) });
+    }
+  }
+}
+
+/**
  * The behaviour every `Store` adapter must show. `makeStore` returns a fresh, empty store; the
  * suite calls `migrate()` itself (a store that is already migrated must accept it) and closes
  * the store after each test.
@@ -480,6 +502,170 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         const results = await Promise.all(Array.from({ length: 10 }, (_, i) => store.ensureWebhookSecret('key-1', `whsec_${i}`)));
         expect(new Set(results).size).toBe(1);
         expect(await store.ensureWebhookSecret('key-1', 'whsec_late')).toBe(results[0]);
+      });
+    });
+
+    describe('workers', () => {
+      it('upserts heartbeats, keeping the first start, and lists the workers heard from since a time, most free capacity first', async () => {
+        await store.heartbeat({ id: 'w-old', capacity: 100, load: 0, meta: {} }, at(0));
+        await store.heartbeat({ id: 'w-b', capacity: 4, load: 1, meta: { address: 'http://10.0.0.2:7000' } }, at(0));
+        await store.heartbeat({ id: 'w-b', capacity: 4, load: 2, meta: { address: 'http://10.0.0.2:7001', zones: ['a', 'b'], tags: { gpu: null } } }, at(1_000));
+        await store.heartbeat({ id: 'w-a', capacity: 4, load: 2, meta: {} }, at(1_000));
+        await store.heartbeat({ id: 'w-c', capacity: 8, load: 2, meta: {} }, at(1_500));
+
+        const live = await store.liveWorkers(at(1_000));
+        expect(live.map((worker) => worker.id)).toEqual(['w-c', 'w-a', 'w-b']);
+        expect(live[2]).toEqual({
+          id: 'w-b',
+          capacity: 4,
+          load: 2,
+          meta: { address: 'http://10.0.0.2:7001', zones: ['a', 'b'], tags: { gpu: null } },
+          startedAt: at(0),
+          heartbeatAt: at(1_000),
+        });
+        expect((await store.liveWorkers(at(0))).map((worker) => worker.id)).toEqual(['w-old', 'w-c', 'w-a', 'w-b']);
+        expect((await store.liveWorkers(at(1_501))).map((worker) => worker.id)).toEqual([]);
+      });
+
+      it('removes a worker, leaving its leases to expire, and answers false for one it does not know', async () => {
+        await store.insertSession(session());
+        await store.heartbeat({ id: 'w-a', capacity: 2, load: 1, meta: {} }, at(0));
+        await store.heartbeat({ id: 'w-b', capacity: 2, load: 1, meta: {} }, at(0));
+        expect(await store.claimSession('session-1', 'w-a', at(30_000), at(0))).toBe(true);
+        expect(await store.removeWorker('w-a')).toBe(true);
+        expect(await store.removeWorker('w-a')).toBe(false);
+        expect(await store.removeWorker('nope')).toBe(false);
+        expect((await store.liveWorkers(at(0))).map((worker) => worker.id)).toEqual(['w-b']);
+        expect((await store.leaseOf('session-1'))?.workerId).toBe('w-a');
+      });
+    });
+
+    describe('session leases', () => {
+      beforeEach(async () => {
+        await store.insertSession(session({ id: 'session-1' }));
+        await store.insertSession(session({ id: 'session-2' }));
+        await store.insertSession(session({ id: 'session-3' }));
+      });
+
+      it('claims a free session, and no session that does not exist', async () => {
+        expect(await store.leaseOf('session-1')).toBeUndefined();
+        expect(await store.claimSession('session-1', 'w-a', at(30_000), at(0))).toBe(true);
+        expect(await store.leaseOf('session-1')).toEqual({ sessionId: 'session-1', workerId: 'w-a', expiresAt: at(30_000) });
+        expect(await store.leaseOf('session-2')).toBeUndefined();
+        expect(await store.claimSession('nope', 'w-a', at(30_000), at(0))).toBe(false);
+        expect(await store.leaseOf('nope')).toBeUndefined();
+      });
+
+      it('refuses a session another worker holds until that lease expired before the claim, then moves it', async () => {
+        expect(await store.claimSession('session-1', 'w-a', at(30_000), at(0))).toBe(true);
+        expect(await store.claimSession('session-1', 'w-b', at(40_000), at(10_000))).toBe(false);
+        // Expiring at the claim's instant is not expiring before it.
+        expect(await store.claimSession('session-1', 'w-b', at(60_000), at(30_000))).toBe(false);
+        expect(await store.leaseOf('session-1')).toEqual({ sessionId: 'session-1', workerId: 'w-a', expiresAt: at(30_000) });
+        expect(await store.claimSession('session-1', 'w-b', at(60_000), at(30_001))).toBe(true);
+        expect(await store.leaseOf('session-1')).toEqual({ sessionId: 'session-1', workerId: 'w-b', expiresAt: at(60_000) });
+        expect(await store.claimSession('session-1', 'w-a', at(90_000), at(30_002))).toBe(false);
+        expect((await store.leaseOf('session-1'))?.workerId).toBe('w-b');
+      });
+
+      it('renews the lease of a holder that claims again, before or after it expired', async () => {
+        expect(await store.claimSession('session-1', 'w-a', at(30_000), at(0))).toBe(true);
+        expect(await store.claimSession('session-1', 'w-a', at(40_000), at(10_000))).toBe(true);
+        expect((await store.leaseOf('session-1'))?.expiresAt).toEqual(at(40_000));
+        expect(await store.claimSession('session-1', 'w-a', at(80_000), at(50_000))).toBe(true);
+        expect(await store.leaseOf('session-1')).toEqual({ sessionId: 'session-1', workerId: 'w-a', expiresAt: at(80_000) });
+      });
+
+      it('renews every lease one worker holds and says how many', async () => {
+        await store.claimSession('session-1', 'w-a', at(10_000), at(0));
+        await store.claimSession('session-2', 'w-a', at(20_000), at(0));
+        await store.claimSession('session-3', 'w-b', at(30_000), at(0));
+        expect(await store.renewLeases('w-a', at(90_000))).toBe(2);
+        expect((await store.leaseOf('session-1'))?.expiresAt).toEqual(at(90_000));
+        expect((await store.leaseOf('session-2'))?.expiresAt).toEqual(at(90_000));
+        expect(await store.leaseOf('session-3')).toEqual({ sessionId: 'session-3', workerId: 'w-b', expiresAt: at(30_000) });
+        expect(await store.renewLeases('w-none', at(90_000))).toBe(0);
+      });
+
+      it('releases a session only for the worker that holds it', async () => {
+        await store.claimSession('session-1', 'w-a', at(30_000), at(0));
+        await store.releaseSession('session-1', 'w-b');
+        expect((await store.leaseOf('session-1'))?.workerId).toBe('w-a');
+        await store.releaseSession('session-1', 'w-a');
+        expect(await store.leaseOf('session-1')).toBeUndefined();
+        await expect(store.releaseSession('session-1', 'w-a')).resolves.toBeUndefined();
+        await expect(store.releaseSession('nope', 'w-a')).resolves.toBeUndefined();
+        expect(await store.claimSession('session-1', 'w-b', at(30_000), at(0))).toBe(true);
+      });
+
+      it('lists the leases that expired before a time, the longest expired first', async () => {
+        await store.claimSession('session-1', 'w-a', at(3_000), at(0));
+        await store.claimSession('session-2', 'w-b', at(1_000), at(0));
+        await store.claimSession('session-3', 'w-a', at(5_000), at(0));
+        expect(await store.expiredLeases(at(1_000))).toEqual([]);
+        expect(await store.expiredLeases(at(3_000))).toEqual([{ sessionId: 'session-2', workerId: 'w-b', expiresAt: at(1_000) }]);
+        expect(await store.expiredLeases(at(3_001))).toEqual([
+          { sessionId: 'session-2', workerId: 'w-b', expiresAt: at(1_000) },
+          { sessionId: 'session-1', workerId: 'w-a', expiresAt: at(3_000) },
+        ]);
+        expect((await store.expiredLeases(at(9_000))).map((lease) => lease.sessionId)).toEqual(['session-2', 'session-1', 'session-3']);
+      });
+
+      it('of two workers racing for one lease, free or expired, exactly one wins, 20 times over', async () => {
+        await raceForOneLease(store, store, 20);
+      });
+    });
+
+    describe('task checkpoints', () => {
+      const checkpoint = {
+        messages: [
+          { role: 'user', content: 'buy a lamp' },
+          { role: 'assistant', content: [{ type: 'tool-call', toolName: 'type', args: { index: 3, text: 'é ✓ 🚀 "quoted" \n' } }] },
+        ],
+        plan: ['search', 'compare', 'buy'],
+        step: 7,
+        url: 'http://127.0.0.1:4000/shop?q=lamp&page=2',
+        storage: { cookies: [{ name: 'sid', value: 'x', expires: -1, httpOnly: true }], origins: [{ origin: 'http://127.0.0.1:4000', localStorage: [] }] },
+        empty: {},
+        nothing: null,
+        flags: [true, false, 0, ''],
+      };
+
+      it('saves, overwrites, reads and deletes a checkpoint, nested JSON intact', async () => {
+        await store.insertSession(session());
+        expect(await store.getCheckpoint('session-1')).toBeUndefined();
+        await store.saveCheckpoint('session-1', checkpoint, at(1));
+        expect(await store.getCheckpoint('session-1')).toEqual({ sessionId: 'session-1', data: checkpoint, updatedAt: at(1) });
+        // Replaced whole, not merged.
+        await store.saveCheckpoint('session-1', { step: 8 }, at(2));
+        expect(await store.getCheckpoint('session-1')).toEqual({ sessionId: 'session-1', data: { step: 8 }, updatedAt: at(2) });
+        await store.deleteCheckpoint('session-1');
+        expect(await store.getCheckpoint('session-1')).toBeUndefined();
+        await expect(store.deleteCheckpoint('session-1')).resolves.toBeUndefined();
+        await expect(store.deleteCheckpoint('nope')).resolves.toBeUndefined();
+      });
+
+      it('refuses a checkpoint for a session that does not exist', async () => {
+        await expect(store.saveCheckpoint('nope', checkpoint, at(1))).rejects.toThrow();
+        expect(await store.getCheckpoint('nope')).toBeUndefined();
+      });
+
+      it('a session’s lease and checkpoint go when it is deleted, another’s stay', async () => {
+        await store.insertSession(session({ id: 'gone' }));
+        await store.insertSession(session({ id: 'kept' }));
+        for (const id of ['gone', 'kept']) {
+          expect(await store.claimSession(id, 'w-a', at(1_000), at(0))).toBe(true);
+          await store.saveCheckpoint(id, { ...checkpoint, id }, at(1));
+        }
+        expect(await store.deleteSession('gone')).toBe(true);
+        expect(await store.leaseOf('gone')).toBeUndefined();
+        expect(await store.getCheckpoint('gone')).toBeUndefined();
+        expect((await store.expiredLeases(at(9_000))).map((lease) => lease.sessionId)).toEqual(['kept']);
+        expect(await store.getCheckpoint('kept')).toEqual({ sessionId: 'kept', data: { ...checkpoint, id: 'kept' }, updatedAt: at(1) });
+        // Nothing stale waits for a session re-created under the deleted id.
+        await store.insertSession(session({ id: 'gone' }));
+        expect(await store.leaseOf('gone')).toBeUndefined();
+        expect(await store.getCheckpoint('gone')).toBeUndefined();
       });
     });
 

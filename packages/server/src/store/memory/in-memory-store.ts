@@ -3,6 +3,8 @@ import type { ApiKeyRecord, EnvironmentRecord, MessageRecord, NewMessage, Sessio
 import { UnknownSessionError } from '../store-error.ts';
 import type { PaymentStore } from '../payment-store.ts';
 import { InMemoryPaymentStore } from './in-memory-payment-store.ts';
+import type { ClusterStore } from '../cluster-store.ts';
+import { InMemoryClusterStore } from './in-memory-cluster-store.ts';
 
 /** Records go in and out as copies, as they would through a database. */
 const copy = <T>(value: T): T => structuredClone(value);
@@ -21,6 +23,7 @@ export class InMemoryStore implements Store {
   private readonly webhookSecrets = new Map<string, string>();
   private readonly sessionSecrets = new Map<string, Record<string, SessionSecretRecord>>();
   private readonly payments = new InMemoryPaymentStore((id) => this.sessions.has(id));
+  private readonly cluster = new InMemoryClusterStore((id) => this.sessions.has(id));
 
   async migrate(): Promise<void> {}
   async close(): Promise<void> {}
@@ -88,6 +91,7 @@ export class InMemoryStore implements Store {
     this.messages.delete(id);
     this.sessionSecrets.delete(id);
     this.payments.dropSession(id);
+    this.cluster.dropSession(id);
     return this.sessions.delete(id);
   }
 
@@ -147,4 +151,17 @@ export class InMemoryStore implements Store {
   insertApproval: PaymentStore['insertApproval'] = (approval) => this.payments.insertApproval(approval);
   updateApproval: PaymentStore['updateApproval'] = (id, patch) => this.payments.updateApproval(id, patch);
   listApprovals: PaymentStore['listApprovals'] = (sessionId) => this.payments.listApprovals(sessionId);
+
+  // Heartbeats, leases and checkpoints: see InMemoryClusterStore.
+  heartbeat: ClusterStore['heartbeat'] = (worker, at) => this.cluster.heartbeat(worker, at);
+  liveWorkers: ClusterStore['liveWorkers'] = (since) => this.cluster.liveWorkers(since);
+  removeWorker: ClusterStore['removeWorker'] = (id) => this.cluster.removeWorker(id);
+  claimSession: ClusterStore['claimSession'] = (sessionId, workerId, until, at) => this.cluster.claimSession(sessionId, workerId, until, at);
+  renewLeases: ClusterStore['renewLeases'] = (workerId, until) => this.cluster.renewLeases(workerId, until);
+  releaseSession: ClusterStore['releaseSession'] = (sessionId, workerId) => this.cluster.releaseSession(sessionId, workerId);
+  expiredLeases: ClusterStore['expiredLeases'] = (at) => this.cluster.expiredLeases(at);
+  leaseOf: ClusterStore['leaseOf'] = (sessionId) => this.cluster.leaseOf(sessionId);
+  saveCheckpoint: ClusterStore['saveCheckpoint'] = (sessionId, data, at) => this.cluster.saveCheckpoint(sessionId, data, at);
+  getCheckpoint: ClusterStore['getCheckpoint'] = (sessionId) => this.cluster.getCheckpoint(sessionId);
+  deleteCheckpoint: ClusterStore['deleteCheckpoint'] = (sessionId) => this.cluster.deleteCheckpoint(sessionId);
 }

@@ -28,6 +28,8 @@ import {
 import type { SessionsTable, StoreDatabase } from './store-database.ts';
 import type { PaymentStore } from '../payment-store.ts';
 import { SqlPaymentStore } from './sql-payment-store.ts';
+import type { ClusterStore } from '../cluster-store.ts';
+import { SqlClusterStore } from './sql-cluster-store.ts';
 
 export interface SqlStoreOptions {
   /** Stamps messages appended without a timestamp. */
@@ -56,7 +58,7 @@ const KEY_CHECK_ID = 'store';
 
 /**
  * `Store` over any Kysely dialect. Queries stay within SQL that SQLite and PostgreSQL share
- * (`RETURNING`, no upserts, no JSON operators); dialect choices live in the factories.
+ * (`RETURNING`, `ON CONFLICT` upserts, no JSON operators); dialect choices live in the factories.
  * Reads are single indexed statements without a transaction: they sit on the API's hot path.
  */
 export class SqlStore implements Store {
@@ -65,6 +67,7 @@ export class SqlStore implements Store {
   readonly #secrets: SecretBox;
   readonly #scrubber: DeletedDataScrubber | undefined;
   readonly #payments: SqlPaymentStore;
+  readonly #cluster: SqlClusterStore;
 
   constructor(db: Kysely<StoreDatabase>, options: SqlStoreOptions) {
     this.#db = db;
@@ -72,6 +75,7 @@ export class SqlStore implements Store {
     this.#secrets = options.secrets;
     this.#scrubber = options.scrubber;
     this.#payments = new SqlPaymentStore(db, options.secrets, async () => this.#scrubber?.afterDelete?.(db));
+    this.#cluster = new SqlClusterStore(db, options.secrets, async () => this.#scrubber?.afterDelete?.(db));
   }
 
   async migrate(): Promise<void> {
@@ -228,7 +232,8 @@ export class SqlStore implements Store {
   }
 
   async deleteSession(id: string): Promise<boolean> {
-    // Messages go with it through the foreign key's ON DELETE CASCADE (SQLite: foreign_keys = ON).
+    // Messages, secrets, approvals, lease and checkpoint go with it through their foreign keys'
+    // ON DELETE CASCADE (SQLite: foreign_keys = ON).
     const result = await this.#db.deleteFrom('sessions').where('id', '=', id).executeTakeFirst();
     const deleted = result.numDeletedRows > 0n;
     if (deleted) await this.#scrubber?.afterDelete?.(this.#db);
@@ -357,6 +362,19 @@ export class SqlStore implements Store {
   insertApproval: PaymentStore['insertApproval'] = (approval) => this.#payments.insertApproval(approval);
   updateApproval: PaymentStore['updateApproval'] = (id, patch) => this.#payments.updateApproval(id, patch);
   listApprovals: PaymentStore['listApprovals'] = (sessionId) => this.#payments.listApprovals(sessionId);
+
+  // Heartbeats, leases and checkpoints: see SqlClusterStore.
+  heartbeat: ClusterStore['heartbeat'] = (worker, at) => this.#cluster.heartbeat(worker, at);
+  liveWorkers: ClusterStore['liveWorkers'] = (since) => this.#cluster.liveWorkers(since);
+  removeWorker: ClusterStore['removeWorker'] = (id) => this.#cluster.removeWorker(id);
+  claimSession: ClusterStore['claimSession'] = (sessionId, workerId, until, at) => this.#cluster.claimSession(sessionId, workerId, until, at);
+  renewLeases: ClusterStore['renewLeases'] = (workerId, until) => this.#cluster.renewLeases(workerId, until);
+  releaseSession: ClusterStore['releaseSession'] = (sessionId, workerId) => this.#cluster.releaseSession(sessionId, workerId);
+  expiredLeases: ClusterStore['expiredLeases'] = (at) => this.#cluster.expiredLeases(at);
+  leaseOf: ClusterStore['leaseOf'] = (sessionId) => this.#cluster.leaseOf(sessionId);
+  saveCheckpoint: ClusterStore['saveCheckpoint'] = (sessionId, data, at) => this.#cluster.saveCheckpoint(sessionId, data, at);
+  getCheckpoint: ClusterStore['getCheckpoint'] = (sessionId) => this.#cluster.getCheckpoint(sessionId);
+  deleteCheckpoint: ClusterStore['deleteCheckpoint'] = (sessionId) => this.#cluster.deleteCheckpoint(sessionId);
 }
 
 function sessionPatchToRow(patch: SessionPatch): Updateable<SessionsTable> {

@@ -8,7 +8,8 @@ import type { Generated } from 'kysely';
  * - JSON is `text`, parsed in one place (row-mappers.ts);
  * - secrets (session options with `proxy_url`, the webhook URL, saved browser state) are `text`
  *   sealed by the store's `SecretBox` (`v1:…`); rows from before sealing hold plain text until
- *   the first start with a key seals them. A payment token's card is sealed from its first write.
+ *   the first start with a key seals them. A payment token's card and a task checkpoint are sealed
+ *   from their first write.
  */
 
 export type EpochMs = number | string;
@@ -131,6 +132,32 @@ export interface SessionSecretsTable {
   updated_at: EpochMs;
 }
 
+/** Browser workers as last heard from (migration 0007). */
+export interface WorkersTable {
+  id: string;
+  started_at: EpochMs;
+  heartbeat_at: EpochMs;
+  capacity: number;
+  load: number;
+  /** JSON. */
+  meta: string;
+}
+
+/** Which worker owns each session (migration 0007). */
+export interface SessionLeasesTable {
+  session_id: string;
+  worker_id: string;
+  expires_at: EpochMs;
+}
+
+/** Each session's running task, as it last stood (migration 0007). */
+export interface TaskCheckpointsTable {
+  session_id: string;
+  /** Sealed JSON. */
+  data: string;
+  updated_at: EpochMs;
+}
+
 export interface StoreDatabase {
   api_keys: ApiKeysTable;
   sessions: SessionsTable;
@@ -141,4 +168,7 @@ export interface StoreDatabase {
   payment_tokens: PaymentTokensTable;
   approvals: ApprovalsTable;
   session_secrets: SessionSecretsTable;
+  workers: WorkersTable;
+  session_leases: SessionLeasesTable;
+  task_checkpoints: TaskCheckpointsTable;
 }
