@@ -1,9 +1,9 @@
 import type { WindowCounters } from '../counters/index.ts';
-import type { ApiKeyService, SessionService } from '../sessions/index.ts';
+import type { ApiKeyService, Sessions } from '../sessions/index.ts';
 import type { RateLimitSettings } from './rate-limiter.ts';
 
 export interface ApiDeps {
-  sessions: SessionService;
+  sessions: Sessions;
   keys: ApiKeyService;
   sse: { heartbeatMs: number; maxBufferBytes: number };
   /** Quotas per key, per client address (failed authentication) and per live session. */

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isAppError } from '../errors/index.ts';
-import type { ApiKeyService, SessionService } from '../sessions/index.ts';
+import type { ApiKeyService, Sessions } from '../sessions/index.ts';
 import type { RateLimits } from './rate-limiter.ts';
 
 declare module 'fastify' {
@@ -30,7 +30,7 @@ const PUBLIC_ROUTES = new Set(['/healthz', '/v1/openapi.json', '/metrics']);
  * 3. a key's requests count against the key; a live-view request counts against its session,
  *    whether it came with the token or with the owner's key.
  */
-export function registerAuth(app: FastifyInstance, deps: { keys: ApiKeyService; sessions: SessionService; limits: RateLimits }): void {
+export function registerAuth(app: FastifyInstance, deps: { keys: ApiKeyService; sessions: Pick<Sessions, 'isLiveToken'>; limits: RateLimits }): void {
   const { keys, sessions, limits } = deps;
   app.decorateRequest('apiKeyId', '');
   app.addHook('onRequest', async (request, reply) => {

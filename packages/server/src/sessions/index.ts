@@ -1,4 +1,5 @@
 export { SessionService, type CreateSessionInput, type MessagesView } from './session-service.ts';
+export type { Sessions } from './sessions-port.ts';
 export { ApiKeyService, type CreatedApiKey } from './api-keys.ts';
 export type { SessionDeps, SessionLimits, Logger, WebhookSink } from './session-core.ts';
 export { isDemoSession, type DemoKit, type DemoSite } from './demo-sessions.ts';
