@@ -139,6 +139,10 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
     sse: { heartbeatMs: config.sseHeartbeatS * 1000, maxBufferBytes: config.sseMaxBufferBytes },
     models: AGENT_NAMES,
     metrics: config.metrics === 'off' ? undefined : new PrometheusMetrics(metricsSources(sessions, browsers)),
+    health: async () => {
+      const storeCheck = await pingWithin(store, HEALTH_STORE_TIMEOUT_MS);
+      return { ok: storeCheck === 'ok', store: storeCheck, browser: browsers.stats().browserConnected ? 'up' : 'down' };
+    },
     // Built by `npm start` / `npm test` (scripts/build-dashboard.mjs); the server only serves it.
     dashboardDir: join(repoRoot, 'packages', 'dashboard', 'dist'),
     rateLimits: {
@@ -197,6 +201,21 @@ async function windowCounters(config: Config): Promise<WindowCounters> {
     throw new ConfigError(`STEWARD_REDIS_URL (${redactUrl(config.redisUrl)}) could not be reached: ${error instanceof Error ? error.message : String(error)}`);
   }
   return counters;
+}
+
+/** A health check waits this long for the store before it calls it unavailable. */
+const HEALTH_STORE_TIMEOUT_MS = 2_000;
+
+async function pingWithin(store: Store, timeoutMs: number): Promise<'ok' | 'unavailable'> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<'unavailable'>((resolve) => {
+    timer = setTimeout(() => resolve('unavailable'), timeoutMs);
+  });
+  try {
+    return await Promise.race([store.ping().then((): 'ok' => 'ok', (): 'unavailable' => 'unavailable'), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A URL as it may be logged: any password replaced. */

@@ -12,6 +12,8 @@ export interface ApiDeps {
   counters: WindowCounters;
   /** Agent names offered by `GET /v1/models`. */
   models: readonly string[];
+  /** What `GET /healthz` checks; absent, it answers `{ ok: true }`. */
+  health?: (() => Promise<HealthReport>) | undefined;
   /** `GET /metrics` and request latencies; absent, there is no /metrics. */
   metrics?: RequestMetrics | undefined;
   /** The built dashboard (index.html and assets/), served at `/`; absent, `/` says how to build it. */
@@ -31,4 +33,11 @@ export interface RequestMetrics {
   readonly contentType: string;
   observeRequest(method: string, route: string, statusCode: number, seconds: number): void;
   render(): Promise<string>;
+}
+
+/** `ok` is false when the node cannot serve; each check says what it found. */
+export interface HealthReport {
+  ok: boolean;
+  store: 'ok' | 'unavailable';
+  browser: 'up' | 'down';
 }

@@ -30,6 +30,8 @@ export interface ListMessagesOptions {
 export interface Store extends PaymentStore, ClusterStore {
   /** Applies pending migrations. Idempotent. */
   migrate(): Promise<void>;
+  /** One round trip to the database (health checks); rejects when it cannot answer. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 
   insertApiKey(key: ApiKeyRecord): Promise<void>;

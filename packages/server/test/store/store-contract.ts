@@ -94,6 +94,10 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       await store.close();
     });
 
+    it('answers a ping while open (the health check)', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+
     describe('api keys', () => {
       it('returns undefined for an unknown key and an empty list when there are none', async () => {
         expect(await store.getApiKey('nope')).toBeUndefined();

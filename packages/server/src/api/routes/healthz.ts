@@ -1,5 +1,15 @@
 import type { FastifyInstance } from 'fastify';
+import type { ApiDeps } from '../api-deps.ts';
 
-export function healthzRoute(app: FastifyInstance): void {
-  app.get('/healthz', async () => ({ ok: true }));
+/**
+ * `GET /healthz` (no key): 200 `{ ok: true, … }` while the node can serve, 503 `{ ok: false, … }`
+ * when its store does not answer, so a load balancer routes around it. What each check found is
+ * in the body; the browser is reported but does not fail the check (the API serves without it).
+ */
+export function healthzRoute(app: FastifyInstance, { health }: ApiDeps): void {
+  app.get('/healthz', async (_request, reply) => {
+    if (health === undefined) return { ok: true };
+    const report = await health();
+    return reply.code(report.ok ? 200 : 503).header('Cache-Control', 'no-store').send(report);
+  });
 }

@@ -26,6 +26,7 @@ export class InMemoryStore implements Store {
   private readonly cluster = new InMemoryClusterStore((id) => this.sessions.has(id));
 
   async migrate(): Promise<void> {}
+  async ping(): Promise<void> {}
   async close(): Promise<void> {}
 
   async insertApiKey(key: ApiKeyRecord): Promise<void> {

@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Updateable } from 'kysely';
+import { Migrator, sql, type Kysely, type Updateable } from 'kysely';
 import type { Clock } from '../../util/clock.ts';
 import { systemClock } from '../../util/clock.ts';
 import type { ListMessagesOptions, Store } from '../port.ts';
@@ -76,6 +76,10 @@ export class SqlStore implements Store {
     this.#scrubber = options.scrubber;
     this.#payments = new SqlPaymentStore(db, options.secrets, async () => this.#scrubber?.afterDelete?.(db));
     this.#cluster = new SqlClusterStore(db, options.secrets, async () => this.#scrubber?.afterDelete?.(db));
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.#db);
   }
 
   async migrate(): Promise<void> {
