@@ -1,4 +1,11 @@
 import type { SessionBrowser } from '../browser/port.ts';
+import { anySignal, raceSignal } from '../util/abort.ts';
+
+/**
+ * The longest a step waits for its picture: the step acts only after it (the picture must show
+ * the page before the action), so a screenshot that never answers must not hold the task.
+ */
+const FRAME_DEADLINE_MS = 10_000;
 
 /** One step's picture: the page the agent decided on, as a small JPEG. */
 export interface StepFrame {
@@ -32,10 +39,12 @@ export async function captureStepFrame(
   taskStep: number,
   redact: (text: string) => string,
   signal: AbortSignal,
+  deadlineMs = FRAME_DEADLINE_MS,
 ): Promise<void> {
   let shot;
+  const bounded = anySignal(signal, AbortSignal.timeout(deadlineMs));
   try {
-    shot = await browser.screenshot({ signal, maxWidth: frames.size.maxWidth, quality: frames.size.quality });
+    shot = await raceSignal(browser.screenshot({ signal: bounded, maxWidth: frames.size.maxWidth, quality: frames.size.quality }), bounded);
   } catch (error) {
     // Cancelled or deleted: the task is over, and so is its replay.
     if (!signal.aborted) frames.missed(taskStep, error);

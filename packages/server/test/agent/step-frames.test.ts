@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runAgentTask } from '../../src/agent/agent-loop.ts';
-import type { StepFrame, StepFrames } from '../../src/agent/step-frames.ts';
+import { captureStepFrame, type StepFrame, type StepFrames } from '../../src/agent/step-frames.ts';
 import { emptyObservation, FakeBrowserPool, type FakeSessionBrowser } from '../../src/browser/fake/fake-browser-pool.ts';
 import { ScreenshotError, type Observation } from '../../src/browser/port.ts';
 import type { Decision, LanguageModel } from '../../src/llm/port.ts';
@@ -93,6 +93,16 @@ describe('step frames in the agent loop', () => {
     expect(outcome.kind).toBe('done');
     expect(frames.kept).toEqual([]);
     expect(frames.missing).toEqual([1, 2, 3]);
+  });
+
+  it('gives up on a picture that never comes, so a hung screenshot cannot hold the step', async () => {
+    const pool = new FakeBrowserPool();
+    const browser = await browserAt(pool, 'http://shop.test/');
+    browser.screenshot = () => new Promise(() => undefined);
+    const frames = recordingFrames();
+    await captureStepFrame(browser, frames, 4, (text) => text, new AbortController().signal, 50);
+    expect(frames.kept).toEqual([]);
+    expect(frames.missing).toEqual([4]);
   });
 
   it('takes none while a dialog is open (the page paints nothing then)', async () => {

@@ -64,7 +64,8 @@ async function startExternalChromium(): Promise<ExternalChromium> {
         child.kill('SIGKILL');
         await exited;
       }
-      rmSync(profile, { recursive: true, force: true });
+      // Chromium's helpers may still be writing into the profile for a moment after it exits.
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
 }
