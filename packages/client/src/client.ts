@@ -48,7 +48,7 @@ export class Steward {
     if (apiKey === undefined || apiKey === '') throw new StewardError('An API key is required: pass { apiKey } or set STEWARD_API_KEY.');
     const fetch = options.fetch ?? (globalThis.fetch as Fetch | undefined);
     if (fetch === undefined) throw new StewardError('No fetch: pass { fetch } on a runtime without a global one.');
-    this.baseUrl = (options.baseUrl ?? readEnv('STEWARD_URL') ?? DEFAULT_BASE_URL).replace(/\/+$/, '').replace(/\/v1$/, '');
+    this.baseUrl = resolveBaseUrl(options.baseUrl);
     const http = new HttpCore({
       apiKey,
       baseUrl: this.baseUrl,
@@ -81,6 +81,10 @@ export class Steward {
 export function liveViewWithToken(options: Pick<ClientOptions, 'baseUrl' | 'timeout' | 'fetch'> = {}): LiveView {
   const fetch = options.fetch ?? (globalThis as { fetch?: Fetch }).fetch;
   if (fetch === undefined) throw new StewardError('No fetch: pass { fetch } on a runtime without a global one.');
-  const baseUrl = (options.baseUrl ?? readEnv('STEWARD_URL') ?? DEFAULT_BASE_URL).replace(/\/+$/, '').replace(/\/v1$/, '');
-  return new LiveView(new HttpCore({ apiKey: '', baseUrl, timeout: options.timeout ?? 60_000, maxRetries: 2, fetch: (input, init) => fetch(input, init), defaultHeaders: {} }));
+  return new LiveView(new HttpCore({ apiKey: '', baseUrl: resolveBaseUrl(options.baseUrl), timeout: options.timeout ?? 60_000, maxRetries: 2, fetch: (input, init) => fetch(input, init), defaultHeaders: {} }));
+}
+
+/** The server's origin from the option, `STEWARD_URL` or the local default, without a trailing slash or `/v1`. */
+function resolveBaseUrl(baseUrl: string | undefined): string {
+  return (baseUrl ?? readEnv('STEWARD_URL') ?? DEFAULT_BASE_URL).replace(/\/+$/, '').replace(/\/v1$/, '');
 }

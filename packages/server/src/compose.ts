@@ -10,6 +10,8 @@ import { InMemoryWindowCounters } from './counters/memory/in-memory-window-count
 import { RedisWindowCounters } from './redis/index.ts';
 import type { WindowCounters } from './counters/index.ts';
 import { ConfigError, type Config } from './config/index.ts';
+import { raceSignal } from './util/abort.ts';
+import { redactUrl } from './util/redact-url.ts';
 import { createLanguageModel, createModelRegistry } from './llm/index.ts';
 import { EgressPolicy } from './safety/index.ts';
 import { systemResolver } from './browser/egress-proxy/index.ts';
@@ -207,26 +209,10 @@ async function windowCounters(config: Config): Promise<WindowCounters> {
 const HEALTH_STORE_TIMEOUT_MS = 2_000;
 
 async function pingWithin(store: Store, timeoutMs: number): Promise<'ok' | 'unavailable'> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = new Promise<'unavailable'>((resolve) => {
-    timer = setTimeout(() => resolve('unavailable'), timeoutMs);
-  });
-  try {
-    return await Promise.race([store.ping().then((): 'ok' => 'ok', (): 'unavailable' => 'unavailable'), timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** A URL as it may be logged: any password replaced. */
-function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(not a URL)';
-  }
+  return raceSignal(store.ping(), AbortSignal.timeout(timeoutMs)).then(
+    (): 'ok' => 'ok',
+    (): 'unavailable' => 'unavailable',
+  );
 }
 
 /** The session service and the browser pool as the numbers the metrics read at each scrape. */
