@@ -64,8 +64,13 @@ async function startExternalChromium(): Promise<ExternalChromium> {
         child.kill('SIGKILL');
         await exited;
       }
-      // Chromium's helpers may still be writing into the profile for a moment after it exits.
-      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+      // Chromium's helpers outlive a SIGKILL of the browser and may go on writing into the profile
+      // (ENOTEMPTY in CI runs, even with retries): a temp dir left behind is no test failure.
+      try {
+        rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+      } catch {
+        // The OS cleans the temp dir; the test's outcome does not depend on it.
+      }
     },
   };
 }
