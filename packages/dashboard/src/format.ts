@@ -31,6 +31,7 @@ const FAILURE_EXPLANATIONS: Record<TaskFailureCode, string> = {
   no_model: 'No model is configured: set STEWARD_MODEL and restart the server, or try the scripted demo.',
   browser_crashed: 'The browser crashed under the task; the session has a fresh one. Send the task again.',
   interrupted: 'The server restarted or shut down during the task.',
+  worker_lost: 'The worker running the task was lost; another worker took the session over with its browser state. Send the task again.',
   session_ended: 'The session reached its idle timeout or maximum lifetime.',
   internal_error: 'Something failed inside Steward; the server log has the details.',
   task_refused: 'Intent screening refused the task; nothing was done.',

@@ -34,6 +34,7 @@ export const ERROR_CATALOG = {
   navigation_failed: { status: 502, message: 'The page could not be loaded.' },
   screenshot_failed: { status: 502, message: 'The page could not be captured.' },
   browser_unavailable: { status: 503, message: 'No browser capacity is available right now; retry later.' },
+  worker_unavailable: { status: 503, message: 'The worker that runs this session could not be reached; retry in a few seconds.' },
   shutting_down: { status: 503, message: 'The server is shutting down; retry shortly.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
@@ -59,6 +60,8 @@ export const TASK_FAILURES = {
   browser_crashed: { status: 500 },
   /** The server restarted or shut down during the task. */
   interrupted: { status: 500 },
+  /** Cluster mode: the worker running the task was lost; another worker adopted the session. */
+  worker_lost: { status: 500 },
   /** The session hit its idle timeout or maximum lifetime. */
   session_ended: { status: 410 },
   internal_error: { status: 500 },

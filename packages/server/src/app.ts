@@ -1,5 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { refuseConnect, registerAuth, registerDrain, registerErrorHandler, registerHostCheck, registerJsonParser, registerRateLimits, registerRequestLog, registerRoutes, sendFrameworkError, clientErrorHandler, type ApiDeps } from './api/index.ts';
+import { refuseConnect, registerAuth, registerDrain, registerErrorHandler, registerHostCheck, registerJsonParser, registerOpsRoutes, registerRateLimits, registerRequestLog, registerRoutes, sendFrameworkError, clientErrorHandler, type ApiDeps } from './api/index.ts';
 
 export interface BuildAppOptions extends ApiDeps {
   logger: FastifyBaseLogger | false;
@@ -12,6 +12,22 @@ export interface BuildAppOptions extends ApiDeps {
  * fakes and `app.inject()`, `main.ts` with the real adapters.
  */
 export function buildApp(options: BuildAppOptions): FastifyInstance {
+  const app = baseApp(options);
+  registerJsonParser(app);
+  registerAuth(app, { keys: options.keys, sessions: options.sessions, limits: registerRateLimits(app, options.counters, options.rateLimits) });
+  registerRoutes(app, options);
+  return app;
+}
+
+/** A cluster worker's HTTP: `GET /healthz` and `GET /metrics`, nothing of the public API. */
+export function buildOpsApp(options: Pick<BuildAppOptions, 'logger' | 'health' | 'metrics'>): FastifyInstance {
+  const app = baseApp(options);
+  registerOpsRoutes(app, options);
+  return app;
+}
+
+/** Fastify with what every node's HTTP has: the error shapes, the drain, the request log. */
+function baseApp(options: Pick<BuildAppOptions, 'logger' | 'bodyLimitBytes'>): FastifyInstance {
   const common = {
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
     // Clients poll; keep their sockets open between requests.
@@ -36,8 +52,5 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   registerErrorHandler(app);
   registerDrain(app);
   registerHostCheck(app);
-  registerJsonParser(app);
-  registerAuth(app, { keys: options.keys, sessions: options.sessions, limits: registerRateLimits(app, options.counters, options.rateLimits) });
-  registerRoutes(app, options);
   return app;
 }

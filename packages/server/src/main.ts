@@ -95,10 +95,15 @@ async function keysCommand(config: Config, args: string[]): Promise<number> {
 
 async function serve(config: Config): Promise<number> {
   // Loaded here so key commands do not pay for Chromium and model adapters at start-up.
-  const { composeServer } = await import('./compose.ts');
-  const server = await composeServer({ config, env: process.env, repoRoot: REPO_ROOT });
+  const { composeNode } = await import('./compose.ts');
+  const server = await composeNode({ config, env: process.env, repoRoot: REPO_ROOT });
   const { logger } = server;
-  if ((await server.keys.list()).length === 0) {
+  if (config.role !== 'embedded') {
+    // Nodes of a cluster start together: a first key each would make several. The operator makes one.
+    if (server.keys !== undefined && (await server.keys.list()).length === 0) {
+      process.stdout.write('No API key exists yet: create one with `steward keys create --name NAME` (docs/cluster.md).\n');
+    }
+  } else if (server.keys !== undefined && (await server.keys.list()).length === 0) {
     const created = await server.keys.create('default');
     process.stdout.write(
       `\nCreated the first API key (name 'default'). Store it now: it is not shown again.\n` +
@@ -127,12 +132,12 @@ async function serve(config: Config): Promise<number> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGHUP', () => stop('SIGHUP'));
   const url = await server.listen();
-  logger.info({ url, dataDir: resolveDataDir(config, REPO_ROOT), model: config.model ?? null }, 'listening');
+  logger.info({ url, dataDir: resolveDataDir(config, REPO_ROOT), model: config.model ?? null, role: config.role }, 'listening');
   process.stdout.write(`Steward listening on ${url}\n`);
-  if (config.model === undefined) {
+  if (config.model === undefined && config.role === 'embedded') {
     process.stdout.write('No model configured: tasks will end with an ERROR until STEWARD_MODEL is set (see README).\n');
     // After listening, so the probe never delays start-up; it only offers, the user opts in.
-    void findLocalModelOffers(process.env, url).then(({ offers, ignored }) => {
+    void findLocalModelOffers(process.env, url, { timeoutMs: config.localModelProbeTimeoutMs }).then(({ offers, ignored }) => {
       if (ignored.length > 0) logger.warn({ ignored }, 'STEWARD_LOCAL_MODEL_PROBE_URLS entries that are not loopback http(s) URLs were not probed');
       for (const offer of offers) {
         logger.info({ baseUrl: offer.baseUrl, models: offer.models, suggested: offer.spec ?? null }, 'found a local OpenAI-compatible model server');

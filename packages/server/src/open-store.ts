@@ -1,13 +1,13 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { Config } from './config/index.ts';
+import { ConfigError, type Config } from './config/index.ts';
 import { preparePrivateDir, PRIVATE_DIR_MODE, writePrivateFile } from './data-dir.ts';
 import { findSecretKey, keyMismatch, saveNewSecretKey } from './secret-key.ts';
 import { SecretBoxError, StoreUnavailableError, type SecretBox, type Store } from './store/index.ts';
 import { createPostgresStore } from './store/postgres/create-postgres-store.ts';
 import { redactDatabaseUrl } from './store/postgres/postgres-url.ts';
-import { AesGcmSecretBox } from './store/secrets/aes-gcm-secret-box.ts';
+import { AesGcmSecretBox, parseSecretKey } from './store/secrets/aes-gcm-secret-box.ts';
 import type { SqlStore } from './store/sql/sql-store.ts';
 import { createSqliteStore } from './store/sqlite/create-sqlite-store.ts';
 
@@ -91,4 +91,15 @@ export function liveViewSecret(config: Config, repoRoot: string): Buffer {
     throw error;
   }
   return secret;
+}
+
+/**
+ * Cluster mode: every node signs and checks live-view URLs with the same secret, derived from the
+ * STEWARD_SECRET_KEY they share (a data-dir file would differ per node).
+ */
+export function clusterLiveViewSecret(config: Config): Buffer {
+  if (config.secretKey === undefined) throw new ConfigError(`STEWARD_ROLE=${config.role} needs STEWARD_SECRET_KEY, the same on every node (e.g. \`openssl rand -base64 32\`).`);
+  const key = parseSecretKey(config.secretKey);
+  if (key === undefined) throw new ConfigError('STEWARD_SECRET_KEY is not a key: expected 32 bytes as 64 hex digits or as base64.');
+  return createHmac('sha256', key).update('steward live-view tokens').digest();
 }

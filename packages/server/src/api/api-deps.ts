@@ -39,5 +39,6 @@ export interface RequestMetrics {
 export interface HealthReport {
   ok: boolean;
   store: 'ok' | 'unavailable';
-  browser: 'up' | 'down';
+  /** `none` on a cluster API node, which runs no browser. */
+  browser: 'up' | 'down' | 'none';
 }

@@ -2,5 +2,5 @@ export { registerDrain, registerErrorHandler, registerHostCheck, registerJsonPar
 export { clientErrorHandler, refuseConnect } from './client-error.ts';
 export { registerAuth } from './auth-hook.ts';
 export { registerRateLimits, type RateLimitSettings } from './rate-limiter.ts';
-export { registerRoutes } from './register-routes.ts';
-export type { ApiDeps } from './api-deps.ts';
+export { registerOpsRoutes, registerRoutes } from './register-routes.ts';
+export type { ApiDeps, HealthReport, RequestMetrics } from './api-deps.ts';

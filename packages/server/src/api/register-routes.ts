@@ -74,3 +74,9 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   metricsRoute(app, deps);
   registerDashboard(app, deps.dashboardDir);
 }
+
+/** A cluster worker's HTTP: only what operators and load balancers ask of every node. */
+export function registerOpsRoutes(app: FastifyInstance, deps: Pick<ApiDeps, 'health' | 'metrics'>): void {
+  healthzRoute(app, deps);
+  metricsRoute(app, deps);
+}

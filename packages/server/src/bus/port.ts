@@ -19,4 +19,9 @@ export interface Subscriber<E> {
 
 export interface Subscription {
   unsubscribe(): void;
+  /**
+   * Resolves once events published from now on reach the subscriber: at once in-process; when
+   * the bus crosses processes (Redis), once its subscription took effect there.
+   */
+  readonly ready?: Promise<void> | undefined;
 }

@@ -33,6 +33,14 @@ export const ConfigSchema = z.object({
     .string()
     .regex(/^\s*(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)\s*$/, 'expected 32 bytes as 64 hex digits or as base64 (e.g. `openssl rand -base64 32`)')
     .optional(),
+  /**
+   * `embedded` (one process runs everything), or cluster mode (docs/cluster.md): `api` serves the
+   * HTTP API and runs no browser, `worker` runs sessions and serves only /healthz and /metrics.
+   * Cluster roles need STEWARD_DATABASE_URL, STEWARD_REDIS_URL and the same STEWARD_SECRET_KEY.
+   */
+  role: z.enum(['embedded', 'api', 'worker']).default('embedded'),
+  /** Cluster mode: a worker's sessions go to another worker this long after its last heartbeat (it sends three per lease). */
+  leaseTtlS: z.coerce.number().min(1).max(3600).default(15),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   /** Model for `agi-0`: `openai:<m>`, `anthropic:<m>`, `google:<m>`, `openai-compatible:<m>@<url>`, `script:<path>`. */
@@ -45,6 +53,8 @@ export const ConfigSchema = z.object({
   fastModelPrice: z.string().regex(/^\d+(\.\d+)?,\d+(\.\d+)?$/, 'expected "input,output" USD per million tokens, e.g. 0.15,0.6').optional(),
   /** Per model call deadline. */
   modelTimeoutS: seconds(60),
+  /** With no model set, how long `serve` waits for local OpenAI-compatible servers to list their models. */
+  localModelProbeTimeoutMs: z.coerce.number().int().min(1).max(600_000).default(500),
   /** Model that classifies tasks the intent-screening rules are unsure about (a model spec); unset: the task's own model. */
   screeningModel: z.string().min(1).optional(),
   /**

@@ -1,5 +1,5 @@
 import { formatModelSpec } from './model-spec.ts';
-import { localModelProbeTargets, probeLocalModelServers, type LocalModelServer } from './local-model-probe.ts';
+import { localModelProbeTargets, probeLocalModelServers, type LocalModelProbeOptions, type LocalModelServer } from './local-model-probe.ts';
 import type { ModelEnv } from './provider-env.ts';
 
 /** What `npm start` says about one local server it found; the user decides whether to take it. */
@@ -23,11 +23,12 @@ const LISTED_MODELS = 8;
 
 /**
  * Probes the local addresses (see `localModelProbeTargets`) and words an offer for each server
- * that answered. Never rejects. `ownUrl` is where Steward listens, so it does not probe itself.
+ * that answered. Never rejects. `ownUrl` is where Steward listens, so it does not probe itself;
+ * `options.timeoutMs` is the probe's deadline (`STEWARD_LOCAL_MODEL_PROBE_TIMEOUT_MS`).
  */
-export async function findLocalModelOffers(env: ModelEnv, ownUrl: string): Promise<LocalModelOffers> {
+export async function findLocalModelOffers(env: ModelEnv, ownUrl: string, options: LocalModelProbeOptions = {}): Promise<LocalModelOffers> {
   const { urls, ignored } = localModelProbeTargets(env, ownUrl);
-  const servers = urls.length === 0 ? [] : await probeLocalModelServers(urls);
+  const servers = urls.length === 0 ? [] : await probeLocalModelServers(urls, options);
   return { offers: servers.map(localModelOffer), ignored };
 }
 

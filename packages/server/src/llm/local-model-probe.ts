@@ -17,7 +17,10 @@ export const DEFAULT_LOCAL_MODEL_URLS: readonly string[] = [
   'http://127.0.0.1:8080/v1',
 ];
 
-/** A loopback server answers its model list in milliseconds; anything slower is not worth the wait. */
+/**
+ * A loopback server answers its model list in milliseconds; anything slower is not worth the wait.
+ * The default of `STEWARD_LOCAL_MODEL_PROBE_TIMEOUT_MS`, which `serve` passes as `timeoutMs`.
+ */
 export const LOCAL_MODEL_PROBE_TIMEOUT_MS = 500;
 
 // A model list is a few kilobytes; a bigger answer is not one.

@@ -42,8 +42,8 @@ export class PrometheusMetrics {
         for (const [status, count] of Object.entries(byExecutionStatus)) this.set({ status }, count);
       },
     });
-    new Gauge({ name: 'steward_session_capacity', help: 'Live sessions this node may hold', registers, collect() { this.set(sources.capacity().max); } });
-    new Gauge({ name: 'steward_session_capacity_free', help: 'Live sessions this node may still start', registers, collect() { const { max, live } = sources.capacity(); this.set(Math.max(0, max - live)); } });
+    new Gauge({ name: 'steward_session_capacity', help: 'Live sessions this node may hold (on a cluster API node: all live workers together)', registers, async collect() { this.set((await sources.capacity()).max); } });
+    new Gauge({ name: 'steward_session_capacity_free', help: 'Live sessions this node may still start (on a cluster API node: all live workers together)', registers, async collect() { const { max, live } = await sources.capacity(); this.set(Math.max(0, max - live)); } });
     new Counter({ name: 'steward_agent_steps_total', help: 'Agent steps taken since the process started', registers, collect() { this.reset(); this.inc(sources.activity().steps); } });
     new Counter({
       name: 'steward_messages_total',

@@ -13,3 +13,8 @@ export type { StoredFile } from '../files/index.ts';
 export type { SessionReplays } from './session-replays.ts';
 export type { ReplayFrame } from '../replay/index.ts';
 export type { PaymentTokenService, PaymentTokenView } from './payment-tokens.ts';
+export { PaymentTokenService as PaymentTokens } from './payment-tokens.ts';
+export { summarizeSessions } from './session-summaries.ts';
+export { isDesktopSession } from './session-kinds.ts';
+export type { SessionOwnership } from './session-ownership.ts';
+export type { DesktopStepInput } from './task-controller.ts';

@@ -105,6 +105,19 @@ export class PaymentTokenService {
     return released;
   }
 
+  /**
+   * Cluster mode: a lost worker's task no longer fills anything, so the reservations its session
+   * held go back to active (other sessions' stay: their workers still run). Returns how many.
+   */
+  async releaseHeldBy(sessionId: string): Promise<number> {
+    let released = 0;
+    for (const token of await this.store.listReservedPaymentTokens()) {
+      if (token.reservation?.sessionId !== sessionId) continue;
+      if (await this.store.updatePaymentToken(token.id, ['reserved'], { status: 'active', reservation: null })) released++;
+    }
+    return released;
+  }
+
   /** The token as the agent of one session's task may use it. */
   forTask(sessionId: string, tokenId: string): TaskPayments {
     return {

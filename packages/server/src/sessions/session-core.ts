@@ -15,6 +15,8 @@ import { SessionActivity } from './session-activity.ts';
 import { VisibleMessageCache } from './visible-message-cache.ts';
 import type { LiveViewTokens } from './live-view-tokens.ts';
 import { isDemoSession, type DemoKit } from './demo-sessions.ts';
+import type { SessionOwnership } from './session-ownership.ts';
+import { TaskCheckpoints } from './task-checkpoints.ts';
 
 export interface Logger {
   info(obj: object, msg?: string): void;
@@ -64,6 +66,8 @@ export interface SessionDeps {
   demo?: DemoKit | undefined;
   /** Where sessions keep a picture of each agent step (the replay); without it none is taken. */
   replay?: ReplayStore | undefined;
+  /** Cluster mode (a worker): the leases on its sessions; with it, running tasks save checkpoints. */
+  ownership?: SessionOwnership | undefined;
 }
 
 /**
@@ -75,6 +79,8 @@ export class SessionCore {
   readonly runtimes = new Map<string, SessionRuntime>();
   readonly visibleMessages: VisibleMessageCache;
   readonly activity = new SessionActivity();
+  /** Cluster mode only: where running tasks save what an adopting worker restores. */
+  readonly checkpoints: TaskCheckpoints | undefined;
   /**
    * Records of live sessions. Every write to a session row goes through this class (`apply`,
    * `remember`, `forget`), and one process owns its sessions, so reads on the polling path skip
@@ -84,6 +90,7 @@ export class SessionCore {
 
   constructor(readonly deps: SessionDeps) {
     this.visibleMessages = new VisibleMessageCache(deps.store);
+    this.checkpoints = deps.ownership === undefined ? undefined : new TaskCheckpoints(deps.store, deps.clock, deps.logger);
   }
 
   /** The session if it exists and belongs to `apiKeyId`; otherwise 404, never 403 (spec §1.3). */

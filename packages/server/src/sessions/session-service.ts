@@ -87,25 +87,26 @@ export class SessionService {
   /**
    * Brings sessions that were live before a restart back: a task that was running ends with an
    * ERROR saying so, and each session gets a fresh browser context. Starts the expiry sweeper.
+   * A cluster worker (`recover: 'none'`) brings back nothing: it adopts sessions one by one
+   * (`adopt`) as their leases expire, since other workers still run theirs.
    */
-  async start(): Promise<void> {
-    const { store, clock, logger } = this.deps;
+  async start(options: { recover: 'all' | 'none' } = { recover: 'all' }): Promise<void> {
+    if (options.recover === 'all') await this.recoverAll();
+    const { sessionIdleTimeoutMs, sessionMaxLifetimeMs } = this.deps.limits;
+    const shortest = Math.min(...[sessionIdleTimeoutMs, sessionMaxLifetimeMs].filter((ms) => ms > 0), Infinity);
+    if (shortest !== Infinity) {
+      this.sweeper = setInterval(() => void this.sweep(), Math.max(50, Math.min(5_000, shortest / 4)));
+      this.sweeper.unref();
+    }
+  }
+
+  private async recoverAll(): Promise<void> {
+    const { store, logger } = this.deps;
     const live = await store.listLiveSessions();
     await this.startDemoSiteFor(live);
     for (const record of live) {
       if (record.status === 'error') continue;
-      let current = record;
-      if (hasActiveTask(record)) {
-        await this.core.append(record.id, {
-          type: 'ERROR',
-          content: 'Task interrupted: the server restarted while it was running. Send the task again to retry.',
-          metadata: { code: 'interrupted', status_code: 500 },
-          internal: false,
-        });
-        await cancelPendingApprovals(store, record.id, clock.now());
-      }
-      current = await this.core.apply(current, { type: 'recovered' });
-      this.addRuntime(current, current.lastActivityAt.getTime());
+      await this.recover(record, { code: 'interrupted', content: 'Task interrupted: the server restarted while it was running. Send the task again to retry.' });
     }
     // No task survived the restart, so no card is in a page any more: the tokens they held are free.
     const released = await this.paymentTokens.releaseAfterRestart();
@@ -114,12 +115,75 @@ export class SessionService {
     for (const runtime of this.core.runtimes.values()) {
       runtime.ensureBrowser().catch((error: unknown) => logger.warn({ sessionId: runtime.sessionId, err: errorMessage(error) }, 'could not recreate browser context'));
     }
-    const { sessionIdleTimeoutMs, sessionMaxLifetimeMs } = this.deps.limits;
-    const shortest = Math.min(...[sessionIdleTimeoutMs, sessionMaxLifetimeMs].filter((ms) => ms > 0), Infinity);
-    if (shortest !== Infinity) {
-      this.sweeper = setInterval(() => void this.sweep(), Math.max(50, Math.min(5_000, shortest / 4)));
-      this.sweeper.unref();
+  }
+
+  /** A session whose task stopped with its process: the task's ERROR, state `ready`, a runtime. */
+  private async recover(record: SessionRecord, interrupted: { code: 'interrupted' | 'worker_lost'; content: string }, storageState?: StorageState): Promise<SessionRuntime> {
+    const { store, clock } = this.deps;
+    if (hasActiveTask(record)) {
+      await this.core.append(record.id, { type: 'ERROR', content: interrupted.content, metadata: { code: interrupted.code, status_code: 500 }, internal: false });
+      await cancelPendingApprovals(store, record.id, clock.now());
     }
+    const current = await this.core.apply(record, { type: 'recovered' });
+    return this.addRuntime(current, current.lastActivityAt.getTime(), storageState);
+  }
+
+  /**
+   * Cluster mode: takes over a session whose worker was lost; the caller holds its lease now. A
+   * task that was running ends with an ERROR (`worker_lost`) that says where it stood; the session
+   * gets a fresh browser with the cookies and storage of its last checkpoint, on its page. False
+   * when there is nothing to run here (gone, terminated, in error, or already here).
+   */
+  async adopt(sessionId: string): Promise<boolean> {
+    if (this.stopping || this.core.runtimes.has(sessionId)) return false;
+    const record = await this.deps.store.getSession(sessionId);
+    if (!record || record.status === 'terminated' || record.status === 'error') return false;
+    const checkpoint = await this.core.checkpoints?.read(sessionId);
+    if (isDemoSession(record)) await this.startDemoSiteFor([record]);
+    const where = checkpoint === undefined ? 'before its first step was saved' : `after step ${checkpoint.step}, on ${safeOrigin(checkpoint.url)}`;
+    const runtime = await this.recover(
+      record,
+      { code: 'worker_lost', content: `Task interrupted: the worker running it was lost ${where}. Another worker took the session over and restored its browser (cookies, storage, page) from the last checkpoint. Send the task again to continue.` },
+      checkpoint?.storageState,
+    );
+    const released = await this.paymentTokens.releaseHeldBy(sessionId);
+    this.deps.logger.info({ sessionId, step: checkpoint?.step ?? null, paymentTokensReleased: released }, 'session adopted from a lost worker');
+    runtime
+      .ensureBrowser()
+      .then(async (browser) => {
+        if (checkpoint !== undefined && !isClientScreen(browser) && /^https?:/.test(checkpoint.url)) await browser.navigate(checkpoint.url);
+      })
+      .catch((error: unknown) => this.deps.logger.warn({ sessionId, err: errorMessage(error) }, 'could not restore the adopted session\'s browser'));
+    return true;
+  }
+
+  /** Ids of the sessions this process runs now (a worker renews their leases). */
+  liveSessionIds(): string[] {
+    return [...this.core.runtimes.keys()];
+  }
+
+  /** Whether this process runs the session (a worker answers commands only for its own). */
+  runs(sessionId: string): boolean {
+    return this.core.runtimes.has(sessionId);
+  }
+
+  /**
+   * Cluster mode: another worker owns the session now (this one could not renew its lease in
+   * time). Stops running it here and writes nothing more for it: the owner does.
+   */
+  async relinquish(sessionId: string): Promise<void> {
+    const runtime = this.core.runtimes.get(sessionId);
+    if (!runtime) return;
+    this.core.runtimes.delete(sessionId);
+    this.core.forget(sessionId);
+    this.core.visibleMessages.drop(sessionId);
+    if (runtime.task) runtime.task.finalized = true;
+    await runtime.close();
+  }
+
+  /** Counts as activity for the idle timeout (cluster: polling on an API node). */
+  touch(sessionId: string): void {
+    this.core.touch(sessionId);
   }
 
   async create(apiKeyId: string, input: CreateSessionInput): Promise<SessionRecord> {
@@ -160,6 +224,7 @@ export class SessionService {
       throw error;
     }
     await store.insertSession(record);
+    await this.deps.ownership?.claim(record.id);
     await this.secrets.put(record.id, secrets);
     this.core.remember(record);
     this.deps.logger.info({ sessionId: record.id, apiKeyId, agentName: record.agentName, restored: storageState !== undefined }, 'session created');
@@ -241,6 +306,7 @@ export class SessionService {
       this.secrets.forget(sessionId);
       const deleted = await this.deps.store.deleteSession(sessionId);
       this.core.visibleMessages.drop(sessionId);
+      if (runtime) await this.deps.ownership?.release(sessionId);
       if (deleted) {
         this.deps.logger.info({ sessionId, snapshot: snapshot.mode }, 'session deleted');
         this.core.webhook(current, 'session.deleted');
@@ -441,6 +507,7 @@ export class SessionService {
       this.core.visibleMessages.drop(runtime.sessionId);
       this.deps.bus.publish(runtime.sessionId, { kind: 'closed', reason: 'terminated' });
       await runtime.close();
+      await this.deps.ownership?.release(runtime.sessionId);
       this.deps.logger.info({ sessionId: record.id, reason }, 'session terminated');
     });
   }
@@ -562,6 +629,15 @@ function egressOf(record: SessionRecord): AcquireOptions['egress'] {
     ...(Array.isArray(allow) ? { allowDomains: allow.map(String) } : {}),
     ...(Array.isArray(deny) ? { denyDomains: deny.map(String) } : {}),
   };
+}
+
+/** A URL's origin for a message, never its path or query (they can carry tokens). */
+function safeOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'its page';
+  }
 }
 
 /** The browser's one vault: card values from the payment tokens, named secrets from the session's. */

@@ -18,7 +18,7 @@ import { isClientScreen, StepInProgressError, type ClientScreen, type ScreenImag
 import { decodeScreenshot } from './screen-image.ts';
 import { isDesktopSession } from './session-kinds.ts';
 import type { SessionReplays } from './session-replays.ts';
-import { raceSignal } from '../util/abort.ts';
+import { anySignal, raceSignal } from '../util/abort.ts';
 
 export interface SendMessageInput {
   message: string;
@@ -322,7 +322,8 @@ export class TaskController {
     }
     const signals = [task.abort.signal];
     if (deps.limits.taskTimeoutMs > 0) signals.push(AbortSignal.timeout(deps.limits.taskTimeoutMs));
-    const signal = AbortSignal.any(signals);
+    // anySignal, not AbortSignal.any: the budget's timeout would be garbage-collected (see anySignal).
+    const signal = anySignal(...signals);
     let outcome: AgentOutcome;
     try {
       const classifier = deps.screeningModel ?? model;
@@ -345,7 +346,7 @@ export class TaskController {
         startUrl: input.startUrl,
         browser,
         model,
-        host: this.approvals.withApprovals(this.hostFor(record, runtime, task), record.id),
+        host: this.approvals.withApprovals(this.hostFor(record, runtime, task, taskId), record.id),
         maxSteps: record.maxSteps,
         signal,
         modelTimeoutMs: deps.limits.modelTimeoutMs,
@@ -419,9 +420,10 @@ export class TaskController {
     return token === undefined ? undefined : this.paymentTokens.forTask(record.id, token);
   }
 
-  private hostFor(record: SessionRecord, runtime: SessionRuntime, task: RunningTask): AskingHost {
+  private hostFor(record: SessionRecord, runtime: SessionRuntime, task: RunningTask, taskId: number): AskingHost {
     const { core } = this;
     const sessionId = record.id;
+    let steps = 0;
     return {
       // Nothing is recorded while paused: once pause has answered, the log stands still until
       // resume (a decision in flight is recorded after it).
@@ -434,6 +436,8 @@ export class TaskController {
             core.touch(sessionId);
             await core.append(sessionId, { type: entry.type, content: entry.content, metadata: entry.metadata, internal: entry.internal ?? false });
             if (entry.type === 'THOUGHT' && typeof entry.content === 'string') clientScreenOf(runtime)?.think(entry.content);
+            // A THOUGHT per step: where the task stands now is what a worker adopting it restores.
+            if (entry.type === 'THOUGHT') core.checkpoints?.note(runtime, taskId, ++steps);
             return true;
           });
           if (recorded) return;

@@ -44,7 +44,8 @@ function assignmentsOf(command: string): Record<string, string> {
 describe('npm start without a model, beside a local OpenAI-compatible server', () => {
   it('prints the command that uses it, and that command runs a task on it', async () => {
     // The override points the probe at the fake alone, so a real Ollama on this machine changes nothing.
-    const probe = { STEWARD_DATA_DIR: dataDir, STEWARD_WARM_CONTEXTS: '1', STEWARD_LOCAL_MODEL_PROBE_URLS: llm.baseUrl };
+    // The default 500 ms is for an idle machine: a loaded CI machine may answer the fake's list later.
+    const probe = { STEWARD_DATA_DIR: dataDir, STEWARD_WARM_CONTEXTS: '1', STEWARD_LOCAL_MODEL_PROBE_URLS: llm.baseUrl, STEWARD_LOCAL_MODEL_PROBE_TIMEOUT_MS: '10000' };
     const first = await startServerProcess({ ...probe, STEWARD_MODEL: '', STEWARD_FAST_MODEL: '', STEWARD_LOG_LEVEL: 'info' });
     running.push(first);
     await expect.poll(() => first.stdout(), { timeout: 15_000 }).toContain('To use it, start Steward with:');

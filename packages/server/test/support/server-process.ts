@@ -23,12 +23,17 @@ export interface ServerProcess {
   exited: Promise<number | string>;
 }
 
-/** Starts `steward serve` as its own process and waits for its listening line. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+/**
+ * Starts `steward serve` as its own process and waits for its listening line. `detached`: in a
+ * process group of its own, so that killing the group (`process.kill(-pid)`) takes its Chromium
+ * with it, as losing the machine would.
+ */
+export async function startServerProcess(env: Record<string, string>, options: { detached?: boolean } = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve'], {
     cwd: REPO_ROOT,
     env: { ...process.env, STEWARD_PORT: '0', STEWARD_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   let out = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));

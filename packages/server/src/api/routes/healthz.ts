@@ -6,7 +6,7 @@ import type { ApiDeps } from '../api-deps.ts';
  * when its store does not answer, so a load balancer routes around it. What each check found is
  * in the body; the browser is reported but does not fail the check (the API serves without it).
  */
-export function healthzRoute(app: FastifyInstance, { health }: ApiDeps): void {
+export function healthzRoute(app: FastifyInstance, { health }: Pick<ApiDeps, 'health'>): void {
   app.get('/healthz', async (_request, reply) => {
     if (health === undefined) return { ok: true };
     const report = await health();

@@ -7,7 +7,7 @@ import type { ApiDeps } from '../api-deps.ts';
  * scrapers expect: it holds counts by status and route only, never an id, a key or a URL. With
  * `STEWARD_METRICS=off` nothing is recorded and the path answers 404.
  */
-export function metricsRoute(app: FastifyInstance, { metrics }: ApiDeps): void {
+export function metricsRoute(app: FastifyInstance, { metrics }: Pick<ApiDeps, 'metrics'>): void {
   if (metrics !== undefined) {
     app.addHook('onResponse', async (request, reply) => {
       metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { StreamEventsHeaders, StreamEventsQuery, type EventType } from '@steward/protocol';
+import type { Subscription } from '../../bus/port.ts';
 import type { SessionEvent } from '../../sessions/index.ts';
 import type { MessageRecord } from '../../store/index.ts';
 import type { ApiDeps, SessionParams } from '../api-deps.ts';
@@ -27,9 +28,10 @@ export function streamEventsRoute(app: FastifyInstance, { sessions, sse }: ApiDe
 
     reply.hijack();
     let lastId = resumeAfter ?? 0;
+    let knowsStart = resumeAfter !== undefined || query.include_history === true;
     let replaying = true;
     const pending: SessionEvent[] = [];
-    let subscription: { unsubscribe(): void } | undefined;
+    let subscription: Subscription | undefined;
     const writer = new SseWriter(reply.raw, {
       maxBufferBytes: sse.maxBufferBytes,
       heartbeatMs: sse.heartbeatMs,
@@ -50,12 +52,7 @@ export function streamEventsRoute(app: FastifyInstance, { sessions, sse }: ApiDe
       lastId = message.id;
       return includeInternal || !message.internal;
     };
-    const live = (event: SessionEvent): void => {
-      if (!writer.isOpen) return;
-      if (replaying) {
-        pending.push(event);
-        return;
-      }
+    const deliver = (event: SessionEvent): void => {
       if (event.kind === 'closed') {
         writer.close();
         return;
@@ -68,10 +65,55 @@ export function streamEventsRoute(app: FastifyInstance, { sessions, sse }: ApiDe
       }
       emit(event);
     };
+    // Every stored message reaches the bus, internal ones too, so ids come one after another. A
+    // gap means events were lost on the way (a worker that died between storing and publishing,
+    // a Redis hiccup): the store has them, and they are sent, in order, before the message.
+    let filling: Promise<void> | undefined;
+    const queued: SessionEvent[] = [];
+    const fillGapThen = async (): Promise<void> => {
+      while (queued.length > 0 && writer.isOpen) {
+        const event = queued[0]!;
+        if (event.kind === 'message' && event.message.id > lastId + 1) {
+          try {
+            for (const missed of await sessions.history(sessionId, lastId, true)) {
+              if (missed.id >= event.message.id || !writer.isOpen) break;
+              deliver({ kind: 'message', message: missed });
+            }
+          } catch (error) {
+            request.log.debug({ err: error, sessionId }, 'SSE gap could not be read from the store');
+          }
+        }
+        queued.shift();
+        if (writer.isOpen) deliver(event);
+      }
+      filling = undefined;
+    };
+    const live = (event: SessionEvent): void => {
+      if (!writer.isOpen) return;
+      if (replaying) {
+        pending.push(event);
+        return;
+      }
+      // Without a replay the stream starts at the first message it hears: nothing before it is owed.
+      if (!knowsStart && event.kind === 'message') {
+        knowsStart = true;
+        lastId = Math.max(lastId, event.message.id - 1);
+      }
+      const gap = event.kind === 'message' && event.message.id > lastId + 1;
+      if (filling === undefined && !gap) {
+        deliver(event);
+        return;
+      }
+      queued.push(event);
+      filling ??= fillGapThen();
+    };
     subscription = sessions.subscribe(sessionId, live);
     if (!writer.isOpen) subscription.unsubscribe();
 
     try {
+      // Across processes the subscription takes effect later: history is read only after it, so
+      // nothing published in between is missed (ids de-duplicate what both deliver).
+      await subscription.ready;
       let latestTaskEnded = false;
       if (resumeAfter !== undefined || query.include_history) {
         for (const message of await sessions.history(sessionId, lastId, includeInternal)) {
