@@ -1,5 +1,8 @@
 import { AppError } from '../errors/index.ts';
 import type { Logger, SessionService } from '../sessions/index.ts';
+
+/** What membership asks of the session service: which sessions run here, and taking one over or giving it up. */
+export type MemberSessions = Pick<SessionService, 'liveSessionIds' | 'runs' | 'adopt' | 'relinquish'>;
 import type { SessionOwnership } from '../sessions/session-ownership.ts';
 import type { Store } from '../store/index.ts';
 import type { Clock } from '../util/index.ts';
@@ -30,11 +33,11 @@ export class WorkerMembership implements SessionOwnership {
   /** Sessions whose lease this worker claimed (a new session runs a moment before it is claimed). */
   private readonly held = new Set<string>();
   /** Known from `start`: the session service is built with this as its ownership. */
-  private sessionService: SessionService | undefined;
+  private sessionService: MemberSessions | undefined;
 
   constructor(private readonly options: WorkerMembershipOptions) {}
 
-  private get sessions(): SessionService {
+  private get sessions(): MemberSessions {
     if (this.sessionService === undefined) throw new Error('WorkerMembership.start has not run');
     return this.sessionService;
   }
@@ -57,7 +60,7 @@ export class WorkerMembership implements SessionOwnership {
   }
 
   /** The first heartbeat (so placement sees this worker at once), then the periodic ones. */
-  async start(sessions: SessionService): Promise<void> {
+  async start(sessions: MemberSessions): Promise<void> {
     this.sessionService = sessions;
     await this.heartbeat();
     this.timer = setInterval(() => {

@@ -205,3 +205,13 @@ describe('cluster mode: two API nodes, two workers', () => {
     }
   });
 });
+
+describe('cluster roles at start-up', () => {
+  it('stop at once, saying what is missing, without a database, a Redis or a shared key', () => {
+    for (const role of ['api', 'worker']) {
+      const result = runCli(['serve'], { STEWARD_ROLE: role, STEWARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'steward-cluster-missing-')) });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(`STEWARD_ROLE=${role} needs STEWARD_DATABASE_URL (postgres://…), STEWARD_REDIS_URL (redis://…), STEWARD_SECRET_KEY (the same on every node)`);
+    }
+  });
+});
