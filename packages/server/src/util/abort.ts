@@ -62,7 +62,20 @@ export function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefin
   });
 }
 
-/** Aborts when any of `signals` does; the undefined ones are left out. */
+const SOURCES = Symbol('sources');
+
+/**
+ * Aborts when any of `signals` does; the undefined ones are left out. Use it rather than
+ * `AbortSignal.any` whenever a source is an `AbortSignal.timeout`.
+ */
 export function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal {
-  return AbortSignal.any(signals.filter((s): s is AbortSignal => s !== undefined));
+  const sources = signals.filter((s): s is AbortSignal => s !== undefined);
+  const combined = AbortSignal.any(sources);
+  // Node (measured on 20.20; nodejs/node#57736) holds a composite's sources only weakly, and an
+  // `AbortSignal.timeout` nothing else refers to is collected by the next full GC, its timer
+  // cancelled: the composite then never aborts, and a deadline such as `withinMs` on a hung page
+  // never fires (a task stayed `running` for good). The composite holds its sources itself, so a
+  // deadline lives as long as anyone can still wait on it, and no longer.
+  Object.defineProperty(combined, SOURCES, { value: sources });
+  return combined;
 }

@@ -1,4 +1,4 @@
-import { delay, errorMessage, isAbortError, raceSignal } from '../../util/abort.ts';
+import { anySignal, delay, errorMessage, isAbortError, raceSignal } from '../../util/abort.ts';
 import { systemClock, type Clock } from '../../util/clock.ts';
 import { buildWebhookBody } from './webhook-payloads.ts';
 import { nextRetryDelay, type WebhookRetryPolicy } from './webhook-retry-policy.ts';
@@ -190,7 +190,8 @@ export class WebhookDispatcher {
         this.#logFailed(delivery, attempt, { reason: 'closed' });
         return;
       }
-      const signal = AbortSignal.any([this.#closed.signal, AbortSignal.timeout(this.#timeoutMs)]);
+      // anySignal: AbortSignal.any would let the deadline be garbage-collected (see anySignal).
+      const signal = anySignal(this.#closed.signal, AbortSignal.timeout(this.#timeoutMs));
       const check = await this.#checkDestination(delivery, signal);
       if (!check.allowed) {
         this.#logFailed(delivery, attempt, { reason: 'refused', error: check.refusal });
