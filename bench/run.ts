@@ -10,6 +10,7 @@ import { BenchError } from './bench-error.ts';
 import { startSteward, type StewardProcess } from './steward-process.ts';
 import { runBrowserSuite, type BrowserSuiteResult } from './suites/browser-runtime.ts';
 import { runBusSuite } from './suites/bus-latency.ts';
+import { runClusterSuite } from './suites/cluster-suite.ts';
 import { runCreateSuite } from './suites/create-latency.ts';
 import { runMessagesSuite } from './suites/messages-throughput.ts';
 import { runPatternCostSuite, type PatternCostResult } from './suites/pattern-cost.ts';
@@ -19,14 +20,15 @@ import { WireClient } from './wire-client.ts';
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = resolve(BENCH_DIR, '..');
 const POLICY = resolve(BENCH_DIR, 'policies/emit-policy.mjs');
+const CLUSTER_POLICY = resolve(BENCH_DIR, 'policies/cluster-policy.mjs');
 const WARM_CONTEXTS = 2;
 
-const SUITES = ['create', 'messages', 'sse', 'browser', 'patterns', 'bus'] as const;
+const SUITES = ['create', 'messages', 'sse', 'browser', 'patterns', 'bus', 'cluster'] as const;
 type Suite = (typeof SUITES)[number];
 /** Suites that run against a Steward child process. */
 const API_SUITES: readonly Suite[] = ['create', 'messages', 'sse'];
 /** Names that stand for several suites. */
-const GROUPS: Record<string, readonly Suite[]> = { api: API_SUITES, all: SUITES, cluster: ['bus'] };
+const GROUPS: Record<string, readonly Suite[]> = { api: API_SUITES, all: SUITES, cluster: ['bus', 'cluster'] };
 
 const TARGETS = {
   create_sequential_p50_ms: 25,
@@ -47,7 +49,7 @@ function selectSuites(args: string[]): Suite[] {
     const group = GROUPS[name];
     if (group) group.forEach((s) => chosen.add(s));
     else if ((SUITES as readonly string[]).includes(name)) chosen.add(name as Suite);
-    else throw new BenchError(`Unknown suite '${name}'. Choose from: api (${API_SUITES.join(', ')}), cluster (bus), all, ${SUITES.join(', ')}.`);
+    else throw new BenchError(`Unknown suite '${name}'. Choose from: api (${API_SUITES.join(', ')}), cluster (bus, cluster), all, ${SUITES.join(', ')}.`);
   }
   return SUITES.filter((s) => chosen.has(s));
 }
@@ -93,6 +95,19 @@ async function main(args: string[]): Promise<void> {
           break;
         case 'bus':
           result['bus'] = await runBusSuite({ events: 500, intervalMs: 2, subscribers: 20, hits: 2_000, signal });
+          break;
+        case 'cluster':
+          result['cluster'] = await runClusterSuite({
+            repoRoot: REPO_ROOT,
+            policyPath: CLUSTER_POLICY,
+            leaseTtlS: 3,
+            warmContexts: WARM_CONTEXTS,
+            tasks: { count: 40, concurrency: 20, steps: 3, pollMs: 200 },
+            adoption: { sessions: 8, pollMs: 100 },
+            sse: { subscribers: 20, events: 30, intervalMs: 20 },
+            polling: { seedSteps: 9, concurrency: 32, warmupMs: 1_000, durationMs: 5_000 },
+            signal,
+          });
           break;
         case 'browser': {
           const fixtures = await startFixtureServer();

@@ -7,7 +7,8 @@ import { freePort } from './free-port.ts';
 /**
  * Starts `steward serve` as its own process exactly as users do (node --import tsx main.ts), on
  * a free loopback port with a fresh data dir, and reads the first API key it prints. Shared by
- * `npm run bench` and `npm run eval`.
+ * `npm run bench` and `npm run eval`. `startStewardNode` starts a node that prints no key (a
+ * cluster's API node or worker, whose keys the operator makes with `steward keys create`).
  */
 export interface StewardProcessOptions {
   repoRoot: string;
@@ -23,14 +24,27 @@ export interface StewardProcessOptions {
   onStderr?: ((chunk: string) => void) | undefined;
 }
 
-export interface StewardProcess {
+export interface StewardNodeOptions extends StewardProcessOptions {
+  /**
+   * In a process group of its own (pgid = pid), so that `process.kill(-pid, 'SIGKILL')` takes its
+   * Chromium with it, as losing the machine would.
+   */
+  detached?: boolean | undefined;
+}
+
+export interface StewardNodeProcess {
   baseUrl: string;
-  apiKey: string;
   pid: number;
   /** Spawn → "listening" line, in ms (includes tsx start-up and the Chromium launch). */
   startupMs: number;
+  /** Resolves when the process has exited (stopped, killed or crashed). */
+  exited: Promise<void>;
   /** SIGTERM (SIGKILL after 25 s), then removes the data dir. */
   stop(): Promise<void>;
+}
+
+export interface StewardProcess extends StewardNodeProcess {
+  apiKey: string;
 }
 
 export class StewardStartError extends Error {
@@ -46,6 +60,19 @@ const STOP_TIMEOUT_MS = 25_000;
 const STDERR_TAIL_CHARS = 4_000;
 
 export async function startSteward(options: StewardProcessOptions): Promise<StewardProcess> {
+  const { apiKey, ...node } = await launch(options, true);
+  if (apiKey !== undefined) return { ...node, apiKey };
+  await node.stop();
+  throw new StewardStartError('steward started without printing a first API key (data dir not fresh?)');
+}
+
+/** A node that prints no first key: a cluster's API node or worker (STEWARD_ROLE in `env`). */
+export async function startStewardNode(options: StewardNodeOptions): Promise<StewardNodeProcess> {
+  const { apiKey: _printsNone, ...node } = await launch(options, false);
+  return node;
+}
+
+async function launch(options: StewardNodeOptions, needsKey: boolean): Promise<StewardNodeProcess & { apiKey: string | undefined }> {
   const dataDir = await mkdtemp(join(tmpdir(), options.dataDirPrefix ?? 'steward-'));
   const port = await freePort();
   const started = performance.now();
@@ -60,6 +87,7 @@ export async function startSteward(options: StewardProcessOptions): Promise<Stew
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   let stderrTail = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -73,17 +101,17 @@ export async function startSteward(options: StewardProcessOptions): Promise<Stew
     await rm(dataDir, { recursive: true, force: true });
   };
   try {
-    const startup = await readStartup(child, options.startTimeoutMs ?? 60_000, options.signal, () => stderrTail);
+    const startup = await readStartup(child, options.startTimeoutMs ?? 60_000, options.signal, () => stderrTail, needsKey);
     const pid = child.pid;
     if (pid === undefined) throw new StewardStartError('steward has no pid');
-    return { ...startup, pid, startupMs: performance.now() - started, stop };
+    return { ...startup, pid, startupMs: performance.now() - started, exited, stop };
   } catch (error) {
     await stop();
     throw error;
   }
 }
 
-function readStartup(child: ChildProcess, timeoutMs: number, outer: AbortSignal | undefined, stderr: () => string): Promise<{ apiKey: string; baseUrl: string }> {
+function readStartup(child: ChildProcess, timeoutMs: number, outer: AbortSignal | undefined, stderr: () => string, needsKey: boolean): Promise<{ apiKey: string | undefined; baseUrl: string }> {
   return new Promise((resolve, reject) => {
     let apiKey: string | undefined;
     let buffered = '';
@@ -110,8 +138,8 @@ function readStartup(child: ChildProcess, timeoutMs: number, outer: AbortSignal 
       const listening = LISTENING_PATTERN.exec(buffered);
       if (!listening?.[1]) return;
       settle();
-      if (apiKey === undefined) reject(new StewardStartError('steward started without printing a first API key (data dir not fresh?)'));
-      else resolve({ apiKey, baseUrl: listening[1] });
+      // The key comes before the listening line; a node that makes none prints none.
+      resolve({ apiKey: needsKey ? apiKey : undefined, baseUrl: listening[1] });
     };
     child.stdout?.on('data', onData);
     child.once('exit', onExit);

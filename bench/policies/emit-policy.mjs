@@ -17,7 +17,8 @@ export async function decide({ task, step, signal }) {
   return { thought, actions: [action] };
 }
 
-function abortableDelay(ms, signal) {
+/** Waits `ms`, or rejects with the signal's reason once it fires (cancel, delete, shutdown). */
+export function abortableDelay(ms, signal) {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const onAbort = () => {
