@@ -31,8 +31,10 @@ module.exports = {
   forbidden: [
     only('util', []),
     only('errors', ['util']),
+    // Plain records every layer may name; they import nothing of the server.
+    only('domain', []),
     only('config', ['util', 'errors']),
-    only('store', ['util', 'errors']),
+    only('store', ['util', 'errors', 'domain']),
     only('bus', ['util', 'errors']),
     only('counters', ['util']),
     only('safety', ['util', 'errors']),
@@ -43,11 +45,11 @@ module.exports = {
     only('metrics', []),
     only('redis', ['counters', 'bus']),
     only('browser', ['util', 'errors', 'safety']),
-    only('agent', ['util', 'errors', 'safety', 'llm', 'browser', 'store']),
-    only('sessions', ['util', 'errors', 'safety', 'agent', 'llm', 'browser', 'store', 'bus', 'files', 'replay']),
-    only('api', ['util', 'errors', 'sessions', 'store', 'bus', 'counters']),
+    only('agent', ['util', 'errors', 'domain', 'safety', 'llm', 'browser']),
+    only('sessions', ['util', 'errors', 'domain', 'safety', 'agent', 'llm', 'browser', 'store', 'bus', 'files', 'replay']),
+    only('api', ['util', 'errors', 'domain', 'sessions', 'bus', 'counters']),
     // Cluster mode's two sides of the worker boundary; the routes never see it (they get `Sessions`).
-    only('cluster', ['util', 'errors', 'sessions', 'store', 'bus', 'files', 'replay', 'browser']),
+    only('cluster', ['util', 'errors', 'domain', 'sessions', 'store', 'bus', 'files', 'replay', 'browser']),
     {
       name: 'protocol-has-no-server-imports',
       severity: 'error',

@@ -1,5 +1,5 @@
 import type { ApprovalDetails } from '../safety/index.ts';
-import type { MessageContent } from '../store/index.ts';
+import type { MessageContent } from '../domain/index.ts';
 
 /**
  * What the agent loop needs from the session that runs it. The sessions layer implements it;

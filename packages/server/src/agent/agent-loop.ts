@@ -2,7 +2,7 @@ import type { SessionBrowser } from '../browser/port.ts';
 import { BrowserClosedError } from '../browser/port.ts';
 import { isClientScreen } from '../browser/client-screen.ts';
 import type { HistoryEntry, LanguageModel, ToolCall } from '../llm/port.ts';
-import type { MessageContent } from '../store/index.ts';
+import type { MessageContent } from '../domain/index.ts';
 import { errorMessage } from '../util/abort.ts';
 import type { ApprovalPolicy } from '@steward/protocol';
 import type { ActionPolicy, TaskScope } from '../safety/index.ts';

@@ -1,6 +1,6 @@
 import type { ApprovalResponse, PaymentTokenResponse } from '@steward/protocol';
 import type { PaymentTokenView } from '../sessions/index.ts';
-import type { ApprovalRecord } from '../store/index.ts';
+import type { ApprovalRecord } from '../domain/index.ts';
 
 /** A payment token on the wire: never the number, the security code, the expiry or the holder. */
 export function paymentTokenToWire({ token, status }: PaymentTokenView): PaymentTokenResponse {

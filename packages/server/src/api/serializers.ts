@@ -1,6 +1,6 @@
 import type { MessageResponse, ReplayStepResponse, SessionFileResponse, SessionResponse, SseEvent } from '@steward/protocol';
 import { isDemoSession, summaryText, type ReplayFrame, type SessionEvent, type SessionSummary, type StoredFile } from '../sessions/index.ts';
-import type { MessageRecord, SessionRecord } from '../store/index.ts';
+import type { MessageRecord, SessionRecord } from '../domain/index.ts';
 
 /** The one place where domain records become snake_case wire objects. */
 export function sessionToWire(

@@ -22,7 +22,8 @@ import {
   type SessionSummary,
   type StoredFile,
 } from '../sessions/index.ts';
-import type { ApprovalRecord, MessageRecord, SessionRecord, Store, WorkerRecord } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
+import type { ApprovalRecord, MessageRecord, SessionRecord, WorkerRecord } from '../domain/index.ts';
 import { delay, newId, type Clock } from '../util/index.ts';
 import { formatBytes } from '../util/format-bytes.ts';
 import { commandTimeoutMs, LIVE_STREAM_KEEPALIVE_MS, type LiveAccess, type SessionCommandName, type SessionCommands } from './session-commands.ts';

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../errors/index.ts';
-import type { ApiKeyRecord, Store } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
+import type { ApiKeyRecord } from '../domain/index.ts';
 import { newId, randomToken, type Clock } from '../util/index.ts';
 
 const KEY_PREFIX = 'stw_';

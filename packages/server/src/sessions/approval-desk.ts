@@ -1,6 +1,7 @@
 import type { AgentHost, ApprovalOutcome } from '../agent/index.ts';
 import type { ApprovalDetails } from '../safety/index.ts';
-import type { ApprovalRecord, Store } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
+import type { ApprovalRecord } from '../domain/index.ts';
 import { newId, type Clock } from '../util/index.ts';
 
 /** What `ask` takes besides the question, for a question that is an approval. */

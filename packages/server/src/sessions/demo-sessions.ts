@@ -1,6 +1,6 @@
 import type { AcquireOptions } from '../browser/port.ts';
 import type { LanguageModel } from '../llm/port.ts';
-import type { SessionRecord } from '../store/index.ts';
+import type { SessionRecord } from '../domain/index.ts';
 
 /** The session option that marks a demo session; kept with its options, so it survives a restart. */
 export const DEMO_OPTION = 'demo';

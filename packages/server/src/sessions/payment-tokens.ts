@@ -3,7 +3,8 @@ import type { PaymentTokenFacts, PaymentStep, TaskPayments } from '../agent/inde
 import type { PaymentField, PaymentSecretRef, ResolvedSecret, SecretVault, VaultAnswer } from '../browser/secret-vault.ts';
 import { AppError } from '../errors/index.ts';
 import { cardBrand, cardExpiredAt, cardLast4, maskedCardValue, merchantAllows, MerchantDomainError, normaliseMerchantDomains, unusable } from '../safety/index.ts';
-import type { PaymentCardSecret, PaymentTokenRecord, Store } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
+import type { PaymentCardSecret, PaymentTokenRecord } from '../domain/index.ts';
 import { randomToken, type Clock } from '../util/index.ts';
 
 /** A token as the API shows it: the record with the status it has now (`expired` is read, not stored). */

@@ -1,4 +1,4 @@
-import type { MessageRecord } from '../store/index.ts';
+import type { MessageRecord } from '../domain/index.ts';
 
 /** Counts since the process started, for metrics: agent steps, and messages stored by type. */
 export class SessionActivity {

@@ -1,4 +1,4 @@
-import type { MessageRecord } from '../store/index.ts';
+import type { MessageRecord } from '../domain/index.ts';
 
 /** What the bus carries for one session: every stored message, and pause/resume markers. */
 export type SessionEvent =

@@ -2,7 +2,8 @@ import { SessionSecrets as SessionSecretsSchema } from '@steward/protocol';
 import type { NamedSecretRef, SecretVault, VaultAnswer } from '../browser/secret-vault.ts';
 import { AppError } from '../errors/index.ts';
 import { domainMatches, EgressPolicyError, normaliseDomain, type TaskScope } from '../safety/index.ts';
-import type { SessionSecretRecord, Store } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
+import type { SessionSecretRecord } from '../domain/index.ts';
 
 const PLACEHOLDER = /\{\{secret:([A-Za-z][A-Za-z0-9_]{0,63})\}\}/g;
 

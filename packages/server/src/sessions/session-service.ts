@@ -11,7 +11,7 @@ import {
   type StorageState,
 } from '../browser/port.ts';
 import { AppError } from '../errors/index.ts';
-import type { ApprovalRecord, EnvironmentRecord, MessageRecord, SessionRecord } from '../store/index.ts';
+import type { ApprovalRecord, EnvironmentRecord, MessageRecord, SessionRecord } from '../domain/index.ts';
 import type { Subscription } from '../bus/port.ts';
 import { EgressPolicyError } from '../safety/index.ts';
 import { errorMessage, newId } from '../util/index.ts';

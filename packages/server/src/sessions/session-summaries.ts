@@ -1,4 +1,5 @@
-import type { MessageRecord, SessionRecord, Store } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
+import type { MessageRecord, SessionRecord } from '../domain/index.ts';
 
 /** What a session list shows beside the record: the task that started it and its newest message. */
 export interface SessionSummary {

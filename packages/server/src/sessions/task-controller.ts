@@ -3,7 +3,7 @@ import { compileOutputSchema, costStop, runAgentTask, type AgentOutcome, type Ta
 import { BrowserClosedError } from '../browser/port.ts';
 import { AppError } from '../errors/index.ts';
 import { ModelError } from '../llm/port.ts';
-import type { MessageContent, SessionRecord } from '../store/index.ts';
+import type { MessageContent, SessionRecord } from '../domain/index.ts';
 import { errorMessage } from '../util/index.ts';
 import type { SessionCore } from './session-core.ts';
 import type { RunningTask, SessionRuntime } from './session-runtime.ts';

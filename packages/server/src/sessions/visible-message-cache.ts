@@ -1,4 +1,5 @@
-import type { MessageRecord, Store } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
+import type { MessageRecord } from '../domain/index.ts';
 
 interface Entry {
   /** Visible (non-internal) messages, ascending ids, at most `limit` of the newest. */

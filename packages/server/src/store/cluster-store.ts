@@ -1,4 +1,4 @@
-import type { SessionLease, TaskCheckpoint, WorkerHeartbeat, WorkerRecord } from './records.ts';
+import type { SessionLease, TaskCheckpoint, WorkerHeartbeat, WorkerRecord } from '../domain/index.ts';
 
 /**
  * What cluster mode keeps in the shared store so that workers can own sessions and hand them on:

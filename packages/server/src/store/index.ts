@@ -1,6 +1,4 @@
 export type { ListMessagesOptions, Store } from './port.ts';
-export type * from './records.ts';
-export type * from './payment-records.ts';
 export type { PaymentStore } from './payment-store.ts';
 export type { ClusterStore } from './cluster-store.ts';
 export { StoreError, StoreUnavailableError, UnknownSessionError } from './store-error.ts';

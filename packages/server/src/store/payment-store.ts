@@ -1,11 +1,4 @@
-import type {
-  ApprovalPatch,
-  ApprovalRecord,
-  PaymentCardSecret,
-  PaymentTokenPatch,
-  PaymentTokenRecord,
-  StoredPaymentTokenStatus,
-} from './payment-records.ts';
+import type { ApprovalPatch, ApprovalRecord, PaymentCardSecret, PaymentTokenPatch, PaymentTokenRecord, StoredPaymentTokenStatus } from '../domain/index.ts';
 
 /**
  * Payment tokens and approval records, part of the `Store` port (same atomicity, same

@@ -1,12 +1,4 @@
-import type {
-  ApiKeyRecord,
-  EnvironmentRecord,
-  MessageRecord,
-  NewMessage,
-  SessionPatch,
-  SessionRecord,
-  SessionSecretRecord,
-} from './records.ts';
+import type { ApiKeyRecord, EnvironmentRecord, MessageRecord, NewMessage, SessionPatch, SessionRecord, SessionSecretRecord } from '../domain/index.ts';
 import type { MessageType } from '@steward/protocol';
 import type { PaymentStore } from './payment-store.ts';
 import type { ClusterStore } from './cluster-store.ts';

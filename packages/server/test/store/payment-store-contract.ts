@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/port.ts';
-import type { ApprovalRecord, PaymentCardSecret, PaymentTokenRecord } from '../../src/store/payment-records.ts';
+import type { ApprovalRecord, PaymentCardSecret, PaymentTokenRecord } from '../../src/domain/index.ts';
 import { session } from './store-contract.ts';
 
 const T0 = Date.parse('2025-01-02T03:04:05.678Z');

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/port.ts';
-import type { ApiKeyRecord, EnvironmentRecord, NewMessage, SessionRecord } from '../../src/store/records.ts';
+import type { ApiKeyRecord, EnvironmentRecord, NewMessage, SessionRecord } from '../../src/domain/index.ts';
 
 const T0 = Date.parse('2025-01-02T03:04:05.678Z');
 const at = (offsetMs: number): Date => new Date(T0 + offsetMs);

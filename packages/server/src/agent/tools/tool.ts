@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { SessionBrowser } from '../../browser/port.ts';
 import type { LanguageModel } from '../../llm/port.ts';
-import type { MessageContent } from '../../store/index.ts';
+import type { MessageContent } from '../../domain/index.ts';
 import type { AgentHost } from '../agent-host.ts';
 import type { PageDataFence } from '../page-data-fence.ts';
 import type { TaskPayments } from '../task-payments.ts';

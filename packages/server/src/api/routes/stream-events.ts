@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { StreamEventsHeaders, StreamEventsQuery, type EventType } from '@steward/protocol';
 import type { Subscription } from '../../bus/port.ts';
 import type { SessionEvent } from '../../sessions/index.ts';
-import type { MessageRecord } from '../../store/index.ts';
+import type { MessageRecord } from '../../domain/index.ts';
 import type { ApiDeps, SessionParams } from '../api-deps.ts';
 import { sseFrame } from '../serializers.ts';
 import { rateLimitHeaderLines } from '../rate-limiter.ts';

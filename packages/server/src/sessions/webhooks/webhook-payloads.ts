@@ -1,5 +1,5 @@
 import type { SessionStatus } from '@steward/protocol';
-import type { MessageContent } from '../../store/index.ts';
+import type { MessageContent } from '../../domain/index.ts';
 import { isoTimestamp } from '../../util/clock.ts';
 import type { WebhookEventName, WebhookSession } from './webhook-types.ts';
 

@@ -1,5 +1,5 @@
 import type { ClusterStore } from '../cluster-store.ts';
-import type { SessionLease, TaskCheckpoint, WorkerHeartbeat, WorkerRecord } from '../records.ts';
+import type { SessionLease, TaskCheckpoint, WorkerHeartbeat, WorkerRecord } from '../../domain/index.ts';
 import { UnknownSessionError } from '../store-error.ts';
 
 const copy = <T>(value: T): T => structuredClone(value);

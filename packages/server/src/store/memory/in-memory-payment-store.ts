@@ -1,12 +1,5 @@
 import type { PaymentStore } from '../payment-store.ts';
-import type {
-  ApprovalPatch,
-  ApprovalRecord,
-  PaymentCardSecret,
-  PaymentTokenPatch,
-  PaymentTokenRecord,
-  StoredPaymentTokenStatus,
-} from '../payment-records.ts';
+import type { ApprovalPatch, ApprovalRecord, PaymentCardSecret, PaymentTokenPatch, PaymentTokenRecord, StoredPaymentTokenStatus } from '../../domain/index.ts';
 import { UnknownSessionError } from '../store-error.ts';
 
 const copy = <T>(value: T): T => structuredClone(value);

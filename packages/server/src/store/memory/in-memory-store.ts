@@ -1,5 +1,5 @@
 import type { ListMessagesOptions, Store } from '../port.ts';
-import type { ApiKeyRecord, EnvironmentRecord, MessageRecord, NewMessage, SessionPatch, SessionRecord, SessionSecretRecord } from '../records.ts';
+import type { ApiKeyRecord, EnvironmentRecord, MessageRecord, NewMessage, SessionPatch, SessionRecord, SessionSecretRecord } from '../../domain/index.ts';
 import { UnknownSessionError } from '../store-error.ts';
 import type { PaymentStore } from '../payment-store.ts';
 import { InMemoryPaymentStore } from './in-memory-payment-store.ts';

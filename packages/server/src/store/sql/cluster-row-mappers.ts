@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { SessionLease, TaskCheckpoint, WorkerRecord } from '../records.ts';
+import type { SessionLease, TaskCheckpoint, WorkerRecord } from '../../domain/index.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { EpochMs, SessionLeasesTable, TaskCheckpointsTable, WorkersTable } from './store-database.ts';
 

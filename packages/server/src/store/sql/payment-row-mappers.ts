@@ -1,6 +1,6 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { ActionClass, ApprovalDecision } from '@steward/protocol';
-import type { ApprovalAction, ApprovalRecord, PaymentCardSecret, PaymentReservation, PaymentTokenRecord, StoredPaymentTokenStatus } from '../payment-records.ts';
+import type { ApprovalAction, ApprovalRecord, PaymentCardSecret, PaymentReservation, PaymentTokenRecord, StoredPaymentTokenStatus } from '../../domain/index.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { ApprovalsTable, Cents, EpochMs, PaymentTokensTable } from './store-database.ts';
 

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { AgentName, ExecutionStatus, MessageType, SessionStatus } from '@steward/protocol';
-import type { ApiKeyRecord, EnvironmentRecord, MessageContent, MessageRecord, SessionRecord } from '../records.ts';
+import type { ApiKeyRecord, EnvironmentRecord, MessageContent, MessageRecord, SessionRecord } from '../../domain/index.ts';
 import { isSealed, type SecretBox } from '../secrets/secret-box.ts';
 import type { ApiKeysTable, EnvironmentsTable, EpochMs, MessagesTable, SessionsTable } from './store-database.ts';
 

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ClusterStore } from '../cluster-store.ts';
-import type { SessionLease, TaskCheckpoint, WorkerHeartbeat, WorkerRecord } from '../records.ts';
+import type { SessionLease, TaskCheckpoint, WorkerHeartbeat, WorkerRecord } from '../../domain/index.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import { UnknownSessionError } from '../store-error.ts';
 import { rowToCheckpoint, rowToLease, rowToWorker, sealCheckpointData } from './cluster-row-mappers.ts';

@@ -1,13 +1,6 @@
 import type { Kysely, Updateable } from 'kysely';
 import type { PaymentStore } from '../payment-store.ts';
-import type {
-  ApprovalPatch,
-  ApprovalRecord,
-  PaymentCardSecret,
-  PaymentTokenPatch,
-  PaymentTokenRecord,
-  StoredPaymentTokenStatus,
-} from '../payment-records.ts';
+import type { ApprovalPatch, ApprovalRecord, PaymentCardSecret, PaymentTokenPatch, PaymentTokenRecord, StoredPaymentTokenStatus } from '../../domain/index.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import { approvalToRow, openCardColumn, paymentTokenToRow, reservationToColumn, rowToApproval, rowToPaymentToken } from './payment-row-mappers.ts';
 import type { ApprovalsTable, PaymentTokensTable, StoreDatabase } from './store-database.ts';

@@ -2,15 +2,7 @@ import { Migrator, sql, type Kysely, type Updateable } from 'kysely';
 import type { Clock } from '../../util/clock.ts';
 import { systemClock } from '../../util/clock.ts';
 import type { ListMessagesOptions, Store } from '../port.ts';
-import type {
-  ApiKeyRecord,
-  EnvironmentRecord,
-  MessageRecord,
-  NewMessage,
-  SessionPatch,
-  SessionRecord,
-  SessionSecretRecord,
-} from '../records.ts';
+import type { ApiKeyRecord, EnvironmentRecord, MessageRecord, NewMessage, SessionPatch, SessionRecord, SessionSecretRecord } from '../../domain/index.ts';
 import { isSealed, SecretBoxError, type SecretBox } from '../secrets/secret-box.ts';
 import { StoreError, UnknownSessionError } from '../store-error.ts';
 import { storeMigrationProvider } from './migrations/store-migrations.ts';
