@@ -47,8 +47,11 @@ module.exports = {
     only('browser', ['util', 'errors', 'safety']),
     only('agent', ['util', 'errors', 'domain', 'safety', 'llm', 'browser']),
     only('sessions', ['util', 'errors', 'domain', 'safety', 'agent', 'llm', 'browser', 'store', 'bus', 'files', 'replay']),
+    // What runs sessions (the session service, tasks, runtimes, a cluster worker's commands and
+    // membership); the routes and an API node never import it, they get `Sessions`.
+    only('worker', ['util', 'errors', 'domain', 'safety', 'agent', 'llm', 'browser', 'store', 'bus', 'files', 'replay', 'sessions', 'cluster']),
     only('api', ['util', 'errors', 'domain', 'sessions', 'bus', 'counters']),
-    // Cluster mode's two sides of the worker boundary; the routes never see it (they get `Sessions`).
+    // Cluster mode's API side and the wire between the roles; the routes never see it (they get `Sessions`).
     only('cluster', ['util', 'errors', 'domain', 'sessions', 'store', 'bus', 'files', 'replay', 'browser']),
     {
       name: 'protocol-has-no-server-imports',
@@ -109,7 +112,7 @@ module.exports = {
     // The public suffix list: one file decides what a site is.
     vendor('tldts', 'safety/task-scope\\.ts$'),
     // Reads a desktop screenshot's type and size: one file checks what clients send.
-    vendor('image-size', 'sessions/screen-image\\.ts$'),
+    vendor('image-size', 'worker/screen-image\\.ts$'),
     vendor('kysely', 'store/'),
     vendor('better-sqlite3', 'store/'),
     vendor('pg', 'store/'),

@@ -1,6 +1,6 @@
 import type { LanguageModel } from '../../packages/server/src/llm/index.ts';
 import type { HazardCategory } from '../../packages/server/src/safety/index.ts';
-import { TaskScreener } from '../../packages/server/src/sessions/task-screener.ts';
+import { TaskScreener } from '../../packages/server/src/worker/task-screener.ts';
 import type { ScreeningCase } from './screening-case.ts';
 
 /** What screening did with one case: refused by the rules or the model, unscreened (fail-closed), or let through. */

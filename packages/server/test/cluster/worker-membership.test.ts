@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WorkerMembership, type MemberSessions } from '../../src/cluster/worker-membership.ts';
+import { WorkerMembership, type MemberSessions } from '../../src/worker/worker-membership.ts';
 import { InMemoryStore } from '../../src/store/memory/in-memory-store.ts';
 import type { Clock } from '../../src/util/index.ts';
 import { session } from '../store/store-contract.ts';

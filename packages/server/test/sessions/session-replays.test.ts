@@ -7,7 +7,8 @@ import { InMemoryEventBus } from '../../src/bus/memory/in-memory-event-bus.ts';
 import { StaticModelRegistry, type DecideRequest, type Decision, type LanguageModel } from '../../src/llm/index.ts';
 import { DiskReplayStore } from '../../src/replay/disk/disk-replay-store.ts';
 import type { ReplayStore } from '../../src/replay/index.ts';
-import { LiveViewTokens, SessionService, type SessionEvent } from '../../src/sessions/index.ts';
+import { LiveViewTokens, type SessionEvent } from '../../src/sessions/index.ts';
+import { SessionService } from '../../src/worker/index.ts';
 import { InMemoryStore } from '../../src/store/memory/in-memory-store.ts';
 import type { Clock } from '../../src/util/index.ts';
 

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFakeBrowserPool, type FakeBrowserPool } from '../../src/browser/fake/fake-browser-pool.ts';
 import { InMemoryEventBus } from '../../src/bus/memory/in-memory-event-bus.ts';
 import { StaticModelRegistry, type Decision, type DecideRequest, type LanguageModel } from '../../src/llm/index.ts';
-import { LiveViewTokens, SessionService, type SessionEvent } from '../../src/sessions/index.ts';
+import { LiveViewTokens, type SessionEvent } from '../../src/sessions/index.ts';
+import { SessionService } from '../../src/worker/index.ts';
 import { InMemoryStore } from '../../src/store/memory/in-memory-store.ts';
 import { systemClock } from '../../src/util/index.ts';
 

@@ -3,7 +3,8 @@ import { createFakeBrowserPool, type FakeBrowserPool } from '../../src/browser/f
 import { InMemoryEventBus } from '../../src/bus/memory/in-memory-event-bus.ts';
 import { StaticModelRegistry, type DecideRequest, type Decision, type LanguageModel } from '../../src/llm/index.ts';
 import { screenIntent } from '../../src/safety/index.ts';
-import { LiveViewTokens, SessionService, type SessionEvent } from '../../src/sessions/index.ts';
+import { LiveViewTokens, type SessionEvent } from '../../src/sessions/index.ts';
+import { SessionService } from '../../src/worker/index.ts';
 import { InMemoryStore } from '../../src/store/memory/in-memory-store.ts';
 import { systemClock } from '../../src/util/index.ts';
 

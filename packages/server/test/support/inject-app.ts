@@ -5,7 +5,8 @@ import { createFakeBrowserPool, type FakeBrowserPool } from '../../src/browser/f
 import { InMemoryEventBus } from '../../src/bus/memory/in-memory-event-bus.ts';
 import { InMemoryWindowCounters } from '../../src/counters/memory/in-memory-window-counters.ts';
 import { StaticModelRegistry } from '../../src/llm/index.ts';
-import { ApiKeyService, LiveViewTokens, SessionService, type SessionEvent } from '../../src/sessions/index.ts';
+import { ApiKeyService, LiveViewTokens, type SessionEvent } from '../../src/sessions/index.ts';
+import { SessionService } from '../../src/worker/index.ts';
 import { InMemoryStore } from '../../src/store/memory/in-memory-store.ts';
 import { systemClock, type Clock } from '../../src/util/index.ts';
 

@@ -8,23 +8,17 @@ import type { ReplayStore } from '../replay/index.ts';
 import type { Store } from '../store/index.ts';
 import type { MessageRecord, NewMessage, SessionRecord } from '../domain/index.ts';
 import type { Clock } from '../util/index.ts';
-import type { SessionEvent } from './session-events.ts';
+import type { SessionEvent } from '../sessions/session-events.ts';
 import type { SessionRuntime } from './session-runtime.ts';
-import { webhookPayloads, type WebhookSession } from './webhooks/index.ts';
-import { transition, type SessionTransition } from './state-machine.ts';
-import { SessionActivity } from './session-activity.ts';
+import { webhookPayloads, type WebhookSession } from '../sessions/webhooks/index.ts';
+import { transition, type SessionTransition } from '../sessions/state-machine.ts';
+import { SessionActivity } from '../sessions/session-activity.ts';
 import { VisibleMessageCache } from './visible-message-cache.ts';
-import type { LiveViewTokens } from './live-view-tokens.ts';
-import { isDemoSession, type DemoKit } from './demo-sessions.ts';
-import type { SessionOwnership } from './session-ownership.ts';
+import type { LiveViewTokens } from '../sessions/live-view-tokens.ts';
+import { isDemoSession, type DemoKit } from '../sessions/demo-sessions.ts';
+import type { SessionOwnership } from '../sessions/session-ownership.ts';
+import type { Logger } from '../sessions/logger.ts';
 import { TaskCheckpoints } from './task-checkpoints.ts';
-
-export interface Logger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-  debug(obj: object, msg?: string): void;
-}
 
 /** Fire-and-forget delivery of webhook events (`WebhookDispatcher`, or a fake in unit tests). */
 export interface WebhookSink {

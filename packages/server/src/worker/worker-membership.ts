@@ -1,5 +1,6 @@
 import { AppError } from '../errors/index.ts';
-import type { Logger, SessionService } from '../sessions/index.ts';
+import type { Logger } from '../sessions/index.ts';
+import type { SessionService } from './session-service.ts';
 
 /** What membership asks of the session service: which sessions run here, and taking one over or giving it up. */
 export type MemberSessions = Pick<SessionService, 'liveSessionIds' | 'runs' | 'adopt' | 'relinquish'>;

@@ -1,7 +1,7 @@
 import { classifyIntent, IntentClassifierError } from '../agent/index.ts';
 import type { LanguageModel } from '../llm/port.ts';
 import { HAZARD_CATEGORY_INFO, screenIntent, type HazardCategory, type ScreeningVerdict } from '../safety/index.ts';
-import type { Logger } from './session-core.ts';
+import type { Logger } from '../sessions/logger.ts';
 
 /** What screening decided about a task, a follow-up message or a session goal. */
 export type ScreeningOutcome =

@@ -2,11 +2,12 @@ import { Readable } from 'node:stream';
 import type { CommandBus, CommandServing } from '../bus/command-bus.ts';
 import type { EventBus } from '../bus/port.ts';
 import { AppError } from '../errors/index.ts';
-import type { Logger, SessionService } from '../sessions/index.ts';
+import type { Logger } from '../sessions/index.ts';
+import type { SessionService } from './session-service.ts';
 import type { Store } from '../store/index.ts';
 import { errorMessage } from '../util/index.ts';
-import { LIVE_STREAM_EXPIRY_MS, type SessionCommandName, type SessionCommands } from './session-commands.ts';
-import { fromBase64, toBase64, type LiveFrameEvent } from './wire-codecs.ts';
+import { LIVE_STREAM_EXPIRY_MS, type SessionCommandName, type SessionCommands } from '../cluster/session-commands.ts';
+import { fromBase64, toBase64, type LiveFrameEvent } from '../cluster/wire-codecs.ts';
 
 type Handlers = { [K in SessionCommandName]: (payload: SessionCommands[K]) => Promise<unknown> };
 

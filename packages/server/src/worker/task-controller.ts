@@ -6,33 +6,20 @@ import { ModelError } from '../llm/port.ts';
 import type { MessageContent, SessionRecord } from '../domain/index.ts';
 import { errorMessage } from '../util/index.ts';
 import type { SessionCore } from './session-core.ts';
+import type { DesktopStepInput, SendMessageInput } from '../sessions/sessions-port.ts';
 import type { RunningTask, SessionRuntime } from './session-runtime.ts';
-import { hasActiveTask } from './state-machine.ts';
+import { hasActiveTask } from '../sessions/state-machine.ts';
 import { TaskScreener, type ScreeningOutcome } from './task-screener.ts';
-import { webhookPayloads } from './webhooks/index.ts';
-import { ApprovalDesk, type AskingHost } from './approval-desk.ts';
-import type { PaymentTokenService } from './payment-tokens.ts';
-import { SessionSecretService } from './session-secrets.ts';
+import { webhookPayloads } from '../sessions/webhooks/index.ts';
+import { ApprovalDesk, type AskingHost } from '../sessions/approval-desk.ts';
+import type { PaymentTokenService } from '../sessions/payment-tokens.ts';
+import { SessionSecretService } from '../sessions/session-secrets.ts';
 import { TaskScope } from '../safety/index.ts';
 import { isClientScreen, StepInProgressError, type ClientScreen, type ScreenImage, type ScreenStep } from '../browser/client-screen.ts';
 import { decodeScreenshot } from './screen-image.ts';
-import { isDesktopSession } from './session-kinds.ts';
+import { isDesktopSession } from '../sessions/session-kinds.ts';
 import type { SessionReplays } from './session-replays.ts';
 import { anySignal, raceSignal } from '../util/abort.ts';
-
-export interface SendMessageInput {
-  message: string;
-  startUrl?: string | undefined;
-  configUpdates?: Record<string, unknown> | undefined;
-}
-
-/** A desktop session's step, as the route received it. */
-export interface DesktopStepInput {
-  /** Base64 PNG or JPEG (or a data URL of one). */
-  screenshot: string;
-  /** The task, a follow-up or the answer to the agent's question. */
-  message?: string | undefined;
-}
 
 /** How long a desktop step waits while the session is paused before it answers with no action. */
 const PAUSED_STEP_HOLD_MS = 10_000;

@@ -15,49 +15,29 @@ import type { ApprovalRecord, EnvironmentRecord, MessageRecord, SessionRecord } 
 import type { Subscription } from '../bus/port.ts';
 import { EgressPolicyError } from '../safety/index.ts';
 import { errorMessage, newId } from '../util/index.ts';
-import type { SessionEvent } from './session-events.ts';
+import type { SessionEvent } from '../sessions/session-events.ts';
 import { browserFailure } from './browser-failures.ts';
 import { SessionCore, type SessionDeps } from './session-core.ts';
 import { SessionRuntime } from './session-runtime.ts';
-import { hasActiveTask, INITIAL_STATE } from './state-machine.ts';
+import { hasActiveTask, INITIAL_STATE } from '../sessions/state-machine.ts';
 import { SessionFiles } from './session-files.ts';
 import { SessionReplays } from './session-replays.ts';
-import { PaymentTokenService } from './payment-tokens.ts';
-import { SessionSecretService } from './session-secrets.ts';
+import { PaymentTokenService } from '../sessions/payment-tokens.ts';
+import { SessionSecretService } from '../sessions/session-secrets.ts';
 import type { SecretVault } from '../browser/secret-vault.ts';
-import { cancelPendingApprovals } from './approval-desk.ts';
-import { TaskController, type DesktopStepInput, type SendMessageInput } from './task-controller.ts';
+import { cancelPendingApprovals } from '../sessions/approval-desk.ts';
+import { TaskController } from './task-controller.ts';
+import type { CreateSessionInput, DesktopStepInput, MessagesView, SendMessageInput, Sessions } from '../sessions/sessions-port.ts';
 import { isClientScreen, type ScreenStep } from '../browser/client-screen.ts';
-import { isDesktopSession } from './session-kinds.ts';
-import { DEMO_MAX_STEPS, DEMO_OPTION, demoEgress, isDemoSession } from './demo-sessions.ts';
-import { summarizeSessions, type SessionSummary } from './session-summaries.ts';
-
-export interface CreateSessionInput {
-  agentName: AgentName;
-  webhookUrl?: string | undefined;
-  maxSteps: number;
-  goal?: string | undefined;
-  restoreFromEnvironmentId?: string | undefined;
-  restoreFromSessionId?: string | undefined;
-  restoreDefaultEnvironment?: boolean | undefined;
-  /** Per-session domain lists for the egress firewall. */
-  egress?: { allowDomains?: string[] | undefined; denyDomains?: string[] | undefined } | undefined;
-  options: Record<string, unknown>;
-  /** `secrets` of the request (see `SessionSecretService.parse`); kept sealed, never in `options`. */
-  secrets?: unknown;
-}
-
-export interface MessagesView {
-  messages: MessageRecord[];
-  status: ExecutionStatus;
-  hasAgent: boolean;
-}
+import { isDesktopSession } from '../sessions/session-kinds.ts';
+import { DEMO_MAX_STEPS, DEMO_OPTION, demoEgress, isDemoSession } from '../sessions/demo-sessions.ts';
+import { summarizeSessions, type SessionSummary } from '../sessions/session-summaries.ts';
 
 /**
  * The application core behind every endpoint. Methods take the caller's API key id and answer
  * 404 for sessions of other keys.
  */
-export class SessionService {
+export class SessionService implements Sessions {
   private readonly core: SessionCore;
   private readonly tasks: TaskController;
   /** Files of sessions (uploads, downloads): the file routes use it directly. */
