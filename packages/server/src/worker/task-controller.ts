@@ -386,7 +386,7 @@ export class TaskController {
 
   /**
    * `config_updates.max_cost_usd`: the task stops once its model calls cost more. Needs the
-   * agent's prices (`STEWARD_PRICES`), else no cost is known: a 422 says so rather than a cap that
+   * agent's prices (`STEWARD_MODEL_PRICE`, `STEWARD_FAST_MODEL_PRICE`), else no cost is known: a 422 says so rather than a cap that
    * never fires.
    */
   private costCapOf(record: SessionRecord, configUpdates: Record<string, unknown> | undefined): ReturnType<typeof costStop>[] {

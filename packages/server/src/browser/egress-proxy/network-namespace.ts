@@ -40,7 +40,7 @@ const HOW_TO_FIX =
   'The browser runs in a network namespace of its own so that only the egress proxy can reach the network. ' +
   'It needs util-linux (unshare, nsenter) and iproute2 (apt-get install -y iproute2), and, when not running as root, ' +
   'unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1 or user.max_user_namespaces > 0). ' +
-  'STEWARD_BROWSER_NETWORK_SANDBOX=off runs without it, and then UDP from pages (WebRTC) is not contained.';
+  'STEWARD_BROWSER_NETWORK_NAMESPACE=off runs without it, and then UDP from pages (WebRTC) is not contained.';
 
 function findTool(name: string): string {
   for (const dir of ['/usr/bin', '/usr/sbin', '/bin', '/sbin']) {
