@@ -9,6 +9,7 @@ import {
   type CommandHandler,
   type CommandServing,
 } from '../bus/command-bus.ts';
+import { PendingAnswers } from '../bus/pending-answers.ts';
 
 export interface RedisCommandBusOptions {
   url: string;
@@ -29,13 +30,6 @@ interface CommandMessage {
 /** What a server publishes to the requester's `replyTo`; `value` is absent for an `undefined` answer. */
 type AnswerMessage = { id: string; ok: true; value?: unknown } | { id: string; ok: false; error?: unknown };
 
-interface Waiting {
-  readonly target: string;
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: unknown) => void;
-  readonly timer: ReturnType<typeof setTimeout>;
-}
-
 /**
  * Commands across processes on Redis pub/sub. A node serving a target subscribes to its
  * channel; a requester publishes there and hears the answer on a reply channel of its own.
@@ -53,7 +47,7 @@ export class RedisCommandBus implements CommandBus {
   readonly #replyChannel: string;
   /** The SUBSCRIBE to the reply channel, made on the first request. */
   #replies: Promise<void> | undefined;
-  readonly #waiting = new Map<string, Waiting>();
+  readonly #pending = new PendingAnswers<string>();
   /** Handlers by the channel of their target. */
   readonly #served = new Map<string, CommandHandler>();
   #closing: Promise<void> | undefined;
@@ -80,20 +74,17 @@ export class RedisCommandBus implements CommandBus {
       return Promise.reject(error);
     }
     const timeoutMs = options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
-    return new Promise((resolve, reject) => {
-      // The deadline covers the sending too: a Redis that is away makes a timeout, not a hang.
-      const timer = setTimeout(() => this.#settle(id)?.reject(new CommandUnreachableError(target, 'timeout', `No answer from ${target} to ${name} within ${timeoutMs} ms`)), timeoutMs);
-      timer.unref();
-      this.#waiting.set(id, { target, resolve, reject, timer });
-      this.#send(id, target, text).catch((error: unknown) => {
-        const waiting = this.#settle(id);
-        if (waiting === undefined) return; // Closed or timed out meanwhile: nobody to tell.
-        this.#warn({ target, err: error }, 'redis_command_bus_publish_failed');
-        const sendFailed = new CommandUnreachableError(target, 'no_server', `The command to ${target} could not be sent`);
-        sendFailed.cause = error;
-        waiting.reject(sendFailed);
-      });
+    // The deadline covers the sending too: a Redis that is away makes a timeout, not a hang.
+    const answered = this.#pending.wait(id, target, name, timeoutMs);
+    this.#send(id, target, text).catch((error: unknown) => {
+      const waiting = this.#pending.settle(id);
+      if (waiting === undefined) return; // Closed or timed out meanwhile: nobody to tell.
+      this.#warn({ target, err: error }, 'redis_command_bus_publish_failed');
+      const sendFailed = new CommandUnreachableError(target, 'no_server', `The command to ${target} could not be sent`);
+      sendFailed.cause = error;
+      waiting.reject(sendFailed);
     });
+    return answered;
   }
 
   async serve(target: string, handler: CommandHandler): Promise<CommandServing> {
@@ -123,10 +114,7 @@ export class RedisCommandBus implements CommandBus {
   }
 
   async #close(): Promise<void> {
-    for (const id of [...this.#waiting.keys()]) {
-      const waiting = this.#settle(id);
-      waiting?.reject(new CommandUnreachableError(waiting.target, 'closed', `The command bus closed before ${waiting.target} answered`));
-    }
+    this.#pending.closeAll();
     this.#served.clear();
     await Promise.all([this.#publisher.quit().catch(() => this.#publisher.disconnect()), this.#subscriber.quit().catch(() => this.#subscriber.disconnect())]);
   }
@@ -134,9 +122,9 @@ export class RedisCommandBus implements CommandBus {
   async #send(id: string, target: string, text: string): Promise<void> {
     // The answer can come as soon as the command is out: listen before speaking.
     await this.#listenForAnswers();
-    if (!this.#waiting.has(id)) return;
+    if (!this.#pending.has(id)) return;
     const reached = await this.#publisher.publish(this.#commandChannel(target), text);
-    if (reached === 0) this.#settle(id)?.reject(new CommandUnreachableError(target, 'no_server', `Nothing serves ${target}`));
+    if (reached === 0) this.#pending.settle(id)?.reject(new CommandUnreachableError(target, 'no_server', `Nothing serves ${target}`));
   }
 
   #listenForAnswers(): Promise<void> {
@@ -158,15 +146,6 @@ export class RedisCommandBus implements CommandBus {
     if (this.#served.get(channel) === handler) this.#served.delete(channel);
   }
 
-  /** Takes a waiting request off the books (once): its timer stops and a late answer is ignored. */
-  #settle(id: string): Waiting | undefined {
-    const waiting = this.#waiting.get(id);
-    if (waiting === undefined) return undefined;
-    this.#waiting.delete(id);
-    clearTimeout(waiting.timer);
-    return waiting;
-  }
-
   #hear(channel: string, text: string): void {
     if (channel === this.#replyChannel) {
       this.#takeAnswer(text);
@@ -182,7 +161,7 @@ export class RedisCommandBus implements CommandBus {
       this.#warn({ channel: this.#replyChannel }, 'redis_command_bus_malformed_answer');
       return;
     }
-    const waiting = this.#settle(answer.id);
+    const waiting = this.#pending.settle(answer.id);
     if (waiting === undefined) return; // It timed out (or the bus closed) before the answer came.
     if (answer.ok) {
       waiting.resolve(answer.value);

@@ -7,16 +7,10 @@ import {
   type CommandHandler,
   type CommandServing,
 } from '../command-bus.ts';
+import { PendingAnswers } from '../pending-answers.ts';
 
 export interface InProcessCommandBusOptions {
   errorCodec?: CommandErrorCodec | undefined;
-}
-
-interface Waiting {
-  readonly target: string;
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: unknown) => void;
-  readonly timer: ReturnType<typeof setTimeout>;
 }
 
 /**
@@ -27,7 +21,7 @@ interface Waiting {
 export class InProcessCommandBus implements CommandBus {
   readonly #errorCodec: CommandErrorCodec;
   readonly #handlers = new Map<string, CommandHandler>();
-  readonly #waiting = new Map<number, Waiting>();
+  readonly #pending = new PendingAnswers<number>();
   #lastId = 0;
   #closed = false;
 
@@ -46,28 +40,25 @@ export class InProcessCommandBus implements CommandBus {
       return Promise.reject(error);
     }
     const timeoutMs = options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
-    return new Promise((resolve, reject) => {
-      const id = ++this.#lastId;
-      const timer = setTimeout(() => this.#settle(id)?.reject(new CommandUnreachableError(target, 'timeout', `No answer from ${target} to ${name} within ${timeoutMs} ms`)), timeoutMs);
-      timer.unref();
-      this.#waiting.set(id, { target, resolve, reject, timer });
-      // A microtask away, as over the wire: the handler never runs inside the caller's stack.
-      Promise.resolve()
-        .then(() => handler(name, sent))
-        .then(
-          (answer) => {
-            const waiting = this.#settle(id);
-            if (waiting === undefined) return; // Timed out or closed meanwhile.
-            try {
-              waiting.resolve(jsonRoundTrip(answer));
-            } catch (error) {
-              // Redis cannot carry such an answer either; the requester learns why.
-              waiting.reject(this.#crossError(error));
-            }
-          },
-          (error: unknown) => this.#settle(id)?.reject(this.#crossError(error)),
-        );
-    });
+    const id = ++this.#lastId;
+    const answered = this.#pending.wait(id, target, name, timeoutMs);
+    // A microtask away, as over the wire: the handler never runs inside the caller's stack.
+    Promise.resolve()
+      .then(() => handler(name, sent))
+      .then(
+        (answer) => {
+          const waiting = this.#pending.settle(id);
+          if (waiting === undefined) return; // Timed out or closed meanwhile.
+          try {
+            waiting.resolve(jsonRoundTrip(answer));
+          } catch (error) {
+            // Redis cannot carry such an answer either; the requester learns why.
+            waiting.reject(this.#crossError(error));
+          }
+        },
+        (error: unknown) => this.#pending.settle(id)?.reject(this.#crossError(error)),
+      );
+    return answered;
   }
 
   async serve(target: string, handler: CommandHandler): Promise<CommandServing> {
@@ -84,19 +75,7 @@ export class InProcessCommandBus implements CommandBus {
   async close(): Promise<void> {
     this.#closed = true;
     this.#handlers.clear();
-    for (const id of [...this.#waiting.keys()]) {
-      const waiting = this.#settle(id);
-      waiting?.reject(new CommandUnreachableError(waiting.target, 'closed', `The command bus closed before ${waiting.target} answered`));
-    }
-  }
-
-  /** Takes a waiting request off the books (once): its timer stops and a late answer is ignored. */
-  #settle(id: number): Waiting | undefined {
-    const waiting = this.#waiting.get(id);
-    if (waiting === undefined) return undefined;
-    this.#waiting.delete(id);
-    clearTimeout(waiting.timer);
-    return waiting;
+    this.#pending.closeAll();
   }
 
   /** The error as the requester of a remote handler would see it: encoded, sent, decoded. */
