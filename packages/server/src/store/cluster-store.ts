@@ -27,6 +27,19 @@ export interface ClusterStore {
   releaseSession(sessionId: string, workerId: string): Promise<void>;
   /** Leases whose expiry is before `at` (sessions to adopt), the longest expired first. */
   expiredLeases(at: Date): Promise<SessionLease[]>;
+  /**
+   * Ids of the sessions created before `createdBefore` that have no lease at all and could still
+   * run (neither `terminated` nor `error`: nothing runs those, and adopting refuses them), the
+   * oldest first, then by id: sessions to adopt, like expired leases. A worker stores a session
+   * and claims it right after, so a session created a while ago with no lease lost its worker
+   * between the two. The rule that makes this safe: a lease row goes only when its session ends
+   * (deleted, with the row; terminated, after the status is written) or when a worker that
+   * claimed it to adopt it does not run it after all (it ended meanwhile, or that worker is
+   * shutting down, and then another should take it); a worker that leaves expires its leases
+   * rather than dropping them. So no running session is without a lease once claimed, and a
+   * live one without any waits for an owner.
+   */
+  unleasedSessions(createdBefore: Date): Promise<string[]>;
   leaseOf(sessionId: string): Promise<SessionLease | undefined>;
 
   /**

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { WorkerMembership, type MemberSessions } from '../../src/worker/worker-membership.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { ADOPTION_CONCURRENCY, WorkerMembership, type MemberSessions } from '../../src/worker/worker-membership.ts';
 import { InMemoryStore } from '../../src/store/memory/in-memory-store.ts';
 import type { Clock } from '../../src/util/index.ts';
 import { session } from '../store/store-contract.ts';
@@ -17,11 +17,22 @@ class ManualClock implements Clock {
   }
 }
 
+/** A promise the test resolves when it chooses. */
+class Gate {
+  open!: () => void;
+  readonly opened = new Promise<void>((resolve) => (this.open = resolve));
+}
+
 /** A session service reduced to what membership reads and does, recording what it was asked. */
 class FakeSessions implements MemberSessions {
   readonly running = new Set<string>();
   readonly relinquished: string[] = [];
   adoptable = true;
+  /** When set, each adoption waits for it (a browser context being opened). */
+  gate: Gate | undefined;
+  /** Adoptions under way now, and the most there were at once. */
+  adopting = 0;
+  maxAdopting = 0;
   liveSessionIds(): string[] {
     return [...this.running];
   }
@@ -30,6 +41,13 @@ class FakeSessions implements MemberSessions {
   }
   async adopt(id: string): Promise<boolean> {
     if (!this.adoptable) return false;
+    this.adopting++;
+    this.maxAdopting = Math.max(this.maxAdopting, this.adopting);
+    try {
+      await this.gate?.opened;
+    } finally {
+      this.adopting--;
+    }
     this.running.add(id);
     return true;
   }
@@ -46,9 +64,18 @@ async function worker(store: InMemoryStore, clock: ManualClock, id: string, capa
   return { sessions, membership };
 }
 
-async function withSessions(store: InMemoryStore, ids: string[]): Promise<void> {
-  for (const id of ids) await store.insertSession(session({ id }));
+async function withSessions(store: InMemoryStore, ids: string[], createdAt?: Date): Promise<void> {
+  for (const id of ids) await store.insertSession(session({ id, ...(createdAt && { createdAt }) }));
 }
+
+/** Leases of a worker that died: claimed, then expired before `clock`'s now. */
+async function lostLeases(store: InMemoryStore, clock: Clock, ids: string[]): Promise<void> {
+  const expired = new Date(clock.now().getTime() - 1);
+  for (const id of ids) expect(await store.claimSession(id, 'dead', expired, new Date(expired.getTime() - TTL))).toBe(true);
+}
+
+/** Lets timers and the I/O queued before them run. */
+const aMoment = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe('WorkerMembership', () => {
   it('heartbeats its capacity and load, so placement sees it at once', async () => {
@@ -153,5 +180,129 @@ describe('WorkerMembership', () => {
     expect((await store.expiredLeases(clock.now())).map((l) => l.sessionId)).toEqual(['s2']);
     expect((await store.liveWorkers(new Date(0))).map((w) => w.id)).toEqual(['a']);
     await a.membership.stop();
+  });
+  it('keeps renewing its own leases while a slow adoption round runs', async () => {
+    // Real time, a short lease: rounds every 100 ms; the adoptions never end until the test says.
+    const ttl = 300;
+    const clock: Clock = { now: () => new Date() };
+    const store = new InMemoryStore();
+    await withSessions(store, ['mine', 'lost-1', 'lost-2']);
+    await lostLeases(store, clock, ['lost-1', 'lost-2']);
+    const sessions = new FakeSessions();
+    sessions.gate = new Gate();
+    const membership = new WorkerMembership({ store, workerId: 'a', capacity: 10, leaseTtlMs: ttl, clock, logger: quiet });
+    await membership.start(sessions);
+    sessions.running.add('mine');
+    await membership.claim('mine');
+    try {
+      await vi.waitFor(() => expect(sessions.adopting).toBeGreaterThan(0), { timeout: 5_000 });
+      const before = (await store.leaseOf('mine'))!.expiresAt.getTime();
+      await vi.waitFor(async () => expect((await store.leaseOf('mine'))!.expiresAt.getTime()).toBeGreaterThan(before), { timeout: 5_000 });
+      // Renewed while the adoptions were still waiting, and still this worker's.
+      expect(sessions.adopting).toBeGreaterThan(0);
+      expect((await store.leaseOf('mine'))?.workerId).toBe('a');
+    } finally {
+      sessions.gate.open();
+      await membership.stop();
+    }
+    expect(sessions.liveSessionIds().sort()).toEqual(['lost-1', 'lost-2', 'mine']);
+  });
+
+  it(`adopts ${ADOPTION_CONCURRENCY} sessions at a time, no more`, async () => {
+    const store = new InMemoryStore();
+    const clock = new ManualClock();
+    const ids = Array.from({ length: 10 }, (_, i) => `lost-${i}`);
+    await withSessions(store, ids);
+    await lostLeases(store, clock, ids);
+    const b = await worker(store, clock, 'b', 10);
+    b.sessions.gate = new Gate();
+    const round = b.membership.tick();
+    await vi.waitFor(() => expect(b.sessions.adopting).toBeGreaterThanOrEqual(ADOPTION_CONCURRENCY));
+    await aMoment();
+    expect(b.sessions.adopting).toBe(ADOPTION_CONCURRENCY);
+    b.sessions.gate.open();
+    await round;
+    expect(b.sessions.maxAdopting).toBe(ADOPTION_CONCURRENCY);
+    expect(b.sessions.liveSessionIds().sort()).toEqual([...ids].sort());
+    await b.membership.stop();
+  });
+
+  it('adopting in parallel never goes past its free capacity', async () => {
+    const store = new InMemoryStore();
+    const clock = new ManualClock();
+    const ids = Array.from({ length: 10 }, (_, i) => `lost-${i}`);
+    await withSessions(store, [...ids, 'mine']);
+    await lostLeases(store, clock, ids);
+    const b = await worker(store, clock, 'b', 4);
+    b.sessions.running.add('mine');
+    await b.membership.claim('mine');
+    b.sessions.gate = new Gate();
+    const round = b.membership.tick();
+    await vi.waitFor(() => expect(b.sessions.adopting).toBeGreaterThanOrEqual(3));
+    await aMoment();
+    expect(b.sessions.adopting).toBe(3);
+    b.sessions.gate.open();
+    await round;
+    // Capacity 4, one running: three adopted; the other leases stay the dead worker's.
+    expect(b.sessions.maxAdopting).toBe(3);
+    expect(b.sessions.liveSessionIds()).toHaveLength(4);
+    const leases = await Promise.all(ids.map((id) => store.leaseOf(id)));
+    expect(leases.filter((lease) => lease?.workerId === 'b')).toHaveLength(3);
+    expect(leases.filter((lease) => lease?.workerId === 'dead')).toHaveLength(7);
+    // And a later round, with no room, adopts nothing more.
+    await b.membership.tick();
+    expect(b.sessions.liveSessionIds()).toHaveLength(4);
+    await b.membership.stop();
+  });
+
+  it('adopts a session its worker stored but never claimed, once it has gone a lease time without one', async () => {
+    const store = new InMemoryStore();
+    const clock = new ManualClock();
+    await withSessions(store, ['orphan'], new Date(clock.ms - TTL - 1));
+    const b = await worker(store, clock, 'b');
+    await b.membership.tick();
+    // Seen without a lease once: it may be a moment before its claim.
+    expect(b.sessions.liveSessionIds()).toEqual([]);
+    clock.ms += TTL;
+    await withSessions(store, ['fresh'], clock.now());
+    await b.membership.tick();
+    expect(b.sessions.liveSessionIds()).toEqual(['orphan']);
+    expect((await store.leaseOf('orphan'))?.workerId).toBe('b');
+    // Created just now: a worker is about to claim it.
+    expect(await store.leaseOf('fresh')).toBeUndefined();
+    await b.membership.stop();
+  });
+
+  it('leaves alone a session claimed after it was seen without a lease, however old it looks', async () => {
+    // createdAt is stamped before the session's browser opens, so a new session can look old.
+    const store = new InMemoryStore();
+    const clock = new ManualClock();
+    await withSessions(store, ['slow'], new Date(clock.ms - 2 * TTL));
+    const a = await worker(store, clock, 'a');
+    const b = await worker(store, clock, 'b');
+    await b.membership.tick();
+    a.sessions.running.add('slow');
+    await a.membership.claim('slow');
+    clock.ms += TTL + 1;
+    await a.membership.tick();
+    await b.membership.tick();
+    expect(b.sessions.liveSessionIds()).toEqual([]);
+    expect((await store.leaseOf('slow'))?.workerId).toBe('a');
+    await a.membership.stop();
+    await b.membership.stop();
+  });
+
+  it('of two workers that find one orphaned session, exactly one adopts it', async () => {
+    const store = new InMemoryStore();
+    const clock = new ManualClock();
+    await withSessions(store, ['orphan'], new Date(clock.ms - TTL - 1));
+    const b = await worker(store, clock, 'b');
+    const c = await worker(store, clock, 'c');
+    await Promise.all([b.membership.tick(), c.membership.tick()]);
+    clock.ms += TTL;
+    await Promise.all([b.membership.tick(), c.membership.tick()]);
+    expect([...b.sessions.liveSessionIds(), ...c.sessions.liveSessionIds()]).toEqual(['orphan']);
+    await b.membership.stop();
+    await c.membership.stop();
   });
 });

@@ -615,6 +615,39 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         expect((await store.expiredLeases(at(9_000))).map((lease) => lease.sessionId)).toEqual(['session-2', 'session-1', 'session-3']);
       });
 
+      it('lists the sessions created before a time that could run and have no lease, the oldest first', async () => {
+        // session-1…3 (created at 0) are unleased; give two of them a lease, one of them expired.
+        await store.claimSession('session-1', 'w-a', at(30_000), at(0));
+        await store.claimSession('session-3', 'w-a', at(1), at(0));
+        await store.insertSession(session({ id: 'older', createdAt: at(-5_000) }));
+        await store.insertSession(session({ id: 'newer', createdAt: at(4_000) }));
+        await store.insertSession(session({ id: 'fresh', createdAt: at(10_000) }));
+        await store.insertSession(session({ id: 'ended', status: 'terminated', createdAt: at(-9_000) }));
+        await store.insertSession(session({ id: 'failed', status: 'error', createdAt: at(-9_000) }));
+        await store.insertSession(session({ id: 'busy', status: 'running', executionStatus: 'running', createdAt: at(1_000) }));
+        expect(await store.unleasedSessions(at(10_000))).toEqual(['older', 'session-2', 'busy', 'newer']);
+        // Created at the instant is not created before it.
+        expect(await store.unleasedSessions(at(0))).toEqual(['older']);
+        expect(await store.unleasedSessions(at(-5_000))).toEqual([]);
+      });
+
+      it('a session claimed has a lease, one released by its holder has none again, one deleted is not listed', async () => {
+        expect(await store.unleasedSessions(at(1_000))).toEqual(['session-1', 'session-2', 'session-3']);
+        expect(await store.claimSession('session-1', 'w-a', at(30_000), at(0))).toBe(true);
+        expect(await store.claimSession('session-2', 'w-a', at(30_000), at(0))).toBe(true);
+        expect(await store.unleasedSessions(at(1_000))).toEqual(['session-3']);
+        // Released only as the session ends: terminated first, then released, it is not listed.
+        await store.updateSession('session-1', { status: 'terminated' });
+        await store.releaseSession('session-1', 'w-a');
+        // Released by a worker that did not run it after all: another may adopt it.
+        await store.releaseSession('session-2', 'w-a');
+        expect(await store.deleteSession('session-3')).toBe(true);
+        expect(await store.unleasedSessions(at(1_000))).toEqual(['session-2']);
+        // An unleased session is claimed like a free one.
+        expect(await store.claimSession('session-2', 'w-b', at(30_000), at(2_000))).toBe(true);
+        expect(await store.unleasedSessions(at(1_000))).toEqual([]);
+      });
+
       it('of two workers racing for one lease, free or expired, exactly one wins, 20 times over', async () => {
         await raceForOneLease(store, store, 20);
       });

@@ -1,12 +1,16 @@
 import type { ClusterStore } from '../cluster-store.ts';
-import type { SessionLease, TaskCheckpoint, WorkerHeartbeat, WorkerRecord } from '../../domain/index.ts';
+import type { SessionLease, SessionRecord, TaskCheckpoint, WorkerHeartbeat, WorkerRecord } from '../../domain/index.ts';
 import { UnknownSessionError } from '../store-error.ts';
 
 const copy = <T>(value: T): T => structuredClone(value);
 const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
+/** What the cluster half reads of the store's sessions. */
+export type SessionSummary = Pick<SessionRecord, 'id' | 'status' | 'createdAt'>;
+
 /**
- * The cluster half of `InMemoryStore`; it asks the store whether a session exists. Every method
+ * The cluster half of `InMemoryStore`; it asks the store whether a session exists and, to find
+ * the sessions without a lease, what sessions there are. Every method
  * runs to its end without awaiting, so a claim's check and take are one step here too.
  */
 export class InMemoryClusterStore implements ClusterStore {
@@ -14,7 +18,10 @@ export class InMemoryClusterStore implements ClusterStore {
   private readonly leases = new Map<string, SessionLease>();
   private readonly checkpoints = new Map<string, TaskCheckpoint>();
 
-  constructor(private readonly hasSession: (id: string) => boolean) {}
+  constructor(
+    private readonly hasSession: (id: string) => boolean,
+    private readonly allSessions: () => Iterable<SessionSummary>,
+  ) {}
 
   async heartbeat(worker: WorkerHeartbeat, at: Date): Promise<void> {
     const startedAt = this.workers.get(worker.id)?.startedAt ?? at;
@@ -59,6 +66,13 @@ export class InMemoryClusterStore implements ClusterStore {
       .filter((lease) => lease.expiresAt < at)
       .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime() || (a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : 0))
       .map(copy);
+  }
+
+  async unleasedSessions(createdBefore: Date): Promise<string[]> {
+    return [...this.allSessions()]
+      .filter((session) => session.status !== 'terminated' && session.status !== 'error' && session.createdAt < createdBefore && !this.leases.has(session.id))
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map((session) => session.id);
   }
 
   async leaseOf(sessionId: string): Promise<SessionLease | undefined> {

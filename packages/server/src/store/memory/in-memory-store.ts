@@ -23,7 +23,10 @@ export class InMemoryStore implements Store {
   private readonly webhookSecrets = new Map<string, string>();
   private readonly sessionSecrets = new Map<string, Record<string, SessionSecretRecord>>();
   private readonly payments = new InMemoryPaymentStore((id) => this.sessions.has(id));
-  private readonly cluster = new InMemoryClusterStore((id) => this.sessions.has(id));
+  private readonly cluster = new InMemoryClusterStore(
+    (id) => this.sessions.has(id),
+    () => this.sessions.values(),
+  );
 
   async migrate(): Promise<void> {}
   async ping(): Promise<void> {}
@@ -161,6 +164,7 @@ export class InMemoryStore implements Store {
   renewLeases: ClusterStore['renewLeases'] = (workerId, until) => this.cluster.renewLeases(workerId, until);
   releaseSession: ClusterStore['releaseSession'] = (sessionId, workerId) => this.cluster.releaseSession(sessionId, workerId);
   expiredLeases: ClusterStore['expiredLeases'] = (at) => this.cluster.expiredLeases(at);
+  unleasedSessions: ClusterStore['unleasedSessions'] = (createdBefore) => this.cluster.unleasedSessions(createdBefore);
   leaseOf: ClusterStore['leaseOf'] = (sessionId) => this.cluster.leaseOf(sessionId);
   saveCheckpoint: ClusterStore['saveCheckpoint'] = (sessionId, data, at) => this.cluster.saveCheckpoint(sessionId, data, at);
   getCheckpoint: ClusterStore['getCheckpoint'] = (sessionId) => this.cluster.getCheckpoint(sessionId);

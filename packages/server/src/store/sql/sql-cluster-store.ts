@@ -103,6 +103,19 @@ export class SqlClusterStore implements ClusterStore {
     return rows.map(rowToLease);
   }
 
+  async unleasedSessions(createdBefore: Date): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('sessions')
+      .select('id')
+      .where('status', 'not in', ['terminated', 'error'])
+      .where('created_at', '<', ms(createdBefore))
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('session_leases').select('session_id').whereRef('session_leases.session_id', '=', 'sessions.id'))))
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
   async leaseOf(sessionId: string): Promise<SessionLease | undefined> {
     const row = await this.db.selectFrom('session_leases').selectAll().where('session_id', '=', sessionId).executeTakeFirst();
     return row === undefined ? undefined : rowToLease(row);

@@ -367,6 +367,7 @@ export class SqlStore implements Store {
   renewLeases: ClusterStore['renewLeases'] = (workerId, until) => this.#cluster.renewLeases(workerId, until);
   releaseSession: ClusterStore['releaseSession'] = (sessionId, workerId) => this.#cluster.releaseSession(sessionId, workerId);
   expiredLeases: ClusterStore['expiredLeases'] = (at) => this.#cluster.expiredLeases(at);
+  unleasedSessions: ClusterStore['unleasedSessions'] = (createdBefore) => this.#cluster.unleasedSessions(createdBefore);
   leaseOf: ClusterStore['leaseOf'] = (sessionId) => this.#cluster.leaseOf(sessionId);
   saveCheckpoint: ClusterStore['saveCheckpoint'] = (sessionId, data, at) => this.#cluster.saveCheckpoint(sessionId, data, at);
   getCheckpoint: ClusterStore['getCheckpoint'] = (sessionId) => this.#cluster.getCheckpoint(sessionId);
