@@ -51,6 +51,8 @@ export async function composeApiNode(options: ComposeOptions): Promise<StewardNo
   const keys = new ApiKeyService(store, systemClock);
   let listeningUrl = `http://${config.host}:${config.port}`;
   const leaseTtlMs = config.leaseTtlS * 1000;
+  /** Workers heard from within the lease time, as placement sees them. */
+  const liveWorkers = () => store.liveWorkers(new Date(Date.now() - leaseTtlMs));
   const sessions = new ClusterSessions({
     store,
     commands: buses.commands,
@@ -79,15 +81,17 @@ export async function composeApiNode(options: ComposeOptions): Promise<StewardNo
       config.metrics === 'off'
         ? undefined
         : new PrometheusMetrics({
-            // Cluster-wide, from the shared store: every API node reports the same sessions.
+            // Cluster-wide, from the shared store: every API node reports the same sessions and workers.
             sessions: async () => countLive(await store.listLiveSessions()),
             capacity: async () => {
-              const workers = await store.liveWorkers(new Date(Date.now() - leaseTtlMs));
+              const workers = await liveWorkers();
               return { max: workers.reduce((sum, w) => sum + w.capacity, 0), live: workers.reduce((sum, w) => sum + w.load, 0) };
             },
-            // Steps and browsers are the workers' own: their /metrics report them.
-            activity: () => ({ steps: 0, messagesByType: {} }),
-            browser: () => ({ active: 0, warm: 0, connected: false }),
+            workers: liveWorkers,
+            // This node's own queue towards the workers.
+            commandsInFlight: () => sessions.commandsInFlight(),
+            // No activity, browser or webhook sources: steps, browsers and webhook deliveries are
+            // the workers' own, and their /metrics report them; a 0 here would read as "down".
           }),
     health: async () => {
       const storeCheck = await pingStore(store);
@@ -142,7 +146,7 @@ export async function composeWorkerNode(options: ComposeOptions): Promise<Stewar
   const commands = new WorkerCommands(sessions, store, buses.liveFrames, workerLog.child({ component: 'commands' }));
   const app = buildOpsApp({
     logger: workerLog,
-    metrics: config.metrics === 'off' ? undefined : new PrometheusMetrics(metricsSources(sessions, browsers)),
+    metrics: config.metrics === 'off' ? undefined : new PrometheusMetrics(metricsSources(host)),
     health: async () => {
       const storeCheck = await pingStore(store);
       return { ok: storeCheck === 'ok', store: storeCheck, browser: browsers.stats().browserConnected ? 'up' : 'down' };

@@ -193,8 +193,11 @@ export async function pingStore(store: Store): Promise<'ok' | 'unavailable'> {
   );
 }
 
-/** The session service and the browser pool as the numbers the metrics read at each scrape. */
-export function metricsSources(sessions: SessionService, browsers: PlaywrightBrowserPool): MetricsSources {
+/**
+ * What runs sessions (embedded server, cluster worker) as the numbers the metrics read at each
+ * scrape: the session service, the browser pool and the webhook queue.
+ */
+export function metricsSources({ sessions, browsers, webhooks }: Pick<SessionHost, 'sessions' | 'browsers' | 'webhooks'>): MetricsSources {
   return {
     sessions: () => sessions.liveCounts(),
     capacity: () => {
@@ -206,6 +209,7 @@ export function metricsSources(sessions: SessionService, browsers: PlaywrightBro
       const { active, warm, browserConnected } = browsers.stats();
       return { active, warm, connected: browserConnected };
     },
+    webhookDeliveriesPending: () => webhooks.pendingCount(),
   };
 }
 

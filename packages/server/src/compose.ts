@@ -60,7 +60,7 @@ export async function composeServer(options: ComposeOptions): Promise<StewardSer
     keys,
     sse: { heartbeatMs: config.sseHeartbeatS * 1000, maxBufferBytes: config.sseMaxBufferBytes },
     models: AGENT_NAMES,
-    metrics: config.metrics === 'off' ? undefined : new PrometheusMetrics(metricsSources(sessions, browsers)),
+    metrics: config.metrics === 'off' ? undefined : new PrometheusMetrics(metricsSources({ sessions, browsers, webhooks })),
     health: async () => {
       const storeCheck = await pingStore(store);
       return { ok: storeCheck === 'ok', store: storeCheck, browser: browsers.stats().browserConnected ? 'up' : 'down' };

@@ -68,11 +68,21 @@ export class ClusterSessions implements Sessions {
    * creates between two heartbeats spreads by free capacity instead of all going to one worker.
    */
   private readonly placedSince = new Map<string, { heartbeatAt: number; placed: number }>();
+  /** Commands sent and not yet answered: this node's queue towards the workers (`/metrics`). */
+  private commandsPending = 0;
 
   constructor(private readonly options: ClusterSessionsOptions) {
     this.paymentTokens = new PaymentTokens(options.store, options.clock);
     this.files = this.fileCommands();
     this.replays = this.replayCommands();
+  }
+
+  /**
+   * Commands this node sent to workers that have no answer, error or timeout yet, touches
+   * included: a number that climbs while workers are slow or stuck, before clients see errors.
+   */
+  commandsInFlight(): number {
+    return this.commandsPending;
   }
 
   // ---- sessions ---------------------------------------------------------------------------
@@ -307,7 +317,7 @@ export class ClusterSessions implements Sessions {
     for (const worker of candidates) {
       try {
         this.notePlaced(worker);
-        return String(await this.options.commands.request(worker.id, name, payload, { timeoutMs: this.timeoutOf(name) }));
+        return String(await this.request(worker.id, name, payload));
       } catch (error) {
         if (error instanceof CommandUnreachableError && error.reason === 'no_server') continue;
         if (error instanceof AppError && (error.code === 'session_limit' || error.code === 'browser_unavailable')) continue;
@@ -349,7 +359,7 @@ export class ClusterSessions implements Sessions {
     for (let attempt = 1; ; attempt++) {
       const target = await this.ownerOf(sessionId);
       try {
-        return await this.options.commands.request(target, name, payload, { timeoutMs: this.timeoutOf(name) });
+        return await this.request(target, name, payload);
       } catch (error) {
         // The owner is gone or its lease moved: look it up again after a moment.
         const moved = (error instanceof CommandUnreachableError && error.reason === 'no_server') || (error instanceof AppError && error.code === 'worker_unavailable');
@@ -359,6 +369,16 @@ export class ClusterSessions implements Sessions {
         }
         throw this.unreachable(error);
       }
+    }
+  }
+
+  /** The one way a command leaves this node, so `commandsInFlight` counts every one until it settles. */
+  private async request<K extends SessionCommandName>(target: string, name: K, payload: SessionCommands[K], timeoutMs = this.timeoutOf(name)): Promise<unknown> {
+    this.commandsPending++;
+    try {
+      return await this.options.commands.request(target, name, payload, { timeoutMs });
+    } finally {
+      this.commandsPending--;
     }
   }
 
@@ -383,7 +403,7 @@ export class ClusterSessions implements Sessions {
     this.touchedAt.set(record.id, now);
     if (this.touchedAt.size > 10_000) this.touchedAt.clear();
     void this.ownerOf(record.id)
-      .then((worker) => this.options.commands.request(worker, 'touch', { sessionId: record.id }, { timeoutMs: 5_000 }))
+      .then((worker) => this.request(worker, 'touch', { sessionId: record.id }, 5_000))
       .catch(() => undefined);
   }
 }

@@ -7,7 +7,8 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 /**
  * The node's metrics in the Prometheus text format (`GET /metrics`), on prom-client: the
  * process's own (CPU, memory, event-loop lag), request latency by route, and gauges read from
- * the sessions and the browser pool at each scrape. Labels are routes and statuses, never ids.
+ * the sources at each scrape (sessions, browser pool, queues, workers). Labels are routes,
+ * statuses and, on a cluster API node, worker ids; never a session id, a key or a URL.
  */
 export class PrometheusMetrics {
   readonly contentType: string;
@@ -44,19 +45,57 @@ export class PrometheusMetrics {
     });
     new Gauge({ name: 'steward_session_capacity', help: 'Live sessions this node may hold (on a cluster API node: all live workers together)', registers, async collect() { this.set((await sources.capacity()).max); } });
     new Gauge({ name: 'steward_session_capacity_free', help: 'Live sessions this node may still start (on a cluster API node: all live workers together)', registers, async collect() { const { max, live } = await sources.capacity(); this.set(Math.max(0, max - live)); } });
-    new Counter({ name: 'steward_agent_steps_total', help: 'Agent steps taken since the process started', registers, collect() { this.reset(); this.inc(sources.activity().steps); } });
-    new Counter({
-      name: 'steward_messages_total',
-      help: 'Messages stored since the process started, by type (DONE and ERROR end tasks)',
-      labelNames: ['type'],
-      registers,
-      collect() {
-        this.reset();
-        for (const [type, count] of Object.entries(sources.activity().messagesByType)) this.inc({ type }, count);
-      },
-    });
-    new Gauge({ name: 'steward_browser_contexts', help: 'Browser contexts by state: active (a session holds it) or warm (ready for the next session)', labelNames: ['state'], registers, collect() { const { active, warm } = sources.browser(); this.set({ state: 'active' }, active); this.set({ state: 'warm' }, warm); } });
-    new Gauge({ name: 'steward_browser_up', help: '1 while Chromium is connected', registers, collect() { this.set(sources.browser().connected ? 1 : 0); } });
+    const { activity, browser, webhookDeliveriesPending, commandsInFlight, workers } = sources;
+    // Families of the sources this node kind has, and only those (see MetricsSources).
+    if (activity) {
+      new Counter({ name: 'steward_agent_steps_total', help: 'Agent steps taken since the process started', registers, collect() { this.reset(); this.inc(activity().steps); } });
+      new Counter({
+        name: 'steward_messages_total',
+        help: 'Messages stored since the process started, by type (DONE and ERROR end tasks)',
+        labelNames: ['type'],
+        registers,
+        collect() {
+          this.reset();
+          for (const [type, count] of Object.entries(activity().messagesByType)) this.inc({ type }, count);
+        },
+      });
+    }
+    if (browser) {
+      new Gauge({ name: 'steward_browser_contexts', help: 'Browser contexts by state: active (a session holds it) or warm (ready for the next session)', labelNames: ['state'], registers, collect() { const { active, warm } = browser(); this.set({ state: 'active' }, active); this.set({ state: 'warm' }, warm); } });
+      new Gauge({ name: 'steward_browser_up', help: '1 while Chromium is connected', registers, collect() { this.set(browser().connected ? 1 : 0); } });
+    }
+    if (webhookDeliveriesPending) {
+      new Gauge({ name: 'steward_webhook_deliveries_pending', help: 'Webhook deliveries queued or being sent, retries included (a receiver that is slow or down makes it climb)', registers, collect() { this.set(webhookDeliveriesPending()); } });
+    }
+    if (commandsInFlight) {
+      new Gauge({ name: 'steward_commands_in_flight', help: 'Commands this API node sent to workers and has no answer for yet (slow or stuck workers make it climb)', registers, collect() { this.set(commandsInFlight()); } });
+    }
+    if (workers) {
+      // Worker ids are random node ids, not secrets, and only live workers are reported: a
+      // worker that stops heartbeating leaves the series at the next scrape.
+      new Gauge({
+        name: 'steward_worker_capacity',
+        help: "Each live worker's session limit, from its last heartbeat",
+        labelNames: ['worker'],
+        registers,
+        async collect() {
+          const live = await workers();
+          this.reset();
+          for (const { id, capacity } of live) this.set({ worker: id }, capacity);
+        },
+      });
+      new Gauge({
+        name: 'steward_worker_load',
+        help: "Each live worker's live sessions, from its last heartbeat",
+        labelNames: ['worker'],
+        registers,
+        async collect() {
+          const live = await workers();
+          this.reset();
+          for (const { id, load } of live) this.set({ worker: id }, load);
+        },
+      });
+    }
   }
 
   /** One answered request; `route` is the route's pattern (`/v1/sessions/:session_id`), so ids never become labels. */

@@ -26,6 +26,8 @@ let key: string;
 const dataDirs: string[] = [];
 const apis: ServerProcess[] = [];
 const workers: ServerProcess[] = [];
+/** The worker the first test kills. */
+let lostWorkerId: string | undefined;
 
 function nodeEnv(role: 'api' | 'worker', shared: Record<string, string>): Record<string, string> {
   const dataDir = mkdtempSync(join(tmpdir(), `steward-cluster-${role}-`));
@@ -116,6 +118,12 @@ async function workerIds(): Promise<string[]> {
   }
 }
 
+/** The value of one sample line of a /metrics text, e.g. sample(text, 'steward_browser_up'). */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
 const lastOf = (messages: any[]) => messages.at(-1);
 const endsTask = (message: any) => message?.type === 'DONE' || message?.type === 'ERROR';
 
@@ -149,7 +157,7 @@ describe('cluster mode: two API nodes, two workers', () => {
       .toBe(true);
 
     // The first worker goes, with its browser: nothing of it answers any more.
-    const [lostWorkerId] = await workerIds();
+    [lostWorkerId] = await workerIds();
     const lost = workers.find((w) => w.stdout().includes(lostWorkerId!)) ?? workers[0]!;
     const lostSessions = perWorker.get(lostWorkerId!)!;
     const keptSessions = ids.filter((id) => !lostSessions.includes(id));
@@ -196,12 +204,36 @@ describe('cluster mode: two API nodes, two workers', () => {
     for (const id of ids) expect((await call(apis[id.charCodeAt(0) % 2]!, 'DELETE', `/v1/sessions/${id}`)).status).toBe(200);
   }, 360_000);
 
-  it('answers /healthz and /metrics on every node, workers included', async () => {
-    for (const node of [...apis, ...workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null)]) {
+  it('answers /healthz and /metrics on every node, workers included, each with the families of its kind', async () => {
+    const liveWorkers = workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
+    for (const node of [...apis, ...liveWorkers]) {
       const health = await fetch(`${node.url}/healthz`);
       expect(health.status).toBe(200);
       const metrics = await (await fetch(`${node.url}/metrics`)).text();
       expect(metrics).toMatch(/steward_session_capacity \d+/);
+    }
+    const ids = await workerIds();
+    // A worker's own id is the one bound to all its log lines (another's may be named in them).
+    const liveIds = ids.filter((id) => liveWorkers.some((w) => w.stdout().includes(`"workerId":"${id}"`)));
+    expect(liveIds).toHaveLength(liveWorkers.length);
+    for (const api of apis) {
+      const metrics = await (await fetch(`${api.url}/metrics`)).text();
+      // Its own queue towards the workers, empty now that every command was answered.
+      expect(sample(metrics, 'steward_commands_in_flight')).toBe(0);
+      // Each live worker's heartbeat; the killed worker's is past the lease time, so it is gone.
+      for (const id of liveIds) expect(sample(metrics, `steward_worker_capacity{worker="${id}"}`)).toBe(SESSIONS);
+      expect(metrics).toContain('steward_worker_load{worker=');
+      if (lostWorkerId !== undefined) expect(metrics).not.toContain(lostWorkerId);
+      // No browser, no agent, no webhooks here: absent, not a 0 that reads as "Chromium down".
+      for (const family of ['steward_browser_up', 'steward_browser_contexts', 'steward_agent_steps_total', 'steward_webhook_deliveries_pending']) expect(metrics).not.toContain(family);
+    }
+    for (const worker of liveWorkers) {
+      const metrics = await (await fetch(`${worker.url}/metrics`)).text();
+      expect(sample(metrics, 'steward_browser_up')).toBe(1);
+      expect(sample(metrics, 'steward_browser_contexts{state="active"}')).toBe(0);
+      expect(sample(metrics, 'steward_webhook_deliveries_pending')).toBe(0);
+      expect(metrics).not.toContain('steward_commands_in_flight');
+      expect(metrics).not.toContain('steward_worker_capacity');
     }
   });
 });
