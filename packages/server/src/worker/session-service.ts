@@ -203,9 +203,21 @@ export class SessionService implements Sessions {
       if (error instanceof ExternalBrowserError) throw new AppError('validation_error', { detail: error.message, cause: error });
       throw error;
     }
-    await store.insertSession(record);
-    await this.deps.ownership?.claim(record.id);
-    await this.secrets.put(record.id, secrets);
+    let stored = false;
+    try {
+      await store.insertSession(record);
+      stored = true;
+      await this.deps.ownership?.claim(record.id);
+      await this.secrets.put(record.id, secrets);
+    } catch (error) {
+      // The client gets an error, so nothing of the session may stay: not its browser context
+      // (a leak that counts against the session limit), not a row no worker runs.
+      this.core.runtimes.delete(record.id);
+      await runtime.close();
+      await this.files.drop(record.id);
+      if (stored) await store.deleteSession(record.id).catch((e: unknown) => this.deps.logger.warn({ sessionId: record.id, err: errorMessage(e) }, 'could not remove a session that failed to start'));
+      throw error;
+    }
     this.core.remember(record);
     this.deps.logger.info({ sessionId: record.id, apiKeyId, agentName: record.agentName, restored: storageState !== undefined }, 'session created');
     this.core.webhook(record, 'session.created');

@@ -2,10 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFakeBrowserPool, type FakeBrowserPool } from '../../src/browser/fake/fake-browser-pool.ts';
 import { InMemoryEventBus } from '../../src/bus/memory/in-memory-event-bus.ts';
 import { StaticModelRegistry, type Decision, type DecideRequest, type LanguageModel } from '../../src/llm/index.ts';
-import { LiveViewTokens, type SessionEvent } from '../../src/sessions/index.ts';
+import { LiveViewTokens, type SessionEvent, type SessionOwnership } from '../../src/sessions/index.ts';
 import { SessionService } from '../../src/worker/index.ts';
 import { InMemoryStore } from '../../src/store/memory/in-memory-store.ts';
 import { systemClock } from '../../src/util/index.ts';
+import { AppError } from '../../src/errors/index.ts';
 
 /** A model that answers from a queue and records what it was asked. */
 class QueueModel implements LanguageModel {
@@ -44,7 +45,7 @@ let webhooks: Array<{ event: string; extra: Record<string, unknown> }>;
 let service: SessionService;
 let model: QueueModel;
 
-function build(answers: ConstructorParameters<typeof QueueModel>[0]): void {
+function build(answers: ConstructorParameters<typeof QueueModel>[0], extra: { ownership?: SessionOwnership } = {}): void {
   model = new QueueModel(answers);
   service = new SessionService({
     store,
@@ -57,6 +58,7 @@ function build(answers: ConstructorParameters<typeof QueueModel>[0]): void {
     limits: { maxSessions: 5, sessionIdleTimeoutMs: 0, sessionMaxLifetimeMs: 0, taskTimeoutMs: 0, modelTimeoutMs: 1_000 },
     modelHelp: 'configure a model',
     liveView: { tokens: new LiveViewTokens(Buffer.alloc(32, 1)), baseUrl: () => 'http://steward.test' },
+    ...extra,
   });
 }
 
@@ -119,6 +121,15 @@ describe('SessionService with fakes', () => {
     for (let i = 0; i < 5; i++) await service.create('key', { agentName: 'agi-0', maxSteps: 10, options: {} });
     await expect(service.create('key', { agentName: 'agi-0', maxSteps: 10, options: {} })).rejects.toMatchObject({ code: 'session_limit', status: 429 });
     expect(browsers.callsOf('navigate')).toEqual([]);
+  });
+
+  it('keeps nothing of a session whose lease cannot be claimed: no browser context, no row, no slot', async () => {
+    const refused = new AppError('worker_unavailable', { retryAfter: 1, detail: 'Another worker holds this session.' });
+    build([], { ownership: { claim: () => Promise.reject(refused), release: async () => undefined } });
+    for (let i = 0; i < 6; i++) await expect(service.create('key', { agentName: 'agi-0', maxSteps: 10, options: {} })).rejects.toBe(refused);
+    expect(browsers.stats().active).toBe(0);
+    expect(service.liveSessionIds()).toEqual([]);
+    expect(await store.listSessions('key')).toEqual([]);
   });
 
   it('hides sessions of other keys', async () => {
