@@ -133,7 +133,11 @@ export class SessionService implements Sessions {
       .then(async (browser) => {
         if (checkpoint !== undefined && !isClientScreen(browser) && /^https?:/.test(checkpoint.url)) await browser.navigate(checkpoint.url);
       })
-      .catch((error: unknown) => this.deps.logger.warn({ sessionId, err: errorMessage(error) }, 'could not restore the adopted session\'s browser'));
+      .catch((error: unknown) => {
+        // Deleted (or given up) while its browser was being restored: nothing was lost.
+        if (runtime.isClosed) return;
+        this.deps.logger.warn({ sessionId, err: errorMessage(error) }, 'could not restore the adopted session\'s browser');
+      });
     return true;
   }
 
