@@ -73,28 +73,21 @@ export class PrometheusMetrics {
     if (workers) {
       // Worker ids are random node ids, not secrets, and only live workers are reported: a
       // worker that stops heartbeating leaves the series at the next scrape.
-      new Gauge({
-        name: 'steward_worker_capacity',
-        help: "Each live worker's session limit, from its last heartbeat",
-        labelNames: ['worker'],
-        registers,
-        async collect() {
-          const live = await workers();
-          this.reset();
-          for (const { id, capacity } of live) this.set({ worker: id }, capacity);
-        },
-      });
-      new Gauge({
-        name: 'steward_worker_load',
-        help: "Each live worker's live sessions, from its last heartbeat",
-        labelNames: ['worker'],
-        registers,
-        async collect() {
-          const live = await workers();
-          this.reset();
-          for (const { id, load } of live) this.set({ worker: id }, load);
-        },
-      });
+      const perWorker = (name: string, help: string, value: (worker: { capacity: number; load: number }) => number): void => {
+        new Gauge({
+          name,
+          help,
+          labelNames: ['worker'],
+          registers,
+          async collect() {
+            const live = await workers();
+            this.reset();
+            for (const worker of live) this.set({ worker: worker.id }, value(worker));
+          },
+        });
+      };
+      perWorker('steward_worker_capacity', "Each live worker's session limit, from its last heartbeat", (w) => w.capacity);
+      perWorker('steward_worker_load', "Each live worker's live sessions, from its last heartbeat", (w) => w.load);
     }
   }
 
